@@ -1,0 +1,74 @@
+"""The programme's parameters (SPEC section 2), as loaded from the programme file.
+
+Pure data: the loader (``grantflow.validation.programme_file``) checks the
+file against ``schemas/programme.schema.yaml`` and builds these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Call:
+    code: str  # e.g. "stage1-outline"
+    stage: int  # 1 outline, 2 complete proposal
+    opens: date
+    deadline: date
+    rate_month: str  # "YYYY-MM": the EUR/PLN rate used to convert PLN amounts
+
+
+@dataclass(frozen=True)
+class Criterion:
+    code: str
+    label: dict[str, str]  # lang -> label
+    max_points: int
+
+
+@dataclass(frozen=True)
+class EligibleCity:
+    teryt: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    code: str
+    name: dict[str, str]  # lang -> name
+    operator: str
+    currency: str  # always EUR for this programme; amounts in PLN are converted
+    calls: tuple[Call, ...]
+    exchange_rates: dict[str, Decimal]  # "YYYY-MM" -> PLN per 1 EUR
+    grant_minimum: Decimal
+    grant_maximum: Decimal
+    lump_sum_target: Decimal
+    lump_sum_minimum: Decimal
+    lump_sum_maximum: Decimal
+    first_eligibility_date: date
+    final_eligibility_date: date
+    eligible_cities: tuple[EligibleCity, ...]
+    criteria: tuple[Criterion, ...]
+    pass_mark: int
+    divergence_threshold: Decimal  # 0.30: a third expert above 30 % of the higher total
+    funded_count: int
+    reserve_count: int
+    allocation_eur: Decimal
+    partner_search_deadline: date
+
+    def call(self, code: str) -> Call:
+        for call in self.calls:
+            if call.code == code:
+                return call
+        raise KeyError(code)
+
+    def rate_for(self, month: str) -> Decimal:
+        return self.exchange_rates[month]
+
+    def eligible_teryt(self) -> frozenset[str]:
+        return frozenset(c.teryt for c in self.eligible_cities)
+
+    @property
+    def max_score(self) -> int:
+        return sum(c.max_points for c in self.criteria)
