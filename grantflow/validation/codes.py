@@ -2,7 +2,7 @@
 
 Each message is an English gettext msgid; ``grantflow/locale/<lang>/LC_MESSAGES
 /grantflow.po`` translates it. Placeholders: ``{field}``, ``{value}``,
-``{sheet}`` are always available; others are named per code.
+``{sheet}``, ``{cell}`` are always available; others are named per code.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _TYPES = [
     IssueType("file-unreadable", "File unreadable",
               "The file cannot be read as an Excel workbook: {reason}"),
     IssueType("unsupported-format", "Unsupported format",
-              "The file is a {format} file, not an Excel .xlsx workbook. "
+              "The file is in {format} format, not an Excel .xlsx workbook. "
               "Open it in Excel or LibreOffice and save it as .xlsx."),
     IssueType("macro-enabled-workbook", "Macro-enabled workbook",
               "The workbook contains macros. Macros are not accepted: "
@@ -30,7 +30,8 @@ _TYPES = [
     IssueType("file-too-large", "File too large",
               "The file is too large ({size}; the limit is {limit})."),
     IssueType("sheet-missing", "Sheet missing",
-              "The sheet \u201c{sheet}\u201d is missing. Use the blank form without renaming sheets."),
+              "The sheet \u201c{sheet}\u201d is missing. "
+              "Use the blank form without renaming sheets."),
     IssueType("sheet-too-large", "Sheet too large",
               "The sheet \u201c{sheet}\u201d has {rows} rows; at most {limit} are read."),
     IssueType("formula-without-value", "Formula without value",
@@ -93,6 +94,10 @@ _TYPES = [
               "The sheet \u201c{sheet}\u201d has no data rows."),
     IssueType("text-trimmed", "Spaces removed",
               "Leading or trailing spaces were removed from \u201c{label}\u201d."),
+    # The final report.
+    IssueType("lump-sum-overspent", "Lump sum spent exceeds the commitment",
+              "The lump sum spent is EUR {value}, but only EUR {committed} was committed "
+              "by the partnership agreement."),
 ]
 
 CODES: dict[str, IssueType] = {t.code: t for t in _TYPES}

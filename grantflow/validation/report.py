@@ -7,8 +7,8 @@ shown (``to_dict(gettext)``), so one stored report can be read in pl, nb or en.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
 import dataclasses
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -38,7 +38,12 @@ class Issue:
 
     def message(self, gettext: Gettext = _identity) -> str:
         template = gettext(CODES[self.code].message)
-        values = {"field": self.field or "", "value": self.value or "", "sheet": self.sheet or ""}
+        values = {
+            "field": self.field or "",
+            "value": self.value or "",
+            "sheet": self.sheet or "",
+            "cell": self.cell or "",
+        }
         values.update(self.params)
         return template.format(**values)
 

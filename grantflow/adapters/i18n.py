@@ -1,0 +1,77 @@
+"""Messages and numbers in the reader's language (pl, nb, en).
+
+The gettext catalogs are the ``.po`` files under ``grantflow/locale``; they
+are compiled in memory when first used (Babel's ``write_mo`` into a
+``BytesIO``), so no ``.mo`` binary is committed and a translator's edit to
+a ``.po`` file is live on the next run. Numbers and dates follow the CLDR
+conventions of ``pl_PL``, ``nb_NO`` and ``en_GB``.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+
+from babel.core import UnknownLocaleError
+from babel.dates import format_date as babel_format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+
+from grantflow import resources
+from grantflow.domain.errors import ConfigurationError
+from grantflow.validation.form import LANGUAGES
+
+DOMAIN = "grantflow"
+
+# The CLDR locale each language of the programme formats numbers and dates in.
+LOCALES: dict[str, str] = {"pl": "pl_PL", "nb": "nb_NO", "en": "en_GB"}
+
+
+def _check(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+@cache
+def translations(lang: str) -> gettext.GNUTranslations:
+    """The compiled catalog of ``lang`` (cached per language).
+
+    Raises ``ValueError`` for a language the programme does not speak (a usage
+    error) and ``ConfigurationError`` when the shipped catalog is broken.
+    """
+    path = resources.locale() / _check(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=DOMAIN, abort_invalid=True)
+    except (OSError, PoFileError, UnknownLocaleError) as exc:
+        raise ConfigurationError(f"cannot read the {lang} message catalog {path}: {exc}") from exc
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """``gettext`` of ``lang``: a msgid in, its translation out (the msgid if untranslated)."""
+    return translations(lang).gettext
+
+
+def format_amount(amount: Decimal, lang: str) -> str:
+    """A money amount with two decimals and the locale's grouping: ``150 000,00`` in pl."""
+    return format_decimal(amount, format="#,##0.00", locale=LOCALES[_check(lang)])
+
+
+def format_number(number: Decimal, lang: str) -> str:
+    """A number with every decimal it has (an exchange rate 4.3117 stays 4,3117 in pl)."""
+    return format_decimal(number, locale=LOCALES[_check(lang)], decimal_quantization=False)
+
+
+def format_date(day: date, lang: str) -> str:
+    """A date in words, unambiguous in every language: ``15 marca 2022``, ``15. mars 2022``."""
+    return babel_format_date(day, format="long", locale=LOCALES[_check(lang)])
