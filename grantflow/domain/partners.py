@@ -1,0 +1,27 @@
+"""Donor-country municipalities that offer partnerships (SPEC section 7).
+
+Pure data, loaded from the donor pool file (``samples/donors.yaml``) by
+``grantflow.validation.donors_file``; partner matching reads these values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DONOR_COUNTRIES = ("NO", "IS")
+
+
+@dataclass(frozen=True)
+class DonorMunicipality:
+    code: str  # "NO-4204": country and the national municipality number
+    name: str  # as the municipality writes it, e.g. "Kristiansand kommune"
+    country: str  # "NO" or "IS"
+    region: str  # Norwegian county (fylke) or Icelandic region
+    themes: tuple[str, ...]  # theme codes of the outline form
+    involvement_forms: tuple[str, ...]  # involvement-form codes of the outline form
+    capacity: int  # how many partnerships it can take on (1-3)
+    contact: str = ""  # e-mail address of the contact point
+    languages: tuple[str, ...] = ()  # working languages, e.g. ("nb", "en")
+    # Who brokers the partnership: KS for Norway, the Icelandic Association of
+    # Local Authorities (Samband íslenskra sveitarfélaga) for Iceland.
+    intermediary: str = ""

@@ -1,0 +1,189 @@
+"""Load a programme file (``samples/programme.yaml``) into a ``Programme``.
+
+The file is checked against ``schemas/programme.schema.yaml`` (cerberus) and
+then cross-checked (ranges, dates, rates, TERYT codes). A broken file raises
+``ConfigurationError`` with a message naming the offending key, e.g.
+``programme.yaml: lump_sum.minimum: must be of decimal type``: the operator
+edits this file by hand and must find the line to fix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from cerberus import TypeDefinition, Validator
+
+from grantflow import resources
+from grantflow.domain.identifiers import teryt_is_well_formed
+from grantflow.domain.programme import Call, Criterion, EligibleCity, Programme
+from grantflow.validation import yaml_file
+from grantflow.validation.yaml_file import Problem
+
+SCHEMA_FILE = "programme.schema.yaml"
+
+
+def _as_decimal(value: object) -> Decimal | None:
+    """A decimal written as a string or an int; floats and bools are refused
+    because a YAML float has already lost the exact cents."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class _DecimalMeta(type):
+    # cerberus checks a type with isinstance(); this hook lets that check parse
+    # the value, so "150 000,00" or 150000.5 fail as "must be of decimal type".
+    def __instancecheck__(cls, instance: object) -> bool:
+        return _as_decimal(instance) is not None
+
+
+class _DecimalValue(metaclass=_DecimalMeta):
+    """A value ``_as_decimal`` accepts (only used in isinstance checks)."""
+
+
+class _ProgrammeValidator(Validator):  # type: ignore[misc]  # cerberus ships no type hints
+    """Cerberus with the ``decimal`` type and two rules for decimals."""
+
+    types_mapping: ClassVar[dict[str, Any]] = {
+        **Validator.types_mapping,
+        "decimal": TypeDefinition("decimal", (_DecimalValue,), ()),
+    }
+
+    def _validate_positive(self, positive: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        number = _as_decimal(value)
+        if positive and number is not None and number <= 0:
+            self._error(field, "must be greater than zero")
+
+    def _validate_below_one(self, below_one: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        number = _as_decimal(value)
+        if below_one and number is not None and number >= 1:
+            self._error(field, "must be below 1 (a fraction, e.g. 0.30)")
+
+
+def _cross_check(data: dict[str, Any]) -> list[Problem]:
+    """Rules across keys; run only on a document that passed the schema."""
+    problems: list[Problem] = []
+    grant = {k: Decimal(str(v)) for k, v in data["grant"].items()}
+    if grant["minimum"] > grant["maximum"]:
+        problems.append(
+            ("grant.minimum", f"{grant['minimum']} is above grant.maximum {grant['maximum']}")
+        )
+    lump = {k: Decimal(str(v)) for k, v in data["lump_sum"].items()}
+    if not lump["minimum"] <= lump["target"] <= lump["maximum"]:
+        problems.append((
+            "lump_sum.target",
+            f"{lump['target']} is outside lump_sum.minimum {lump['minimum']} "
+            f"to lump_sum.maximum {lump['maximum']}",
+        ))
+    window = data["eligibility"]
+    if window["first"] > window["final"]:
+        problems.append(
+            ("eligibility.first", f"{window['first']} is after eligibility.final {window['final']}")
+        )
+    codes: set[str] = set()
+    for i, call in enumerate(data["calls"]):
+        if call["rate_month"] not in data["exchange_rates"]:
+            problems.append(
+                (f"calls[{i}].rate_month", f"no exchange rate for {call['rate_month']}")
+            )
+        if call["opens"] > call["deadline"]:
+            problems.append(
+                (f"calls[{i}].opens", f"{call['opens']} is after the deadline {call['deadline']}")
+            )
+        if call["code"] in codes:
+            problems.append((f"calls[{i}].code", f"duplicate call code {call['code']}"))
+        codes.add(call["code"])
+    seen: set[str] = set()
+    for i, city in enumerate(data["eligible_cities"]):
+        if not teryt_is_well_formed(city["teryt"]):
+            problems.append((
+                f"eligible_cities[{i}].teryt",
+                f"{city['teryt']} ({city['name']}) is not a well-formed TERYT code",
+            ))
+        if city["teryt"] in seen:
+            problems.append((f"eligible_cities[{i}].teryt", f"{city['teryt']} is listed twice"))
+        seen.add(city["teryt"])
+    criteria = data["criteria"]
+    if len({c["code"] for c in criteria}) != len(criteria):
+        problems.append(("criteria", "criterion codes must be unique"))
+    max_score = sum(c["max_points"] for c in criteria)
+    if data["pass_mark"] > max_score:
+        problems.append(
+            ("pass_mark", f"{data['pass_mark']} is above the maximum score {max_score}")
+        )
+    return problems
+
+
+def _build(data: dict[str, Any]) -> Programme:
+    return Programme(
+        code=data["code"],
+        name=dict(data["name"]),
+        operator=data["operator"],
+        currency=data["currency"],
+        calls=tuple(
+            Call(
+                code=c["code"],
+                stage=c["stage"],
+                opens=c["opens"],
+                deadline=c["deadline"],
+                rate_month=c["rate_month"],
+            )
+            for c in data["calls"]
+        ),
+        exchange_rates={
+            month: Decimal(str(rate)) for month, rate in data["exchange_rates"].items()
+        },
+        grant_minimum=Decimal(str(data["grant"]["minimum"])),
+        grant_maximum=Decimal(str(data["grant"]["maximum"])),
+        lump_sum_target=Decimal(str(data["lump_sum"]["target"])),
+        lump_sum_minimum=Decimal(str(data["lump_sum"]["minimum"])),
+        lump_sum_maximum=Decimal(str(data["lump_sum"]["maximum"])),
+        first_eligibility_date=data["eligibility"]["first"],
+        final_eligibility_date=data["eligibility"]["final"],
+        eligible_cities=tuple(
+            EligibleCity(teryt=c["teryt"], name=c["name"]) for c in data["eligible_cities"]
+        ),
+        criteria=tuple(
+            Criterion(code=c["code"], label=dict(c["label"]), max_points=c["max_points"])
+            for c in data["criteria"]
+        ),
+        pass_mark=data["pass_mark"],
+        divergence_threshold=Decimal(str(data["divergence_threshold"])),
+        funded_count=data["funded_count"],
+        reserve_count=data["reserve_count"],
+        allocation_eur=Decimal(str(data["allocation_eur"])),
+        partner_search_deadline=data["partner_search_deadline"],
+    )
+
+
+def parse_programme(data: object, source: str = "programme.yaml") -> Programme:
+    """Check an already parsed YAML document and build the ``Programme``."""
+    # One validator per call: cerberus validators are not thread-safe.
+    checked = yaml_file.check(_ProgrammeValidator(yaml_file.schema(SCHEMA_FILE)), data, source)
+    problems = _cross_check(checked)
+    if problems:
+        raise yaml_file.failure(source, problems)
+    return _build(checked)
+
+
+@cache
+def _reference() -> Programme:
+    return load_programme(resources.samples() / "programme.yaml")
+
+
+def load_programme(path: Path | None = None) -> Programme:
+    """The programme of ``path``; without a path, the reference programme
+    (read once and cached: it does not change while running)."""
+    if path is None:
+        return _reference()
+    return parse_programme(yaml_file.read(path), path.name)
+

@@ -1,0 +1,194 @@
+"""The programme file: the reference programme loads, broken files name the key."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from grantflow import resources
+from grantflow.domain.errors import ConfigurationError
+from grantflow.domain.programme import Call, EligibleCity
+from grantflow.validation.programme_file import load_programme, parse_programme
+
+
+@pytest.fixture(scope="module")
+def reference_data() -> dict[str, Any]:
+    with (resources.samples() / "programme.yaml").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def _broken(reference: dict[str, Any], change: Any) -> str:
+    data = copy.deepcopy(reference)
+    change(data)
+    with pytest.raises(ConfigurationError) as caught:
+        parse_programme(data)
+    return str(caught.value)
+
+
+class TestTheReferenceProgramme:
+    def test_it_is_the_local_development_programme_in_poland(self) -> None:
+        programme = load_programme()
+        assert programme.code == "pl-local-development-2014-2021"
+        assert programme.name["pl"].startswith("Rozwój Lokalny")
+        assert programme.name["nb"].startswith("Lokal utvikling")
+        assert programme.operator == "Ministerstwo Funduszy i Polityki Regionalnej"
+        assert programme.currency == "EUR"
+
+    def test_stage_two_proposals_were_due_on_30_october_2020(self) -> None:
+        call = load_programme().call("stage2-proposal")
+        assert call == Call(
+            code="stage2-proposal",
+            stage=2,
+            opens=date(2020, 2, 3),
+            deadline=date(2020, 10, 30),
+            rate_month="2020-09",
+        )
+
+    def test_every_call_converts_pln_at_a_known_rate(self) -> None:
+        programme = load_programme()
+        assert programme.rate_for(programme.call("stage1-outline").rate_month) == Decimal("4.2838")
+        assert programme.rate_for("2020-09") == Decimal("4.4469")
+        assert all(isinstance(r, Decimal) for r in programme.exchange_rates.values())
+
+    def test_the_lump_sum_is_eur_150_000_accepted_from_140_000_to_160_000(self) -> None:
+        programme = load_programme()
+        assert programme.lump_sum_target == Decimal("150000.00")
+        assert (programme.lump_sum_minimum, programme.lump_sum_maximum) == (
+            Decimal("140000.00"),
+            Decimal("160000.00"),
+        )
+
+    def test_money_and_thresholds_are_decimals(self) -> None:
+        programme = load_programme()
+        assert programme.grant_minimum == Decimal("1000000.00")
+        assert programme.grant_maximum == Decimal("10000000.00")
+        assert programme.allocation_eur == Decimal("100000000.00")
+        assert programme.divergence_threshold == Decimal("0.30")
+
+    def test_chelm_hrubieszow_and_konin_are_eligible(self) -> None:
+        programme = load_programme()
+        assert EligibleCity(teryt="0662011", name="Chełm") in programme.eligible_cities
+        assert {"0662011", "0604011", "3062011"} <= programme.eligible_teryt()
+        assert len(programme.eligible_cities) >= 30
+
+    def test_the_criteria_add_up_to_100_points_with_a_pass_mark_of_60(self) -> None:
+        programme = load_programme()
+        assert [(c.code, c.max_points) for c in programme.criteria] == [
+            ("relevance", 30),
+            ("plan_quality", 25),
+            ("feasibility", 20),
+            ("partnership", 15),
+            ("budget", 10),
+        ]
+        assert programme.max_score == 100
+        assert programme.pass_mark == 60
+
+    def test_fifteen_are_funded_and_ten_are_kept_in_reserve(self) -> None:
+        programme = load_programme()
+        assert (programme.funded_count, programme.reserve_count) == (15, 10)
+        assert programme.first_eligibility_date == date(2020, 1, 1)
+        assert programme.final_eligibility_date == date(2024, 3, 31)
+        assert programme.partner_search_deadline == date(2021, 12, 31)
+
+    def test_the_default_programme_is_read_once(self) -> None:
+        assert load_programme() is load_programme()
+
+    def test_an_explicit_path_is_read_afresh(self) -> None:
+        path = resources.samples() / "programme.yaml"
+        assert load_programme(path) == load_programme()
+        assert load_programme(path) is not load_programme()
+
+
+class TestABrokenProgrammeFileNamesTheKey:
+    def test_a_missing_key_is_named(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d.pop("pass_mark"))
+        assert message == "programme.yaml: pass_mark: required field"
+
+    def test_a_float_amount_is_refused_because_it_loses_cents(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d["lump_sum"].update(minimum=140000.5))
+        assert message == "programme.yaml: lump_sum.minimum: must be of decimal type"
+
+    def test_a_text_that_is_no_number_is_refused(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d["grant"].update(maximum="dziesięć milionów"))
+        assert message == "programme.yaml: grant.maximum: must be of decimal type"
+
+    def test_a_minimum_above_the_maximum_is_refused(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d["grant"].update(minimum="20000000"))
+        assert message.startswith("programme.yaml: grant.minimum: 20000000 is above grant.maximum")
+
+    def test_a_lump_sum_target_outside_its_band_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d["lump_sum"].update(target="175000"))
+        assert message.startswith("programme.yaml: lump_sum.target: 175000 is outside")
+
+    def test_a_call_whose_rate_month_has_no_rate_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d["calls"][1].update(rate_month="2020-13"))
+        assert message == "programme.yaml: calls[1].rate_month: no exchange rate for 2020-13"
+
+    def test_an_eligibility_window_that_ends_before_it_starts_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d["eligibility"].update(first=date(2025, 1, 1)))
+        assert message.startswith("programme.yaml: eligibility.first: 2025-01-01 is after")
+
+    def test_a_teryt_code_with_an_odd_voivodeship_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(
+            reference_data, lambda d: d["eligible_cities"][1].update(teryt="0704011")
+        )
+        assert message == (
+            "programme.yaml: eligible_cities[1].teryt: 0704011 (Hrubieszów) "
+            "is not a well-formed TERYT code"
+        )
+
+    def test_an_unquoted_teryt_code_read_as_a_number_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d["eligible_cities"][0].update(teryt=662011))
+        assert message == "programme.yaml: eligible_cities[0].teryt: must be of string type"
+
+    def test_an_unknown_key_is_refused(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d.update(lump_sum_eur="150000"))
+        assert message == "programme.yaml: lump_sum_eur: unknown field"
+
+    def test_a_divergence_threshold_of_30_instead_of_0_30_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d.update(divergence_threshold="30"))
+        assert message == (
+            "programme.yaml: divergence_threshold: must be below 1 (a fraction, e.g. 0.30)"
+        )
+
+    def test_every_problem_is_reported_not_only_the_first(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        def change(d: dict[str, Any]) -> None:
+            d.pop("funded_count")
+            d["grant"]["minimum"] = 1.5
+
+        message = _broken(reference_data, change)
+        assert message.splitlines() == [
+            "programme.yaml: funded_count: required field",
+            "programme.yaml: grant.minimum: must be of decimal type",
+        ]
+
+    def test_a_file_that_is_not_a_mapping_is_refused(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"programme\.yaml: the file must be a"):
+            parse_programme(["Chełm", "Konin"])
+
+    def test_a_missing_file_is_a_configuration_error(self) -> None:
+        with pytest.raises(ConfigurationError, match=r"nowhere\.yaml: cannot read"):
+            load_programme(Path("/nonexistent/nowhere.yaml"))
