@@ -47,7 +47,9 @@ def programme_for(programme_path: Path | None, call_code: str) -> Programme:
     return programme
 
 
-def check_file(path: Path, programme: Programme, call_code: str) -> tuple[RawWorkbook, ValidationResult]:
+def check_file(
+    path: Path, programme: Programme, call_code: str
+) -> tuple[RawWorkbook, ValidationResult]:
     raw = read_workbook(path)
     return raw, validate_outline(raw, programme, call_code)
 

@@ -1,0 +1,14 @@
+"""The store: SQLAlchemy 2 over SQLite (embedded default) or PostgreSQL.
+
+Composition roots use three names::
+
+    migrate(settings.database_url)          # schema up to date (Alembic head)
+    engine = make_engine(settings.database_url)
+    uow = SqlUnitOfWork(engine)             # grantflow.services.ports.UnitOfWork
+"""
+
+from grantflow.adapters.store.engine import make_engine, normalise_url
+from grantflow.adapters.store.migrate import head_revision, migrate, upgrade
+from grantflow.adapters.store.uow import SqlUnitOfWork
+
+__all__ = ["SqlUnitOfWork", "head_revision", "make_engine", "migrate", "normalise_url", "upgrade"]

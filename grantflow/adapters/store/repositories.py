@@ -1,0 +1,156 @@
+"""Repositories over one SQLAlchemy session: rows in, frozen records out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from grantflow.adapters.store.codec import outline_from_json, to_json
+from grantflow.adapters.store.models import ApplicationRow, SubmissionRow
+from grantflow.domain.errors import Conflict, NotFound
+from grantflow.services.ports import SUBMITTED, Application, NewSubmission, Submission
+from grantflow.validation.report import FileReport
+
+
+def _flush(session: Session, what: str) -> None:
+    """Write now, so a lost race shows here as Conflict rather than at commit."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"{what} was stored concurrently") from exc
+
+
+class SqlApplicationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, application_id: int) -> Application:
+        row = self._session.get(ApplicationRow, application_id)
+        if row is None:
+            raise NotFound(f"no application {application_id}")
+        return _application(row)
+
+    def find(self, call_code: str, teryt: str) -> Application | None:
+        row = self._session.scalars(
+            select(ApplicationRow).where(
+                ApplicationRow.call_code == call_code, ApplicationRow.teryt == teryt
+            )
+        ).one_or_none()
+        return None if row is None else _application(row)
+
+    def add(
+        self, *, call_code: str, stage: int, teryt: str, city_name: str, created_at: datetime
+    ) -> Application:
+        row = ApplicationRow(
+            call_code=call_code,
+            stage=stage,
+            teryt=teryt,
+            city_name=city_name,
+            state=SUBMITTED,
+            created_at=created_at,
+        )
+        self._session.add(row)
+        _flush(self._session, f"the application of TERYT {teryt} to {call_code}")
+        return _application(row)
+
+    def lock(self, application_id: int) -> None:
+        # A row lock on PostgreSQL. SQLite has none and needs none: every
+        # transaction holds the database's write lock from its start.
+        self._session.execute(
+            select(ApplicationRow.id).where(ApplicationRow.id == application_id).with_for_update()
+        )
+
+    def list(self, call_code: str | None = None) -> list[Application]:
+        query = select(ApplicationRow).order_by(ApplicationRow.id)
+        if call_code is not None:
+            query = query.where(ApplicationRow.call_code == call_code)
+        return [_application(row) for row in self._session.scalars(query)]
+
+
+class SqlSubmissionRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, submission_id: int) -> Submission:
+        row = self._session.get(SubmissionRow, submission_id)
+        if row is None:
+            raise NotFound(f"no submission {submission_id}")
+        return _submission(row)
+
+    def find(self, application_id: int | None, sha256: str) -> Submission | None:
+        owner = (
+            SubmissionRow.application_id.is_(None)
+            if application_id is None
+            else SubmissionRow.application_id == application_id
+        )
+        row = self._session.scalars(
+            select(SubmissionRow).where(owner, SubmissionRow.sha256 == sha256)
+        ).one_or_none()
+        return None if row is None else _submission(row)
+
+    def last_version_no(self, application_id: int) -> int:
+        last = self._session.scalar(
+            select(func.max(SubmissionRow.version_no)).where(
+                SubmissionRow.application_id == application_id
+            )
+        )
+        return last or 0
+
+    def add(self, new: NewSubmission) -> Submission:
+        row = SubmissionRow(
+            application_id=new.application_id,
+            version_no=new.version_no,
+            file_name=new.file_name,
+            sha256=new.sha256,
+            stored_path=new.stored_path,
+            size=new.size,
+            valid=new.report.valid,
+            error_count=new.report.errors,
+            warning_count=new.report.warnings,
+            report=new.report.to_storable(),
+            outline=None if new.outline is None else to_json(new.outline),
+            submitted_by=new.submitted_by,
+            submitted_at=new.submitted_at,
+        )
+        self._session.add(row)
+        _flush(self._session, f"the upload {new.file_name} ({new.sha256[:12]})")
+        return _submission(row)
+
+    def for_application(self, application_id: int) -> list[Submission]:
+        rows = self._session.scalars(
+            select(SubmissionRow)
+            .where(SubmissionRow.application_id == application_id)
+            .order_by(SubmissionRow.version_no)
+        )
+        return [_submission(row) for row in rows]
+
+
+def _application(row: ApplicationRow) -> Application:
+    return Application(
+        id=row.id,
+        call_code=row.call_code,
+        stage=row.stage,
+        teryt=row.teryt,
+        city_name=row.city_name,
+        state=row.state,
+        created_at=row.created_at,
+    )
+
+
+def _submission(row: SubmissionRow) -> Submission:
+    return Submission(
+        id=row.id,
+        application_id=row.application_id,
+        version_no=row.version_no,
+        file_name=row.file_name,
+        sha256=row.sha256,
+        stored_path=row.stored_path,
+        size=row.size,
+        report=FileReport.from_storable(row.report),
+        outline=None if row.outline is None else outline_from_json(row.outline),
+        submitted_by=row.submitted_by,
+        submitted_at=row.submitted_at,
+    )

@@ -1,0 +1,185 @@
+"""Intake: keep every uploaded outline, with its report, as a version of the city's application.
+
+Rules (SPEC sections 4 and 5):
+
+- Every upload is kept, valid or not, with its language-neutral report.
+- An upload belongs to the application of its city (by TERYT) in the call;
+  the first upload creates the application in state ``submitted``. An
+  upload whose city cannot be identified (an unreadable file, no TERYT) is
+  kept without an application.
+- A corrected upload is a new version (1, 2, ...); earlier ones stay.
+- The same bytes uploaded again for the same city are the same version:
+  submitting is idempotent, so a retried or re-run flow changes nothing.
+  Under concurrency the store's unique keys decide who wins; the loser
+  re-reads in a fresh transaction and finds the winner's row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from grantflow.domain.errors import Conflict
+from grantflow.domain.identifiers import teryt_is_well_formed
+from grantflow.services.ports import FileStore, NewSubmission, Submission, UnitOfWork
+from grantflow.validation import form as forms
+from grantflow.validation.coerce import coercer_for, to_string
+from grantflow.validation.outline import ValidationResult
+from grantflow.validation.workbook import RawWorkbook
+
+# Writers to one application take turns (``lock``), so the only races left
+# are creating the application and storing an unidentified file: one retry
+# reads the winner's row. The third attempt is a margin, not a need.
+ATTEMPTS = 3
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who an upload comes from, as far as it can be told."""
+
+    teryt: str
+    city_name: str
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    application_id: int | None
+    version_no: int | None
+    submission_id: int
+    created: bool  # False: these bytes were stored before (idempotent re-submission)
+    valid: bool
+
+
+def identify(raw: RawWorkbook, result: ValidationResult) -> Applicant | None:
+    """The city of an upload: from the outline when it is valid, otherwise from
+    the TERYT typed on the Applicant sheet, if it is well formed.
+
+    An invalid outline with a readable TERYT still becomes a version of the
+    city's application, so the city's history shows its failed attempts too.
+    """
+    if result.outline is not None:
+        return Applicant(result.outline.teryt, result.outline.city_name)
+    if not raw.readable:
+        return None
+    typed = _applicant_sheet(raw)
+    teryt = typed.get("teryt", "")
+    if not teryt_is_well_formed(teryt):
+        return None
+    return Applicant(teryt, typed.get("city_name") or teryt)
+
+
+def _applicant_sheet(raw: RawWorkbook) -> dict[str, str]:
+    """TERYT and city name from a key/value sheet the validator rejected.
+
+    Uses the form's own coercion, so a TERYT typed as the number 662011
+    reads as 0662011 here as it does in validation.
+    """
+    sheet_def = forms.load("outline").sheet("Applicant")
+    sheet = next((s for s in raw.sheets.values() if s.name.casefold() == "applicant"), None)
+    if sheet is None:
+        return {}
+    wanted = {key: sheet_def.field(key) for key in ("teryt", "city_name")}
+    found: dict[str, str] = {}
+    for _number, cells in sheet.rows:
+        if len(cells) < 3:
+            continue
+        key = (to_string(cells[0].value) or "").casefold()
+        if key in wanted and key not in found:
+            value = coercer_for(wanted[key], {})(cells[2].value)
+            if isinstance(value, str) and value:
+                found[key] = value
+    return found
+
+
+def submit(
+    uow: UnitOfWork,
+    files: FileStore,
+    *,
+    file_name: str,
+    content: bytes,
+    result: ValidationResult,
+    applicant: Applicant | None,
+    call_code: str,
+    stage: int,
+    submitted_by: str,
+    clock: Clock = _utc_now,
+) -> SubmissionOutcome:
+    """Store one upload and its report; see the module's rules."""
+    sha256 = hashlib.sha256(content).hexdigest()
+    # Files first: a stored file without a row is harmless (content-addressed,
+    # reused by the retry); a row pointing to a missing file is not.
+    stored_path = files.save_upload(sha256, content)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with uow:
+                outcome = _record(
+                    uow,
+                    applicant=applicant,
+                    call_code=call_code,
+                    stage=stage,
+                    new=NewSubmission(
+                        application_id=None,
+                        version_no=None,
+                        file_name=file_name,
+                        sha256=sha256,
+                        stored_path=stored_path,
+                        size=len(content),
+                        report=result.report,
+                        outline=result.outline,
+                        submitted_by=submitted_by,
+                        submitted_at=clock(),
+                    ),
+                )
+                uow.commit()
+                return outcome
+        except Conflict:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _record(
+    uow: UnitOfWork,
+    *,
+    applicant: Applicant | None,
+    call_code: str,
+    stage: int,
+    new: NewSubmission,
+) -> SubmissionOutcome:
+    application_id: int | None = None
+    version_no: int | None = None
+    if applicant is not None:
+        application = uow.applications.find(call_code, applicant.teryt) or uow.applications.add(
+            call_code=call_code,
+            stage=stage,
+            teryt=applicant.teryt,
+            city_name=applicant.city_name,
+            created_at=new.submitted_at,
+        )
+        application_id = application.id
+        uow.applications.lock(application_id)
+    existing = uow.submissions.find(application_id, new.sha256)
+    if existing is not None:
+        return _outcome(existing, created=False)
+    if application_id is not None:
+        version_no = uow.submissions.last_version_no(application_id) + 1
+    stored = uow.submissions.add(replace(new, application_id=application_id, version_no=version_no))
+    return _outcome(stored, created=True)
+
+
+def _outcome(submission: Submission, *, created: bool) -> SubmissionOutcome:
+    return SubmissionOutcome(
+        application_id=submission.application_id,
+        version_no=submission.version_no,
+        submission_id=submission.id,
+        created=created,
+        valid=submission.valid,
+    )

@@ -1,0 +1,132 @@
+"""The ``grantflow`` command as a user runs it: a subprocess with a fresh GRANTFLOW_HOME.
+
+The output of commands that start Prefect must be clean: no tracebacks, no
+ERROR lines, no "database is locked", no "Error flushing events".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grantflow import resources
+
+SAMPLES = resources.samples() / "outlines"
+# What must never appear in the output of a healthy run.
+NOISE = re.compile(r"Traceback|\bERROR\b|database is locked|Error flushing events|Warning")
+
+
+def grantflow(*args: str, home: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("GRANTFLOW_", "PREFECT_"))  # the user's setup must not leak in
+    }
+    env["GRANTFLOW_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "grantflow.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def combined(run: subprocess.CompletedProcess[str]) -> str:
+    return run.stdout + run.stderr
+
+
+@pytest.mark.slow
+class TestSubmit:
+    def test_submit_prints_one_line_per_file_and_fails_when_one_is_invalid(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        run = grantflow(
+            "submit",
+            str(SAMPLES / "chelm.xlsx"),
+            str(SAMPLES / "invalid-nip-chelm.xlsx"),
+            "--by",
+            "Urząd Miasta Chełm",
+            home=home,
+        )
+        assert run.returncode == 1, combined(run)
+        assert "chelm.xlsx: Chełm (TERYT 0662011) version 1, valid, 0 errors" in run.stdout
+        assert "invalid-nip-chelm.xlsx: Chełm (TERYT 0662011) version 2, INVALID" in run.stdout
+        assert not NOISE.search(combined(run)), combined(run)
+        assert (home / "grantflow.db").is_file()
+        assert len(list((home / "uploads").rglob("*.xlsx"))) == 2
+
+    def test_submitting_the_same_file_again_stores_nothing_new(self, tmp_path: Path) -> None:
+        home = tmp_path / "home"
+        first = grantflow("submit", str(SAMPLES / "konin.xlsx"), home=home)
+        again = grantflow("submit", str(SAMPLES / "konin.xlsx"), home=home)
+        assert (first.returncode, again.returncode) == (0, 0), combined(first) + combined(again)
+        assert "version 1, valid" in again.stdout
+        assert "stored before" in again.stdout
+        assert not NOISE.search(combined(again)), combined(again)
+
+
+class TestSubmitUsage:
+    def test_a_missing_file_is_a_usage_error_before_prefect_starts(self, tmp_path: Path) -> None:
+        run = grantflow("submit", str(tmp_path / "brak.xlsx"), home=tmp_path / "home")
+        assert run.returncode == 2
+        assert "no such file" in run.stderr
+        assert not (tmp_path / "home" / "prefect").exists()
+
+    def test_an_unknown_call_is_a_usage_error(self, tmp_path: Path) -> None:
+        run = grantflow(
+            "submit", str(SAMPLES / "chelm.xlsx"), "--call", "stage9", home=tmp_path / "home"
+        )
+        assert run.returncode == 2
+        assert "unknown call 'stage9'" in run.stderr
+
+
+@pytest.mark.slow
+class TestDemo:
+    def test_the_demo_on_a_fresh_home_submits_every_sample_and_prints_a_clean_summary(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "demo"
+        run = grantflow("demo", "--home", str(home), home=tmp_path / "unused")
+        output = combined(run)
+        assert run.returncode == 0, output
+        assert not NOISE.search(output), output
+        samples = sorted(SAMPLES.glob("*.xlsx"))
+        assert f"{len(samples)} outlines submitted" in run.stdout
+        table = run.stdout.split("\ncity ", 1)[1]
+        # Chełm first uploads the outline with a wrong NIP, then the corrected one.
+        assert re.search(r"^Chełm\s+1\s+no\s+2\s+reports/validation-chelm-v1\.html$", table, re.M)
+        assert re.search(r"^Chełm\s+2\s+yes\s+0\s+reports/validation-chelm-v2\.html$", table, re.M)
+        assert re.search(r"^Hrubieszów\s+1\s+yes\s+0\s+", table, re.M)
+        # The whole programme ran: a ranking, and lump sums that reconcile.
+        assert "Stage 2 ranking:" in run.stdout
+        totals = re.search(r"^Lump sums \(EUR\): .*$", run.stdout, re.M)
+        assert totals, run.stdout
+        assert "totals reconcile to the cent" in run.stdout
+        reports = home / "reports"
+        assert len(list(reports.glob("*.html"))) == len(samples)
+        assert len(list(reports.glob("*.json"))) == len(samples)
+        # Running it again on its own home is safe and stores nothing new.
+        again = grantflow("demo", "--home", str(home), home=tmp_path / "unused")
+        assert again.returncode == 0, combined(again)
+        assert not NOISE.search(combined(again)), combined(again)
+        assert totals.group(0) in again.stdout
+
+
+class TestDemoHome:
+    def test_the_demo_refuses_a_home_with_other_data(self, tmp_path: Path) -> None:
+        home = tmp_path / "real-programme"
+        home.mkdir()
+        (home / "grantflow.db").write_bytes(b"the operator's real data")
+        run = grantflow("demo", "--home", str(home), home=home)
+        assert run.returncode == 2
+        assert "not empty and is not a demo home" in run.stderr
+        assert (home / "grantflow.db").read_bytes() == b"the operator's real data"
+        assert sorted(p.name for p in home.iterdir()) == ["grantflow.db"]

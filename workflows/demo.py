@@ -1,0 +1,57 @@
+"""The demo: the programme's story on a fresh home, step by step, through the real flows.
+
+Each step is a function of the demo's state, run in order by the ``demo``
+flow; later issues add steps (formal check, review, selection, ledger,
+partners, documents) to ``STEPS`` without changing the rest. Which folder
+the demo may use is decided in ``workflows.demo_home``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from prefect import flow, get_run_logger
+
+from grantflow import config
+from grantflow.config import Settings
+from workflows.demo_home import sample_outlines
+from workflows.demo_programme import ProgrammeDemoResult, run_programme_demo
+from workflows.intake import FileSummary, intake
+
+
+@dataclass
+class DemoState:
+    settings: Settings
+    intake: list[FileSummary] = field(default_factory=list)
+    programme: ProgrammeDemoResult | None = None
+
+
+Step = Callable[[DemoState], None]
+
+
+def submit_samples(state: DemoState) -> None:
+    """Stage 1: every sample outline uploaded, validated, stored, its report published."""
+    state.intake = intake(files=[str(p) for p in sample_outlines()], submitted_by="demo")
+
+
+def run_programme(state: DemoState) -> None:
+    """Stages 1-3: formal check, experts, selection, lump sums, partners, the ledger."""
+    state.programme = run_programme_demo(state.settings)
+
+
+STEPS: tuple[tuple[str, Step], ...] = (
+    ("Submit the sample outlines", submit_samples),
+    ("Review, select, reserve lump sums and match partners", run_programme),
+)
+
+
+@flow(name="demo")
+def demo() -> DemoState:
+    """Run every step of the demo on the home in ``GRANTFLOW_HOME``."""
+    state = DemoState(settings=config.load())
+    logger = get_run_logger()
+    for number, (title, step) in enumerate(STEPS, start=1):
+        logger.info("Step %d/%d: %s", number, len(STEPS), title)
+        step(state)
+    return state

@@ -1,0 +1,35 @@
+"""Prefect's environment for grantflow's commands: call ``configure`` before importing prefect.
+
+Prefect reads its settings when it is first imported, so the CLI calls this
+first thing in ``submit`` and ``demo`` and imports the flows afterwards.
+Settings a user has already exported win: a production setup with
+``PREFECT_API_URL`` (a real server) or its own ``PREFECT_HOME`` is left alone.
+A server configured only in a profile under ``~/.prefect`` is not seen once
+``PREFECT_HOME`` points elsewhere: export ``PREFECT_API_URL`` (or
+``PREFECT_HOME=~/.prefect``) for that setup.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SERVER_DEFAULTS = {
+    # The ephemeral server's telemetry heartbeat writes to Prefect's SQLite
+    # database while the server migrates and serves the flow run, and logs
+    # "database is locked" tracebacks when it loses. Nothing needs it here.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def configure(home: Path) -> None:
+    """``home``: GRANTFLOW_HOME of the command; Prefect's files go below it."""
+    for name, value in SERVER_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    # Prefect's own database (flow runs, artifacts) next to grantflow's: a
+    # fresh machine needs no ~/.prefect, and two homes (the demo's, a
+    # real one) never share, and never lock, one Prefect database.
+    prefect_home = Path(os.environ.setdefault("PREFECT_HOME", str(home / "prefect")))
+    # Prefect creates its home without parents: on a fresh GRANTFLOW_HOME its
+    # server would then fail to open its database.
+    prefect_home.mkdir(parents=True, exist_ok=True)
