@@ -1,0 +1,248 @@
+"""The lump-sum ledger (SPEC section 6): entries, never a mutable balance.
+
+Per city (its TERYT code) the partnership lump sum moves through five kinds
+of entry:
+
+- ``reserve``: a Stage 2 proposal is accepted (the lump-sum budget line);
+- ``release``: the city is not funded after all, up to the open reservation;
+- ``commit``: a partnership agreement is signed, up to the open reservation;
+- ``spend``: reported in the final report, up to the unspent commitment;
+- ``return``: back to the Programme Operator, either the open reservation
+  (no partner by the deadline) or the unspent commitment at closing. A
+  return draws on the open reservation first, then on the unspent
+  commitment, so every return has one meaning whatever the order of events.
+
+Balances (:class:`CityBalance`) keep the invariants of the SPEC, with
+``committed`` net of what a closing return took back out of the commitment:
+
+    reserved = committed + released + returned + open,   open >= 0,
+    spent <= committed,
+
+and the programme totals are the sums of the city balances, to the cent.
+
+Every entry carries an idempotency key. Booking a key again with the same
+content (city, kind, amount) changes nothing and returns the entry already
+booked, so a retried or re-run flow never books twice; the same key with a
+different content is an :class:`IdempotencyConflict` (two operations claim
+one identity). Serialising concurrent bookings is the store's job (it books
+under a lock); this module decides whether a booking is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from grantflow.domain.errors import LedgerError
+from grantflow.domain.money import cents
+
+ZERO = Decimal("0.00")
+
+
+class IdempotencyConflict(LedgerError):
+    """An idempotency key already names a different booking."""
+
+
+class EntryKind(StrEnum):
+    RESERVE = "reserve"
+    RELEASE = "release"
+    COMMIT = "commit"
+    SPEND = "spend"
+    RETURN = "return"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    key: str  # idempotency key, e.g. "reserve:stage2:0662011"
+    city: str  # TERYT of the city whose lump sum this is
+    kind: EntryKind
+    amount: Decimal  # EUR, positive, whole cents
+    at: datetime
+    actor: str = ""
+    reason: str = ""
+
+    def same_booking(self, other: LedgerEntry) -> bool:
+        """Same money movement; when and by whom do not matter for a retry."""
+        return (self.city, self.kind, self.amount) == (other.city, other.kind, other.amount)
+
+
+@dataclass(frozen=True)
+class CityBalance:
+    city: str
+    reserved: Decimal = ZERO
+    released: Decimal = ZERO
+    committed: Decimal = ZERO  # net: commitments minus what was returned from them
+    spent: Decimal = ZERO
+    returned: Decimal = ZERO  # everything returned, from the reservation or the commitment
+    returned_from_commitment: Decimal = ZERO
+    open: Decimal = ZERO  # reserved, not yet committed, released or returned
+
+    @property
+    def unspent(self) -> Decimal:
+        """Committed and not (yet) spent: what a closing return gives back."""
+        return self.committed - self.spent
+
+    def problems(self) -> list[str]:
+        """Broken invariants (none for a balance built by booking)."""
+        found = []
+        if self.reserved != self.committed + self.released + self.returned + self.open:
+            found.append(
+                f"{self.city}: reserved {self.reserved} != committed {self.committed} + released "
+                f"{self.released} + returned {self.returned} + open {self.open}"
+            )
+        if self.open < 0:
+            found.append(f"{self.city}: open reservation {self.open} is negative")
+        if self.spent > self.committed:
+            found.append(f"{self.city}: spent {self.spent} exceeds committed {self.committed}")
+        return found
+
+
+@dataclass(frozen=True)
+class LedgerTotals:
+    """Programme totals: the sums of the city balances."""
+
+    reserved: Decimal = ZERO
+    released: Decimal = ZERO
+    committed: Decimal = ZERO
+    spent: Decimal = ZERO
+    returned: Decimal = ZERO
+    returned_from_commitment: Decimal = ZERO
+    open: Decimal = ZERO
+
+    @property
+    def reconciles(self) -> bool:
+        return self.reserved == self.committed + self.released + self.returned + self.open
+
+
+def _apply(balance: CityBalance, entry: LedgerEntry) -> CityBalance:
+    amount = entry.amount
+    if not amount.is_finite() or amount <= 0 or amount != cents(amount):
+        raise LedgerError(f"entry '{entry.key}': amount {amount} is not a positive sum in cents")
+    refusal = f"entry '{entry.key}': cannot {entry.kind} EUR {amount} for {entry.city}"
+    kind = entry.kind
+    if kind is EntryKind.RESERVE:
+        return replace(balance, reserved=balance.reserved + amount, open=balance.open + amount)
+    if kind in (EntryKind.RELEASE, EntryKind.COMMIT):
+        if amount > balance.open:
+            raise LedgerError(f"{refusal}: only EUR {balance.open} of the reservation is open")
+        if kind is EntryKind.RELEASE:
+            return replace(balance, released=balance.released + amount, open=balance.open - amount)
+        return replace(balance, committed=balance.committed + amount, open=balance.open - amount)
+    if kind is EntryKind.SPEND:
+        if amount > balance.unspent:
+            raise LedgerError(f"{refusal}: only EUR {balance.unspent} is committed and unspent")
+        return replace(balance, spent=balance.spent + amount)
+    if amount > balance.open + balance.unspent:
+        raise LedgerError(
+            f"{refusal}: only EUR {balance.open} open and EUR {balance.unspent} "
+            "committed and unspent"
+        )
+    from_open = min(amount, balance.open)
+    from_commitment = amount - from_open
+    return replace(
+        balance,
+        open=balance.open - from_open,
+        committed=balance.committed - from_commitment,
+        returned=balance.returned + amount,
+        returned_from_commitment=balance.returned_from_commitment + from_commitment,
+    )
+
+
+def replayed(existing: LedgerEntry, entry: LedgerEntry) -> LedgerEntry:
+    """``existing`` when ``entry`` repeats it under the same key; IdempotencyConflict if not."""
+    if existing.key != entry.key or not existing.same_booking(entry):
+        raise IdempotencyConflict(
+            f"key '{existing.key}' already books {existing.kind} EUR {existing.amount} for "
+            f"{existing.city}; refusing {entry.kind} EUR {entry.amount} for {entry.city}"
+        )
+    return existing
+
+
+@dataclass(frozen=True)
+class Booking:
+    ledger: Ledger
+    entry: LedgerEntry  # the entry now in the ledger (the earlier one for a replay)
+    created: bool  # False: the key was already booked with the same content
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """An immutable ledger value: build it from stored entries, book to get the next value."""
+
+    entries: tuple[LedgerEntry, ...] = ()
+    _by_key: Mapping[str, LedgerEntry] = field(default_factory=dict, repr=False, compare=False)
+    _balances: Mapping[str, CityBalance] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[LedgerEntry]) -> Ledger:
+        """Replay stored entries in booking order; LedgerError if one breaks a rule."""
+        ledger = cls()
+        for entry in entries:
+            if entry.key in ledger._by_key:
+                raise IdempotencyConflict(f"entry '{entry.key}' is stored twice")
+            ledger = ledger.book(entry).ledger
+        return ledger
+
+    def book(self, entry: LedgerEntry) -> Booking:
+        existing = self._by_key.get(entry.key)
+        if existing is not None:
+            return Booking(self, replayed(existing, entry), created=False)
+        balance = _apply(self.balance(entry.city), entry)
+        ledger = Ledger(
+            entries=(*self.entries, entry),
+            _by_key={**self._by_key, entry.key: entry},
+            _balances={**self._balances, entry.city: balance},
+        )
+        return Booking(ledger, entry, created=True)
+
+    def entry(self, key: str) -> LedgerEntry | None:
+        return self._by_key.get(key)
+
+    def balance(self, city: str) -> CityBalance:
+        return self._balances.get(city) or CityBalance(city)
+
+    def balances(self) -> tuple[CityBalance, ...]:
+        return tuple(self._balances[city] for city in sorted(self._balances))
+
+    def totals(self) -> LedgerTotals:
+        sums = {
+            f.name: sum((getattr(b, f.name) for b in self._balances.values()), ZERO)
+            for f in fields(LedgerTotals)
+        }
+        return LedgerTotals(**sums)
+
+    def problems(self) -> list[str]:
+        """Every broken invariant, recomputed from the entries independently of the balances."""
+        found: list[str] = []
+        by_kind: dict[tuple[str, EntryKind], Decimal] = {}
+        for entry in self.entries:
+            slot = (entry.city, entry.kind)
+            by_kind[slot] = by_kind.get(slot, ZERO) + entry.amount
+        for balance in self.balances():
+            found.extend(balance.problems())
+            city = balance.city
+
+            def total(kind: EntryKind, city: str = city) -> Decimal:
+                return by_kind.get((city, kind), ZERO)
+
+            expected = {
+                "reserved": total(EntryKind.RESERVE),
+                "released": total(EntryKind.RELEASE),
+                "committed": total(EntryKind.COMMIT) - balance.returned_from_commitment,
+                "spent": total(EntryKind.SPEND),
+                "returned": total(EntryKind.RETURN),
+            }
+            for name, value in expected.items():
+                if getattr(balance, name) != value:
+                    found.append(f"{city}: {name} {getattr(balance, name)} != entries {value}")
+        totals = self.totals()
+        if not totals.reconciles:
+            found.append(f"programme totals do not reconcile: {totals}")
+        if totals.reserved != sum(
+            (e.amount for e in self.entries if e.kind is EntryKind.RESERVE), ZERO
+        ):
+            found.append("programme reserved total differs from the reserve entries")
+        return found

@@ -1,0 +1,144 @@
+"""Moving applications through their states, each step written to the audit log.
+
+Every use case of the lifecycle (review, selection, ledger, partnership)
+changes state through :func:`advance` and records facts through
+:func:`record`, inside a unit of work the caller has entered: the state
+change and its audit entry commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from grantflow.domain.audit import AuditEntry, next_entry, verify_chain
+from grantflow.domain.errors import NotFound
+from grantflow.domain.lifecycle import Action, transition
+from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports import Application, Submission
+
+
+def record(
+    uow: LifecycleUnitOfWork,
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    subject: str,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one fact to the audit log, chained to the entry before it."""
+    entry = next_entry(
+        uow.audit.last_for_update(),
+        at=at,
+        actor=actor,
+        action=action,
+        subject=subject,
+        reason=reason,
+        payload=payload,
+    )
+    uow.audit.add(entry)
+    return entry
+
+
+def advance(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    action: Action,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str = "",
+    payload: Mapping[str, Any] | None = None,
+) -> Application:
+    """Apply ``action`` to the locked application (IllegalTransition if not allowed)."""
+    application = uow.applications.get_for_update(application_id)
+    target = transition(application.stage, application.state, action)
+    changed = uow.applications.set_state(application_id, target)
+    record(
+        uow,
+        at=at,
+        actor=actor,
+        action=f"transition:{action}",
+        subject=f"application:{application_id}",
+        reason=reason,
+        payload={"from": application.state, "to": target, **(payload or {})},
+    )
+    return changed
+
+
+def in_states(applications: Iterable[Application], *states: str) -> list[Application]:
+    """The applications in any of ``states``, by id: the order every reconciler walks."""
+    return sorted((a for a in applications if a.state in states), key=lambda a: a.id)
+
+
+def current_version(uow: LifecycleUnitOfWork, application_id: int) -> Submission:
+    """The newest valid upload: the version that is assessed, ranked and funded."""
+    valid = [s for s in uow.submissions.for_application(application_id) if s.outline is not None]
+    if not valid:
+        raise NotFound(f"application {application_id} has no valid version")
+    return valid[-1]
+
+
+def apply(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    action: Action,
+    *,
+    at: datetime,
+    actor: str,
+    reason: str = "",
+) -> Application:
+    """One operator action in its own transaction (e.g. ``resubmit`` after a corrected upload)."""
+    with uow:
+        changed = advance(uow, application_id, action, at=at, actor=actor, reason=reason)
+        uow.commit()
+    return changed
+
+
+def formal_check(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    *,
+    correct: bool,
+    at: datetime,
+    actor: str,
+    reason: str = "",
+) -> Application:
+    """The operator's part of the formal check (the automatic part is the validation report)."""
+    action = Action.ACCEPT_FORMALLY if correct else Action.REJECT_FORMALLY
+    return apply(uow, application_id, action, at=at, actor=actor, reason=reason)
+
+
+def return_for_correction(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    *,
+    deadline: date,
+    at: datetime,
+    actor: str,
+    reason: str,
+) -> Application:
+    """Send the application back; a corrected upload before ``deadline`` re-enters the check."""
+    with uow:
+        changed = advance(
+            uow,
+            application_id,
+            Action.RETURN_FOR_CORRECTION,
+            at=at,
+            actor=actor,
+            reason=reason,
+            payload={"deadline": deadline},
+        )
+        uow.commit()
+    return changed
+
+
+def verify_audit(uow: LifecycleUnitOfWork) -> tuple[int, AuditEntry | None]:
+    """(entries checked, the first broken entry or None) for ``grantflow audit verify``."""
+    with uow:
+        entries = uow.audit.all()
+    broken = verify_chain(entries)
+    return len(entries), None if broken is None else entries[broken]

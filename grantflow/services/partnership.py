@@ -1,0 +1,231 @@
+"""Stage 3 use cases: partner search, matching, confirmation, signing, the deadline.
+
+- :func:`reconcile_partner_search` opens the search for every selected city
+  that wants a partner and proposes donors for cities still without one
+  (the assignment maximising the total score within free capacities).
+- :func:`confirm_partner`: the operator confirms the proposal or overrides
+  it with another donor (an override needs a justification); capacity is
+  checked either way.
+- :func:`sign_agreement` commits the city's open lump sum.
+- :func:`close_partner_search` (at the deadline) returns the open lump sum
+  of every funded city still without a signed agreement.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+from grantflow.domain.errors import GrantflowError, NotFound
+from grantflow.domain.ledger import EntryKind
+from grantflow.domain.lifecycle import Action, State
+from grantflow.domain.matching import (
+    AssignmentSolver,
+    CityNeeds,
+    PairScore,
+    propose_matches,
+    remaining_capacity,
+    score_pair,
+)
+from grantflow.services.ledger import book, open_amount
+from grantflow.services.lifecycle import advance, current_version, in_states, record
+from grantflow.services.lifecycle_ports import (
+    LifecycleUnitOfWork,
+    Partnership,
+    PartnershipStatus,
+)
+
+
+class PartnershipError(GrantflowError):
+    """An operator's partnership step the rules do not allow."""
+
+
+def _taken(uow: LifecycleUnitOfWork) -> Counter[str]:
+    """Places used per donor: confirmed and signed partnerships (proposals hold none)."""
+    return Counter(
+        p.donor_code for p in uow.partnerships.list() if p.status is not PartnershipStatus.PROPOSED
+    )
+
+
+def _needs(uow: LifecycleUnitOfWork, application_id: int) -> CityNeeds:
+    outline = current_version(uow, application_id).outline
+    assert outline is not None  # current_version returns valid versions only
+    return CityNeeds.from_outline(application_id, outline)
+
+
+def reconcile_partner_search(
+    uow: LifecycleUnitOfWork, call_code: str, solver: AssignmentSolver, *, at: datetime, actor: str
+) -> tuple[PairScore, ...]:
+    """Open searches and (re)propose donors for cities without a confirmed partner."""
+    with uow:
+        for application in in_states(uow.applications.list(call_code), State.SELECTED):
+            outline = current_version(uow, application.id).outline
+            if outline is not None and outline.wants_partner:
+                advance(uow, application.id, Action.OPEN_PARTNER_SEARCH, at=at, actor=actor)
+        searching = in_states(uow.applications.list(call_code), State.PARTNER_SEARCH)
+        proposals = propose_matches(
+            [_needs(uow, a.id) for a in searching],
+            uow.donors.list(),
+            solver,
+            taken=_taken(uow),
+        )
+        proposed = {p.city.application_id: p for p in proposals}
+        for application in searching:
+            pair = proposed.get(application.id)
+            standing = uow.partnerships.find(application.id)
+            if pair is None:
+                if standing is not None:
+                    uow.partnerships.remove(application.id)
+                continue
+            proposal = Partnership(
+                application.id,
+                pair.donor.code,
+                PartnershipStatus.PROPOSED,
+                pair.score,
+                pair.explanation(),
+            )
+            if proposal == standing:
+                continue  # proposed before: a re-run records nothing new
+            uow.partnerships.save(proposal)
+            record(
+                uow,
+                at=at,
+                actor=actor,
+                action="partnership:propose",
+                subject=f"application:{application.id}",
+                reason=pair.explanation(),
+                payload={"donor": pair.donor.code, "score": pair.score},
+            )
+        uow.commit()
+    return proposals
+
+
+def confirm_partner(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    donor_code: str,
+    *,
+    at: datetime,
+    actor: str,
+    justification: str = "",
+) -> Partnership:
+    """Confirm the proposed donor, or another one with a justification (an override)."""
+    with uow:
+        proposal = uow.partnerships.find(application_id)
+        overriding = proposal is None or proposal.donor_code != donor_code
+        if overriding and not justification.strip():
+            raise PartnershipError(
+                f"confirming {donor_code} for application {application_id} overrides the "
+                "proposal: give a justification"
+            )
+        donor = uow.donors.get(donor_code)
+        if remaining_capacity([donor], _taken(uow))[donor.code] <= 0:
+            raise PartnershipError(f"{donor.name} has no free place (capacity {donor.capacity})")
+        pair = score_pair(_needs(uow, application_id), donor)
+        confirmed = Partnership(
+            application_id,
+            donor_code,
+            PartnershipStatus.CONFIRMED,
+            pair.score,
+            pair.explanation(),
+            justification.strip(),
+        )
+        advance(
+            uow,
+            application_id,
+            Action.CONFIRM_PARTNERSHIP,
+            at=at,
+            actor=actor,
+            reason=justification.strip() or pair.explanation(),
+            payload={"donor": donor_code, "override": overriding},
+        )
+        uow.partnerships.save(confirmed)
+        uow.commit()
+    return confirmed
+
+
+def sign_agreement(
+    uow: LifecycleUnitOfWork, call_code: str, application_id: int, *, at: datetime, actor: str
+) -> Partnership:
+    """The agreement is signed: the city's open lump sum is committed."""
+    with uow:
+        partnership = uow.partnerships.find(application_id)
+        if partnership is None or partnership.status is not PartnershipStatus.CONFIRMED:
+            raise NotFound(f"application {application_id} has no confirmed partnership")
+        application = advance(
+            uow,
+            application_id,
+            Action.SIGN_AGREEMENT,
+            at=at,
+            actor=actor,
+            payload={"donor": partnership.donor_code},
+        )
+        amount = open_amount(uow, application.teryt)
+        if amount > 0:
+            book(
+                uow,
+                key=f"commit:{call_code}:{application_id}",
+                city=application.teryt,
+                kind=EntryKind.COMMIT,
+                amount=amount,
+                at=at,
+                actor=actor,
+                reason=f"partnership agreement with {partnership.donor_code} signed",
+            )
+        signed = Partnership(
+            application_id,
+            partnership.donor_code,
+            PartnershipStatus.SIGNED,
+            partnership.score,
+            partnership.explanation,
+            partnership.justification,
+        )
+        uow.partnerships.save(signed)
+        uow.commit()
+    return signed
+
+
+def close_partner_search(
+    uow: LifecycleUnitOfWork, call_code: str, *, at: datetime, actor: str
+) -> list[int]:
+    """At the deadline: every city still searching gets ``no_partner`` and its lump sum returned.
+
+    A confirmed but unsigned partnership is given up first (back to the
+    search), since only a signed agreement commits money.
+    """
+    closed: list[int] = []
+    with uow:
+        for application in in_states(uow.applications.list(call_code), State.PARTNERSHIP_CONFIRMED):
+            advance(
+                uow,
+                application.id,
+                Action.REOPEN_PARTNER_SEARCH,
+                at=at,
+                actor=actor,
+                reason="partner-search deadline passed before signing",
+            )
+        for application in in_states(uow.applications.list(call_code), State.PARTNER_SEARCH):
+            advance(
+                uow,
+                application.id,
+                Action.CLOSE_PARTNER_SEARCH,
+                at=at,
+                actor=actor,
+                reason="no partner by the partner-search deadline",
+            )
+            uow.partnerships.remove(application.id)
+            amount = open_amount(uow, application.teryt)
+            if amount > 0:
+                book(
+                    uow,
+                    key=f"return:{call_code}:{application.id}:no-partner",
+                    city=application.teryt,
+                    kind=EntryKind.RETURN,
+                    amount=amount,
+                    at=at,
+                    actor=actor,
+                    reason=f"{application.city_name}: no partner by the deadline",
+                )
+            closed.append(application.id)
+        uow.commit()
+    return closed

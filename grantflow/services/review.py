@@ -1,0 +1,184 @@
+"""Expert assessment use cases: register, assign, declare, score, arbitrate.
+
+:func:`reconcile_assessment` is the review flow's idempotent step: it starts
+the assessment of formally correct applications, gives each its experts
+(two, or three after a divergent pair, replacing conflicted reviewers) and
+completes the assessment of those with a final score. Running it twice
+changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from grantflow.domain.assessment import (
+    Assessment,
+    Assignment,
+    Candidate,
+    Outcome,
+    Reviewer,
+    Scorecard,
+    assess,
+    plan_assignments,
+    record_points,
+    submit_scorecard,
+)
+from grantflow.domain.lifecycle import Action, State
+from grantflow.domain.programme import Programme
+from grantflow.services.lifecycle import advance, in_states, record
+from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+
+
+def register_reviewer(
+    uow: LifecycleUnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str
+) -> None:
+    with uow:
+        uow.reviewers.add(reviewer)
+        record(
+            uow,
+            at=at,
+            actor=actor,
+            action="reviewer:register",
+            subject=f"reviewer:{reviewer.code}",
+            payload={"languages": reviewer.languages, "conflicts": reviewer.conflicts},
+        )
+        uow.commit()
+
+
+@dataclass(frozen=True)
+class AssessmentRound:
+    started: tuple[int, ...]  # applications whose assessment started
+    assigned: tuple[Assignment, ...]
+    shortages: Mapping[int, int]  # application -> experts still missing
+    completed: Mapping[int, Decimal]  # application -> final score
+
+
+def reconcile_assessment(
+    uow: LifecycleUnitOfWork, call_code: str, programme: Programme, *, at: datetime, actor: str
+) -> AssessmentRound:
+    with uow:
+        started = [
+            advance(uow, a.id, Action.START_ASSESSMENT, at=at, actor=actor).id
+            for a in in_states(uow.applications.list(call_code), State.FORMALLY_CORRECT)
+        ]
+        completed: dict[int, Decimal] = {}
+        candidates: list[Candidate] = []
+        for application in in_states(uow.applications.list(call_code), State.UNDER_ASSESSMENT):
+            assessment = _assessment(uow, application.id, programme)
+            if assessment.outcome is Outcome.FINAL and assessment.final_score is not None:
+                completed[application.id] = assessment.final_score
+                advance(
+                    uow,
+                    application.id,
+                    Action.COMPLETE_ASSESSMENT,
+                    at=at,
+                    actor=actor,
+                    payload={"final_score": assessment.final_score},
+                )
+            else:
+                candidates.append(
+                    Candidate(
+                        application.id, application.teryt, experts_needed=assessment.experts_needed
+                    )
+                )
+        plan = plan_assignments(candidates, uow.reviewers.list(), uow.assignments.list())
+        for assignment in plan.new:
+            uow.assignments.add(assignment)
+            record(
+                uow,
+                at=at,
+                actor=actor,
+                action="assessment:assign",
+                subject=f"application:{assignment.application_id}",
+                payload={"reviewer": assignment.reviewer_code},
+            )
+        uow.commit()
+    return AssessmentRound(tuple(started), plan.new, plan.shortages, completed)
+
+
+def _assessment(uow: LifecycleUnitOfWork, application_id: int, programme: Programme) -> Assessment:
+    return assess(uow.scorecards.for_application(application_id), programme.divergence_threshold)
+
+
+def declare(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    reviewer_code: str,
+    *,
+    conflict: bool,
+    at: datetime,
+    reason: str = "",
+) -> Assignment:
+    """The reviewer's declaration; a conflicted one is replaced at once (if anyone is left)."""
+    with uow:
+        declared = uow.assignments.get(application_id, reviewer_code).declare(
+            conflict=conflict, at=at
+        )
+        uow.assignments.update(declared)
+        actor = f"reviewer:{reviewer_code}"
+        record(
+            uow,
+            at=at,
+            actor=actor,
+            action="assessment:declare",
+            subject=f"application:{application_id}",
+            reason=reason,
+            payload={"declaration": declared.declaration},
+        )
+        if conflict:
+            application = uow.applications.get(application_id)
+            plan = plan_assignments(
+                [Candidate(application_id, application.teryt)],
+                uow.reviewers.list(),
+                uow.assignments.list(),
+            )
+            for replacement in plan.new:
+                uow.assignments.add(replacement)
+                record(
+                    uow,
+                    at=at,
+                    actor="system:assessment",
+                    action="assessment:replace",
+                    subject=f"application:{application_id}",
+                    reason=f"{reviewer_code} declared a conflict of interest",
+                    payload={"reviewer": replacement.reviewer_code},
+                )
+        uow.commit()
+    return declared
+
+
+def score(
+    uow: LifecycleUnitOfWork,
+    application_id: int,
+    reviewer_code: str,
+    points: Mapping[str, Decimal],
+    programme: Programme,
+    *,
+    submit: bool,
+    at: datetime,
+) -> Scorecard:
+    """Record points (a draft), and with ``submit`` lock them; audited when submitted."""
+    with uow:
+        assignment = uow.assignments.get(application_id, reviewer_code)
+        card = record_points(
+            assignment,
+            uow.scorecards.find(application_id, reviewer_code),
+            programme.criteria,
+            points,
+        )
+        if submit:
+            card = submit_scorecard(card, programme.criteria, at)
+            record(
+                uow,
+                at=at,
+                actor=f"reviewer:{reviewer_code}",
+                action="assessment:submit",
+                subject=f"application:{application_id}",
+                payload={"points": dict(card.points), "total": card.total},
+            )
+        uow.scorecards.save(card)
+        uow.commit()
+    return card
