@@ -1,0 +1,161 @@
+"""Read-only views of the lifecycle for people and machines (CLI, artifacts, the demo).
+
+Each view is plain JSON-ready data (Decimals as text, so amounts keep their
+cents in any consumer); renderers turn it into text, JSON or a workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from grantflow.domain.assessment import assess, reviewer_load
+from grantflow.domain.ledger import Ledger
+from grantflow.domain.programme import Programme
+from grantflow.domain.ranking import Ranking
+from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+
+
+def _money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def _score(value: Decimal | None) -> str | None:
+    """``81``, ``80.5``: a score as people write it (``Decimal(100).normalize()`` is ``1E+2``)."""
+    if value is None:
+        return None
+    if value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value.normalize())
+
+
+def applications_view(
+    uow: LifecycleUnitOfWork, programme: Programme, call_code: str | None = None
+) -> list[dict[str, Any]]:
+    """Each application: state, scores per reviewer, final score, rank and decision."""
+    with uow:
+        applications = uow.applications.list(call_code)
+        assignments = uow.assignments.list()
+        rankings: dict[str, Ranking | None] = {}
+        rows = []
+        for application in applications:
+            if application.call_code not in rankings:
+                rankings[application.call_code] = uow.rankings.get(application.call_code)
+            ranking = rankings[application.call_code]
+            ranked = next(
+                (
+                    e
+                    for e in (ranking.entries if ranking else ())
+                    if e.application_id == application.id
+                ),
+                None,
+            )
+            cards = {c.reviewer_code: c for c in uow.scorecards.for_application(application.id)}
+            assessment = assess(cards.values(), programme.divergence_threshold)
+            reviewers = [
+                {
+                    "reviewer": a.reviewer_code,
+                    "declaration": str(a.declaration),
+                    "total": _score(cards[a.reviewer_code].total)
+                    if a.reviewer_code in cards
+                    else None,
+                    "submitted": a.reviewer_code in cards and cards[a.reviewer_code].submitted,
+                }
+                for a in assignments
+                if a.application_id == application.id
+            ]
+            rows.append(
+                {
+                    "id": application.id,
+                    "call": application.call_code,
+                    "stage": application.stage,
+                    "city": application.city_name,
+                    "teryt": application.teryt,
+                    "state": application.state,
+                    "scores": reviewers,
+                    "final_score": _score(assessment.final_score),
+                    "rank": None if ranked is None else ranked.rank,
+                    "decision": None if ranked is None else str(ranked.decision),
+                    "justification": None if ranked is None else ranked.justification or None,
+                }
+            )
+    return rows
+
+
+def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
+    """Entries in booking order, the balance of every city, programme totals, broken rules."""
+    with uow:
+        ledger = Ledger.from_entries(uow.ledger.all())
+    totals = ledger.totals()
+    return {
+        "currency": "EUR",
+        "entries": [
+            {
+                "key": e.key,
+                "city": e.city,
+                "kind": str(e.kind),
+                "amount": _money(e.amount),
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "reason": e.reason,
+            }
+            for e in ledger.entries
+        ],
+        "cities": [
+            {
+                "city": b.city,
+                "reserved": _money(b.reserved),
+                "released": _money(b.released),
+                "committed": _money(b.committed),
+                "spent": _money(b.spent),
+                "returned": _money(b.returned),
+                "open": _money(b.open),
+            }
+            for b in ledger.balances()
+        ],
+        "totals": {
+            "reserved": _money(totals.reserved),
+            "released": _money(totals.released),
+            "committed": _money(totals.committed),
+            "spent": _money(totals.spent),
+            "returned": _money(totals.returned),
+            "open": _money(totals.open),
+            "reconciles": totals.reconciles,
+        },
+        "problems": ledger.problems(),
+    }
+
+
+@dataclass(frozen=True)
+class ReviewerLoad:
+    reviewer: str
+    active: int  # assignments that count (all but declared conflicts)
+    declared_conflicts: int
+    submitted: int
+
+
+def reviewer_load_view(uow: LifecycleUnitOfWork) -> list[ReviewerLoad]:
+    with uow:
+        reviewers = uow.reviewers.list()
+        assignments = uow.assignments.list()
+        submitted = {
+            (c.application_id, c.reviewer_code)
+            for a in {a.application_id for a in assignments}
+            for c in uow.scorecards.for_application(a)
+            if c.submitted
+        }
+    load = reviewer_load(assignments)
+    return [
+        ReviewerLoad(
+            r.code,
+            load[r.code],
+            sum(1 for a in assignments if a.reviewer_code == r.code and not a.active),
+            sum(
+                1
+                for a in assignments
+                if a.reviewer_code == r.code and (a.application_id, r.code) in submitted
+            ),
+        )
+        for r in reviewers
+    ]

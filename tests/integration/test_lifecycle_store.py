@@ -1,0 +1,413 @@
+"""The lifecycle store for real, on SQLite and PostgreSQL: the Stage 2 story, exact money,
+the tamper-evident audit log, and bookings that race in threads and processes."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, text
+
+from grantflow.adapters.assignment import ScipyAssignmentSolver
+from grantflow.adapters.store import head_revision
+from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.models import Base
+from grantflow.domain.assessment import Reviewer, Scorecard, ScoresLocked
+from grantflow.domain.audit import verify_chain
+from grantflow.domain.errors import Conflict, IllegalTransition, LedgerError
+from grantflow.domain.ledger import EntryKind, LedgerEntry
+from grantflow.services import lifecycle, partnership, review, selection
+from grantflow.services.ledger import book, current_ledger
+from grantflow.services.lifecycle_ports import PartnershipStatus
+from grantflow.services.ports import NewSubmission
+from grantflow.validation.report import FileReport
+from tests.integration.ledger_race import BATCH_AMOUNT, book_once
+from tests.unit.factories import STAGE2
+from tests.unit.test_lifecycle_services import (
+    AT,
+    CITIES,
+    DONORS,
+    LUMP_SUM,
+    OPERATOR,
+    POINTS,
+    PROGRAMME,
+    criteria_points,
+    outline_of,
+)
+
+CHELM = "0662011"
+
+
+@pytest.fixture
+def lifecycle_uow(engine: Engine) -> SqlLifecycleUnitOfWork:
+    """Three Stage 2 proposals (Chełm, Hrubieszów, Konin), Kristiansand, four reviewers."""
+    uow = SqlLifecycleUnitOfWork(engine)
+    with uow:
+        for city, teryt in CITIES:
+            app = uow.applications.add(
+                call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
+            )
+            uow.submissions.add(
+                NewSubmission(
+                    application_id=app.id,
+                    version_no=1,
+                    file_name=f"{city}.xlsx",
+                    sha256=teryt * 9 + "a",
+                    stored_path=f"uploads/{teryt}.xlsx",
+                    size=1,
+                    report=FileReport(file=f"{city}.xlsx"),
+                    outline=outline_of(city, teryt),
+                    submitted_by=city,
+                    submitted_at=AT - timedelta(days=app.id),
+                )
+            )
+        for donor in DONORS:
+            uow.donors.save(donor)
+        uow.commit()
+    for code, conflicts in (("R01", {"0605011"}), ("R02", set()), ("R03", set()), ("R04", set())):
+        review.register_reviewer(
+            uow,
+            Reviewer(code, f"Ekspert {code} – Łódź", frozenset({"pl"}), frozenset(conflicts)),
+            at=AT,
+            actor=OPERATOR,
+        )
+    return uow
+
+
+def states(uow: SqlLifecycleUnitOfWork) -> list[str]:
+    with uow:
+        return [a.state for a in uow.applications.list(STAGE2)]
+
+
+def assess_everything(uow: SqlLifecycleUnitOfWork) -> None:
+    """The experts' work of the unit story, through the real store."""
+    ids = [1, 2, 3]
+    for application_id in ids:
+        lifecycle.formal_check(uow, application_id, correct=True, at=AT, actor=OPERATOR)
+    first = review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
+    assert (first.started, len(first.assigned)) == ((1, 2, 3), 6)
+    chelm_reviewer = next(a.reviewer_code for a in first.assigned if a.application_id == 1)
+    review.declare(uow, 1, chelm_reviewer, conflict=True, at=AT, reason="znajomy burmistrza")
+    for round_no in range(2):
+        with uow:
+            pending = [a for a in uow.assignments.list() if a.declaration == "pending"]
+        for assignment in pending:
+            review.declare(
+                uow, assignment.application_id, assignment.reviewer_code, conflict=False, at=AT
+            )
+        for application_id, (city, _) in zip(ids, CITIES, strict=True):
+            with uow:
+                active = [
+                    a
+                    for a in uow.assignments.list()
+                    if a.application_id == application_id and a.declaration == "no_conflict"
+                ]
+                cards = {c.reviewer_code: c for c in uow.scorecards.for_application(application_id)}
+            for number, assignment in enumerate(active):
+                card = cards.get(assignment.reviewer_code)
+                if card is None or not card.submitted:
+                    review.score(
+                        uow,
+                        application_id,
+                        assignment.reviewer_code,
+                        criteria_points(POINTS[city][number]),
+                        PROGRAMME,
+                        submit=True,
+                        at=AT + timedelta(minutes=10 * round_no + number),
+                    )
+        review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
+
+
+class TestSchema:
+    def test_the_lifecycle_tables_match_their_migration(self, engine: Engine) -> None:
+        with engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            current = MigrationContext.configure(connection).get_current_revision()
+        assert differences == []
+        assert current == head_revision() == "0002"
+
+
+class TestTheStage2Story:
+    def test_from_formal_check_to_the_partner_search_deadline(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork
+    ) -> None:
+        uow = lifecycle_uow
+        assess_everything(uow)
+        assert states(uow) == ["assessed"] * 3
+        with uow:
+            hrubieszow = [a.reviewer_code for a in uow.assignments.list() if a.application_id == 2]
+        assert "R01" not in hrubieszow  # declared a tie with Hrubieszów at registration
+
+        ranking = selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
+        assert [(e.proposal.city_name, e.proposal.final_score) for e in ranking.entries] == [
+            ("Hrubieszów", Decimal(85)),
+            ("Chełm", Decimal(81)),
+            ("Konin", Decimal(71)),
+        ]
+        with uow:
+            assert uow.rankings.get(STAGE2) == ranking  # the ranking survives the round trip
+        selection.approve_ranking(uow, STAGE2, [], at=AT, actor="committee")
+        selection.approve_ranking(uow, STAGE2, [], at=AT, actor="committee")  # a re-run
+        assert states(uow) == ["selected", "selected", "reserve"]
+        assert current_ledger(uow).totals().reserved == 2 * LUMP_SUM
+
+        withdrawal = selection.withdraw_application(
+            uow, STAGE2, 1, at=AT, actor="city:Chełm", reason="rada miasta wycofała wniosek"
+        )
+        assert withdrawal.promoted == 3
+        solver = ScipyAssignmentSolver()
+        proposals = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
+        again = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
+        assert proposals == again and len(proposals) == 1
+        matched = proposals[0].city.application_id
+        partnership.confirm_partner(uow, matched, "NO-4204", at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(uow, STAGE2, matched, at=AT, actor=OPERATOR)
+        assert signed.status is PartnershipStatus.SIGNED
+        assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
+
+        ledger = current_ledger(uow)
+        totals = ledger.totals()
+        assert ledger.problems() == []
+        assert (totals.reserved, totals.released, totals.committed, totals.returned) == (
+            3 * LUMP_SUM,
+            LUMP_SUM,
+            LUMP_SUM,
+            LUMP_SUM,
+        )
+        assert totals.open == Decimal("0.00")
+        checked, broken = lifecycle.verify_audit(uow)
+        assert broken is None and checked > 40
+
+    def test_a_refused_transition_leaves_no_trace(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork
+    ) -> None:
+        uow = lifecycle_uow
+        with uow:
+            before = uow.audit.all()
+        with pytest.raises(IllegalTransition, match="'submitted' cannot 'select'"):
+            lifecycle.apply(uow, 1, lifecycle.Action.SELECT, at=AT, actor=OPERATOR)
+        with uow:
+            assert uow.audit.all() == before
+        assert states(uow)[0] == "submitted"
+
+
+class TestTheAuditLog:
+    def test_the_chain_survives_the_round_trip(self, lifecycle_uow: SqlLifecycleUnitOfWork) -> None:
+        assess_everything(lifecycle_uow)
+        with lifecycle_uow as uow:
+            entries = uow.audit.all()
+        assert verify_chain(entries) is None
+        submitted = next(e for e in entries if e.action == "assessment:submit")
+        assert submitted.payload["total"] == "82"
+        assert submitted.at.tzinfo is not None
+
+    def test_an_entry_edited_in_the_database_is_named(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, engine: Engine
+    ) -> None:
+        assess_everything(lifecycle_uow)
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE audit_log SET payload = :p WHERE seq = 9"),
+                {"p": '{"points": {"relevance": "30"}, "total": "99"}'},
+            )
+        checked, broken = lifecycle.verify_audit(lifecycle_uow)
+        assert broken is not None and broken.seq == 9
+        assert checked > 9
+
+    def test_a_deleted_entry_breaks_the_chain_at_its_successor(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, engine: Engine
+    ) -> None:
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+        broken = lifecycle.verify_audit(lifecycle_uow)[1]
+        assert broken is not None and broken.seq == 3
+
+    def test_a_second_entry_with_a_taken_sequence_number_is_a_conflict(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork
+    ) -> None:
+        with lifecycle_uow as uow:
+            last = uow.audit.last_for_update()
+            assert last is not None
+            with pytest.raises(Conflict):
+                uow.audit.add(dataclasses.replace(last, reason="a forged duplicate", hash="f" * 64))
+
+
+class TestMoney:
+    @pytest.mark.parametrize(
+        "amount",
+        ["150000.00", "149999.99", "0.01", "140000.10", "999999999999.99"],
+    )
+    def test_amounts_come_back_to_the_cent(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, amount: str
+    ) -> None:
+        with lifecycle_uow as uow:
+            book(
+                uow,
+                key=f"reserve:{amount}",
+                city=CHELM,
+                kind=EntryKind.RESERVE,
+                amount=Decimal(amount),
+                at=AT,
+                actor=OPERATOR,
+            )
+            uow.commit()
+        with lifecycle_uow as uow:
+            stored = uow.ledger.find(f"reserve:{amount}")
+        assert stored is not None
+        assert (type(stored.amount), str(stored.amount)) == (Decimal, amount)
+
+    def test_a_key_booked_twice_is_stored_once(self, lifecycle_uow: SqlLifecycleUnitOfWork) -> None:
+        for _ in range(2):
+            with lifecycle_uow as uow:
+                book(
+                    uow,
+                    key="reserve:stage2:chelm",
+                    city=CHELM,
+                    kind=EntryKind.RESERVE,
+                    amount=LUMP_SUM,
+                    at=AT,
+                    actor=OPERATOR,
+                )
+                uow.commit()
+        with lifecycle_uow as uow:
+            assert [e.key for e in uow.ledger.all()] == ["reserve:stage2:chelm"]
+            with pytest.raises(Conflict):
+                uow.ledger.add(
+                    LedgerEntry("reserve:stage2:chelm", CHELM, EntryKind.RESERVE, LUMP_SUM, AT)
+                )
+
+    def test_over_committing_is_refused_and_nothing_is_written(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork
+    ) -> None:
+        with lifecycle_uow as uow:
+            book(
+                uow, key="r", city=CHELM, kind=EntryKind.RESERVE, amount=LUMP_SUM, at=AT, actor="o"
+            )
+            uow.commit()
+        with lifecycle_uow as uow, pytest.raises(LedgerError, match=r"only EUR 150000\.00"):
+            book(
+                uow,
+                key="c",
+                city=CHELM,
+                kind=EntryKind.COMMIT,
+                amount=LUMP_SUM + Decimal("0.01"),
+                at=AT,
+                actor="o",
+            )
+        assert [e.key for e in current_ledger(lifecycle_uow).entries] == ["r"]
+
+
+class TestScorecards:
+    def test_a_submitted_scorecard_cannot_be_replaced(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork
+    ) -> None:
+        points = criteria_points((25, 25, 16, 16))
+        with lifecycle_uow as uow:
+            uow.assignments.add(review.Assignment(1, "R02"))
+            uow.scorecards.save(Scorecard(1, "R02", points, submitted_at=AT))
+            uow.commit()
+        with lifecycle_uow as uow:
+            assert uow.scorecards.find(1, "R02") == Scorecard(1, "R02", points, AT)
+            with pytest.raises(ScoresLocked):
+                uow.scorecards.save(Scorecard(1, "R02", criteria_points((30, 30, 20, 20))))
+
+
+KONIN = "3062011"
+RACERS = 8
+COMMIT = Decimal("50000.00")
+
+
+def _reserve(uow: SqlLifecycleUnitOfWork, city: str, amount: Decimal) -> None:
+    with uow:
+        book(
+            uow,
+            key=f"reserve:{city}",
+            city=city,
+            kind=EntryKind.RESERVE,
+            amount=amount,
+            at=AT,
+            actor="o",
+        )
+        uow.commit()
+
+
+def _race_jobs(url: str) -> list[tuple[str, str, str, str, str]]:
+    """Eight commits of EUR 50 000 against a reservation of EUR 150 000; two racers share
+    each idempotency key, as a retried operation would."""
+    return [(url, f"commit:{KONIN}:{n // 2}", KONIN, "commit", str(COMMIT)) for n in range(RACERS)]
+
+
+def _assert_nothing_over_committed(uow: SqlLifecycleUnitOfWork, outcomes: list[str]) -> None:
+    ledger = current_ledger(uow)
+    commits = [e for e in ledger.entries if e.kind is EntryKind.COMMIT]
+    assert ledger.problems() == []
+    assert sum((e.amount for e in commits), Decimal(0)) <= LUMP_SUM
+    assert len(commits) == 3 == outcomes.count("created")
+    assert len({e.key for e in commits}) == len(commits)
+    # The racers sharing a booked key saw it replayed, the rest were refused.
+    assert outcomes.count("replayed") + outcomes.count("refused") == RACERS - 3
+    assert lifecycle.verify_audit(uow)[1] is None
+
+
+class TestConcurrentBookings:
+    def test_threads_never_over_commit_a_city(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _reserve(lifecycle_uow, KONIN, LUMP_SUM)
+        with ThreadPoolExecutor(RACERS) as pool:
+            outcomes = list(pool.map(lambda job: book_once(*job), _race_jobs(database_url)))
+        _assert_nothing_over_committed(lifecycle_uow, outcomes)
+
+    def test_processes_never_over_commit_a_city(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+    ) -> None:
+        import multiprocessing
+
+        _reserve(lifecycle_uow, KONIN, LUMP_SUM)
+        with multiprocessing.get_context("spawn").Pool(RACERS) as pool:
+            outcomes = pool.starmap(book_once, _race_jobs(database_url))
+        _assert_nothing_over_committed(lifecycle_uow, outcomes)
+
+
+class TestKillAndRerun:
+    def test_a_batch_killed_midway_and_run_again_books_everything_once(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+    ) -> None:
+        import os
+        import signal
+        import subprocess
+        import sys
+
+        count = 40
+        command = [sys.executable, "-m", "tests.integration.ledger_race", database_url, str(count)]
+        root = str(Path(__file__).resolve().parents[2])
+        victim = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, text=True)
+        assert victim.stdout is not None
+        for _ in range(count // 3):
+            assert victim.stdout.readline()
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait(timeout=30)
+        victim.stdout.close()
+        booked_before = len(current_ledger(lifecycle_uow).entries)
+        assert count // 3 <= booked_before < count  # killed midway
+
+        rerun = subprocess.run(
+            command, cwd=root, capture_output=True, text=True, timeout=120, check=True
+        )
+        lines = rerun.stdout.splitlines()
+        assert sum(line.endswith("already booked") for line in lines) == booked_before
+
+        ledger = current_ledger(lifecycle_uow)
+        assert sorted(e.key for e in ledger.entries) == sorted(
+            f"reserve:batch:{n}" for n in range(count)
+        )
+        assert ledger.totals().reserved == count * BATCH_AMOUNT
+        assert ledger.problems() == []
+        assert lifecycle.verify_audit(lifecycle_uow)[1] is None

@@ -1,0 +1,66 @@
+"""Expert assessment as an idempotent reconciler (ARCHITECTURE.md, "Long-running human steps").
+
+Each run starts the assessment of formally correct applications, gives each
+its experts (two; a third after a divergent pair; a replacement for one who
+declared a conflict), completes those with a final score, and publishes the
+reviewers' load. Declaring and scoring are the reviewers' own steps
+(``grantflow review declare|score``); the next run picks them up. Running
+the flow twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from prefect import flow, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from grantflow import config
+from grantflow.services import review as review_service
+from grantflow.services.lifecycle_views import ReviewerLoad, reviewer_load_view
+from workflows.intake import prepare_store, slug
+from workflows.lifecycle_store import (
+    STORE_RETRIES,
+    STORE_RETRY_DELAY_S,
+    lifecycle_uow,
+    now,
+    programme_of,
+)
+
+
+@task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
+def reconcile(
+    settings: config.Settings, call_code: str, programme_file: str | None
+) -> review_service.AssessmentRound:
+    with lifecycle_uow(settings) as uow:
+        return review_service.reconcile_assessment(
+            uow, call_code, programme_of(programme_file), at=now(), actor="flow:review"
+        )
+
+
+@task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
+def reviewer_load(settings: config.Settings) -> list[ReviewerLoad]:
+    with lifecycle_uow(settings) as uow:
+        return reviewer_load_view(uow)
+
+
+@task(cache_policy=NO_CACHE)
+def publish_load(call_code: str, load: list[ReviewerLoad]) -> None:
+    create_table_artifact(
+        key=f"reviewer-load-{slug(call_code)}",
+        table=[asdict(row) for row in load],
+        description="Assignments per reviewer (declared conflicts do not count)",
+    )
+
+
+@flow(name="review", log_prints=False)
+def review(
+    call_code: str = "stage1-outline", programme_file: str | None = None
+) -> review_service.AssessmentRound:
+    """Advance the expert assessment of a call as far as it can go now."""
+    settings = config.load()
+    prepare_store(settings.database_url)
+    outcome = reconcile(settings, call_code, programme_file)
+    publish_load(call_code, reviewer_load(settings))
+    return outcome
