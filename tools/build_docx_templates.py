@@ -1,0 +1,369 @@
+"""Build the docx templates of templates/<kind>/<lang>.docx with python-docx.
+
+The generated files are committed: operators edit them in Word or
+LibreOffice from then on, and this script documents how they were made
+(and rebuilds them if the wording is changed here instead). Run from the
+repository root:
+
+    python tools/build_docx_templates.py
+
+Tags are docxtpl's Jinja: ``{{ var }}`` in text, ``{%tr for … %}`` on a
+table row of its own to repeat a row, ``{%p if … %}`` on a paragraph of its
+own to keep or drop paragraphs. The variables are those of
+templates/variables.yaml; the filters are format_money, format_number,
+format_date and amount_in_words.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from grantflow.adapters.reproducible import stable_zip
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+FONT = "DejaVu Sans"  # the font of the PDFs; LibreOffice and Word substitute if missing
+BUILT = datetime(2024, 1, 1)  # fixed, so rebuilding an unchanged template changes no byte
+
+
+def new_document(lang_tag: str) -> DocumentObject:
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(10)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attribute), FONT)
+    # Proofing language of the text (screen readers and spelling use it).
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), lang_tag)
+    normal.element.get_or_add_rPr().append(language)
+    properties = document.core_properties
+    properties.author = "grantflow"
+    properties.last_modified_by = "grantflow"
+    properties.comments = "Template of grantflow: variables in templates/variables.yaml"
+    properties.created = properties.modified = properties.last_printed = BUILT
+    properties.revision = 1
+    return document
+
+
+def header(document: DocumentObject, text: str) -> None:
+    document.sections[0].header.paragraphs[0].text = text
+
+
+def key_value_table(document: DocumentObject, rows: list[tuple[str, str]]) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text = label
+        cells[0].paragraphs[0].runs[0].bold = True
+        cells[1].text = value
+
+
+def loop_table(
+    document: DocumentObject,
+    headings: list[str],
+    loop: str,
+    cells: list[str],
+    footer: list[str] | None = None,
+) -> None:
+    """A table whose middle row repeats for each item of ``loop`` ("line in budget.lines")."""
+    table = document.add_table(rows=1, cols=len(headings))
+    table.style = "Table Grid"
+    for cell, heading in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = heading
+        cell.paragraphs[0].runs[0].bold = True
+    table.add_row().cells[0].text = f"{{%tr for {loop} %}}"
+    for cell, text in zip(table.add_row().cells, cells, strict=True):
+        cell.text = text
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    if footer:
+        for cell, text in zip(table.add_row().cells, footer, strict=True):
+            cell.text = text
+
+
+def save(document: DocumentObject, path: Path) -> None:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(stable_zip(buffer.getvalue()))
+    print(path.relative_to(TEMPLATES.parent))
+
+
+def application_pl() -> DocumentObject:
+    d = new_document("pl-PL")
+    header(d, "{{ programme.name }}")
+    d.add_heading("Wniosek: {{ project.title_pl }}", level=1)
+    d.add_paragraph("{{ applicant.city_name }} · {{ document.issued_on|format_date }}")
+
+    d.add_heading("Wnioskodawca", level=2)
+    key_value_table(d, [
+        ("Miasto", "{{ applicant.city_name }}"),
+        ("Kod TERYT", "{{ applicant.teryt }}"),
+        ("Województwo", "{{ applicant.voivodeship }}"),
+        ("Liczba mieszkańców", "{{ applicant.population|format_number }}"),
+        ("NIP", "{{ applicant.nip }}"),
+        ("Osoba do kontaktu", "{{ applicant.contact_name }}"),
+        ("E-mail", "{{ applicant.contact_email }}"),
+        ("Telefon", "{{ applicant.contact_phone }}"),
+    ])
+
+    d.add_heading("Projekt", level=2)
+    key_value_table(d, [
+        ("Tytuł", "{{ project.title_pl }}"),
+        ("Główny obszar tematyczny", "{{ project.primary_theme }}"),
+        ("Dodatkowe obszary tematyczne", '{{ project.secondary_themes|join(", ") or "—" }}'),
+        ("Okres realizacji",
+         "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
+        ("Całkowity budżet", "{{ project.total_budget_eur|format_money }}"),
+        ("Wnioskowana dotacja", "{{ project.requested_grant_eur|format_money }}"),
+        ("Wkład własny", "{{ project.co_financing_eur|format_money }}"),
+    ])
+    d.add_heading("Streszczenie", level=3)
+    d.add_paragraph("{{ project.summary_pl }}")
+
+    d.add_heading("Budżet", level=2)
+    loop_table(
+        d,
+        ["Nr", "Kategoria", "Opis", "Rok", "Kwota", "Kwota w EUR"],
+        "line in budget.lines",
+        ["{{ line.line_no }}", "{{ line.category }}", "{{ line.description }}",
+         "{{ line.year }}", "{{ line.amount|format_money(line.currency) }}",
+         "{{ line.amount_eur|format_money }}"],
+        footer=["Razem", "", "", "", "", "{{ budget.total_eur|format_money }}"],
+    )
+    d.add_paragraph("{%p for rate in budget.rates %}")
+    d.add_paragraph("Kwoty w PLN przeliczono po kursie {{ rate|format_number }} PLN za 1 EUR.")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p if budget.lump_sum_eur is not none %}")
+    d.add_paragraph("Ryczałt na partnerstwo: {{ budget.lump_sum_eur|format_money }}")
+    d.add_paragraph("{%p endif %}")
+
+    d.add_heading("Partnerstwo", level=2)
+    d.add_paragraph("{%p if partnership.wants_partner %}")
+    key_value_table(d, [
+        ("Preferowany kraj", '{{ partnership.preferred_country or "—" }}'),
+        ("Preferowany partner", '{{ partnership.preferred_partner or "—" }}'),
+        ("Tematy współpracy", '{{ partnership.themes|join(", ") or "—" }}'),
+        ("Formy zaangażowania", '{{ partnership.involvement_forms|join(", ") or "—" }}'),
+    ])
+    d.add_heading("Oczekiwania wobec partnera", level=3)
+    d.add_paragraph("{{ partnership.expectations_pl }}")
+    d.add_paragraph("{%p else %}")
+    d.add_paragraph("Miasto nie szuka partnera.")
+    d.add_paragraph("{%p endif %}")
+
+    d.add_heading("Wskaźniki", level=2)
+    loop_table(
+        d,
+        ["Wskaźnik", "Jednostka", "Wartość bazowa", "Wartość docelowa", "Rok"],
+        "item in indicators",
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.baseline|format_number }}",
+         "{{ item.target|format_number }}", "{{ item.year }}"],
+    )
+
+    d.add_heading("Summary in English", level=2)
+    d.add_paragraph("Title: {{ project.title_en }}")
+    d.add_paragraph("{{ project.summary_en }}")
+    d.add_paragraph("{%p if partnership.wants_partner and partnership.expectations_en %}")
+    d.add_heading("Expectations of the partner", level=3)
+    d.add_paragraph("{{ partnership.expectations_en }}")
+    d.add_paragraph("{%p endif %}")
+    return d
+
+
+def decision_pl() -> DocumentObject:
+    d = new_document("pl-PL")
+    header(d, "{{ programme.name }}")
+    d.add_paragraph("{{ decision.decided_on|format_date }}")
+    d.add_paragraph("{{ decision.city }}")
+    d.add_heading("Decyzja w sprawie wniosku", level=1)
+    d.add_paragraph("Projekt: {{ decision.title }}")
+    d.add_paragraph(
+        "Uprzejmie informujemy, że decyzją komitetu wyboru z dnia "
+        "{{ decision.decided_on|format_date }} {{ decision.wording }}."
+    )
+    key_value_table(d, [
+        ("Ocena", "{{ decision.score|format_number }} / {{ decision.max_score|format_number }}"),
+        ("Miejsce na liście", '{{ decision.rank if decision.rank is not none else "—" }}'),
+    ])
+    d.add_heading("Uzasadnienie", level=2)
+    d.add_paragraph("{{ decision.justification }}")
+    d.add_paragraph("")
+    d.add_paragraph("Operator Programu")
+    return d
+
+
+def _lang_tag(paragraph: Paragraph, tag: str) -> None:
+    """Mark a paragraph's runs as written in ``tag`` (the Norwegian column of the agreement)."""
+    for run in paragraph.runs:
+        language = OxmlElement("w:lang")
+        language.set(qn("w:val"), tag)
+        run._r.get_or_add_rPr().append(language)
+
+
+def bilingual_table(document: DocumentObject, clauses: list[tuple[str, str]]) -> None:
+    """One row per clause: Polish left, Norwegian right (tagged nb-NO)."""
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for polish, norwegian in clauses:
+        cells = table.add_row().cells
+        for cell, text in ((cells[0], polish), (cells[1], norwegian)):
+            heading, *paragraphs = text.split("\n")
+            cell.text = heading
+            cell.paragraphs[0].runs[0].bold = True
+            for paragraph in paragraphs:
+                cell.add_paragraph(paragraph)
+        for paragraph in cells[1].paragraphs:
+            _lang_tag(paragraph, "nb-NO")
+
+
+def agreement_pl() -> DocumentObject:
+    """The partnership agreement: one bilingual document, Polish and Norwegian side by side.
+
+    Named pl.docx after its leading language (the renderer's <kind>/<lang>.docx);
+    the Norwegian column is part of the same file, so both versions always match.
+    """
+    d = new_document("pl-PL")
+    header(d, "{{ programme.name }} / {{ programme.name_nb }}")
+    d.add_heading("Umowa partnerska / Partnerskapsavtale", level=1)
+    d.add_paragraph("{{ agreement.number }} · {{ city.name }} – {{ donor.name }}")
+    bilingual_table(d, [
+        ("§ 1. Strony\n"
+         "Niniejsza umowa zostaje zawarta w ramach programu „{{ programme.name }}” pomiędzy:\n"
+         "{{ city.name }}, kod TERYT {{ city.teryt }}, NIP {{ city.nip }}, "
+         "województwo {{ city.voivodeship_pl }},\n"
+         "a {{ donor.name }} ({{ donor.country_pl }}, region {{ donor.region }}).",
+         "§ 1. Parter\n"
+         "Denne avtalen inngås innenfor programmet «{{ programme.name_nb }}» mellom:\n"
+         "{{ city.name }}, TERYT-kode {{ city.teryt }}, NIP {{ city.nip }}, "
+         "voivodskap {{ city.voivodeship_nb }},\n"
+         "og {{ donor.name }} ({{ donor.country_nb }}, region {{ donor.region }})."),
+        ("§ 2. Przedmiot współpracy\n"
+         "Strony współpracują w obszarach: "
+         "{% for theme in themes %}{{ theme.pl }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
+         "Partner uczestniczy w formach: "
+         "{% for item in involvement_forms %}{{ item.pl }}{% if not loop.last %}; {% endif %}"
+         "{% endfor %}.",
+         "§ 2. Samarbeidets formål\n"
+         "Partene samarbeider innenfor temaene: "
+         "{% for theme in themes %}{{ theme.nb }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
+         "Partneren deltar i form av: "
+         "{% for item in involvement_forms %}{{ item.nb }}{% if not loop.last %}; {% endif %}"
+         "{% endfor %}."),
+        ("§ 3. Ryczałt na partnerstwo\n"
+         "Na współpracę przeznacza się ryczałt w wysokości "
+         "{{ agreement.lump_sum_eur|format_money }} "
+         "(słownie: {{ agreement.lump_sum_eur|amount_in_words }}).",
+         "§ 3. Rammebeløp for partnerskapet\n"
+         "Til samarbeidet avsettes et rammebeløp på "
+         '{{ agreement.lump_sum_eur|format_money(lang="nb") }} '
+         '(med bokstaver: {{ agreement.lump_sum_eur|amount_in_words(lang="nb") }}).'),
+        ("§ 4. Okres obowiązywania\n"
+         "Umowa obowiązuje od {{ agreement.starts_on|format_date }} do "
+         "{{ agreement.ends_on|format_date }} (końcowa data kwalifikowalności programu).",
+         "§ 4. Varighet\n"
+         'Avtalen gjelder fra {{ agreement.starts_on|format_date(lang="nb") }} til '
+         '{{ agreement.ends_on|format_date(lang="nb") }} '
+         "(programmets siste dato for støtteberettigede kostnader)."),
+        ("§ 5. Postanowienia końcowe\n"
+         "Umowę sporządzono w wersji polskiej i norweskiej; obie wersje są jednakowo wiążące.\n"
+         "{{ agreement.place }}, {{ agreement.signed_on|format_date }}",
+         "§ 5. Sluttbestemmelser\n"
+         "Avtalen er utferdiget på polsk og norsk; begge versjoner er like gyldige.\n"
+         '{{ agreement.place }}, {{ agreement.signed_on|format_date(lang="nb") }}'),
+        ("Za miasto\n\n{{ signatories.city_name }}\n{{ signatories.city_position }}",
+         "For kommunen\n\n{{ signatories.donor_name }}\n{{ signatories.donor_position }}"),
+    ])
+    return d
+
+
+def final_report_pl() -> DocumentObject:
+    d = new_document("pl-PL")
+    header(d, "{{ programme.name }}")
+    d.add_heading("Raport końcowy: {{ report.title }}", level=1)
+    d.add_paragraph("{{ report.city_name }} · {{ document.issued_on|format_date }}")
+    key_value_table(d, [
+        ("Miasto", "{{ report.city_name }}"),
+        ("Kod TERYT", "{{ report.teryt }}"),
+        ("Okres realizacji",
+         "{{ report.start_date|format_date }} – {{ report.end_date|format_date }}"),
+        ("Partner", '{{ report.partner or "—" }}'),
+    ])
+    d.add_heading("Streszczenie projektu", level=2)
+    d.add_paragraph("{{ report.summary_pl }}")
+
+    d.add_heading("Wskaźniki", level=2)
+    loop_table(
+        d,
+        ["Wskaźnik", "Jednostka", "Wartość bazowa", "Wartość docelowa", "Osiągnięto", "%", "Rok"],
+        "item in indicators",
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.baseline|format_number }}",
+         "{{ item.target|format_number }}", "{{ item.achieved|format_number }}",
+         '{{ item.attainment|format_number if item.attainment is not none else "—" }}',
+         "{{ item.year }}"],
+    )
+    d.add_paragraph(
+        "Osiągnięte wartości docelowe: {{ report.indicators_reached }} z {{ indicators|length }}."
+    )
+
+    d.add_heading("Wydatki", level=2)
+    loop_table(
+        d,
+        ["Nr", "Kategoria", "Opis", "Kwota"],
+        "line in expenditure.lines",
+        ["{{ line.line_no }}", "{{ line.category }}", "{{ line.description }}",
+         "{{ line.amount|format_money(line.currency) }}"],
+    )
+    d.add_paragraph("{%p for total in expenditure.totals %}")
+    d.add_paragraph("Razem: {{ total.amount|format_money(total.currency) }}")
+    d.add_paragraph("{%p endfor %}")
+
+    d.add_heading("Działania partnerskie", level=2)
+    loop_table(
+        d,
+        ["Data", "Działanie", "Forma", "Miejsce", "Uczestnicy"],
+        "item in activities",
+        ["{{ item.day|format_date }}", "{{ item.activity }}", "{{ item.form }}",
+         "{{ item.place }}", "{{ item.participants|format_number }}"],
+    )
+
+    d.add_heading("Ryczałt na partnerstwo", level=2)
+    key_value_table(d, [
+        ("Zaangażowano", "{{ lump_sum.committed_eur|format_money }}"),
+        ("Wydano", "{{ lump_sum.spent_eur|format_money }}"),
+        ("Zwrócono", "{{ lump_sum.returned_eur|format_money }}"),
+    ])
+    d.add_paragraph("{%p if lump_sum.notes %}")
+    d.add_paragraph("{{ lump_sum.notes }}")
+    d.add_paragraph("{%p endif %}")
+
+    d.add_heading("Sammendrag på norsk", level=2)
+    summary = d.add_paragraph("{{ report.summary_nb }}")
+    spent = d.add_paragraph(
+        'Rammebeløp brukt: {{ lump_sum.spent_eur|format_money(lang="nb") }} av '
+        '{{ lump_sum.committed_eur|format_money(lang="nb") }}.'
+    )
+    _lang_tag(summary, "nb-NO")
+    _lang_tag(spent, "nb-NO")
+    return d
+
+
+def main() -> None:
+    save(application_pl(), TEMPLATES / "application" / "pl.docx")
+    save(decision_pl(), TEMPLATES / "decision" / "pl.docx")
+    save(agreement_pl(), TEMPLATES / "agreement" / "pl.docx")
+    save(final_report_pl(), TEMPLATES / "final_report" / "pl.docx")
+
+
+if __name__ == "__main__":
+    main()
