@@ -1,0 +1,195 @@
+"""Document generation performance, measured side by side in one run on the same data.
+
+    python benchmarks/bench_documents.py [--repeat 20] [--workers 2]
+
+1. docx: grantflow's renderer (docxtpl with autoescape, then the stable zip
+   rewrite and the fixed metadata) against a bare docxtpl render of the same
+   template and context. Target: at most 1.3x.
+2. PDF for a demo-sized batch (12 applications, 6 agreements, the
+   publication in pl and nb): grantflow's renderer on a process pool of
+   ``--workers`` against LibreOffice headless converting the equivalent docx
+   files (12 applications, 6 agreements; the publication has no docx) in
+   one ``soffice --convert-to pdf`` call with a private, warmed-up profile.
+   Both may use every core. Target: ours at most 1.0x LibreOffice's time.
+
+Times are medians (docx) or best of three (batches), wall clock; the machine
+should be otherwise idle. Results are printed and written to
+benchmarks/out/documents.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the test factories build the benchmark's data
+
+from docxtpl import DocxTemplate  # noqa: E402
+
+from grantflow.adapters.documents.renderer import TemplateRenderer, _docx_environment  # noqa: E402
+from grantflow.services import documents  # noqa: E402
+from grantflow.services.documents import RenderRequest  # noqa: E402
+from grantflow.validation import form as forms  # noqa: E402
+from tests.unit.document_factories import ISSUED, PROGRAMME_NAME, chelm_outline  # noqa: E402
+from tests.unit.programme_document_factories import (  # noqa: E402
+    PROGRAMME_NAMES,
+    chelm_agreement,
+    programme_publication,
+)
+
+OUT = Path(__file__).resolve().parent / "out"
+CITIES = (
+    "Chełm", "Hrubieszów", "Zamość", "Biała Podlaska", "Krasnystaw", "Kraśnik",
+    "Puławy", "Konin", "Łuków", "Świdnik", "Włodawa", "Tomaszów Lubelski",
+)
+
+
+def application_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
+    form = forms.load("outline")
+    return [
+        documents.application_request(
+            chelm_outline(city_name=city), form=form, programme_name=PROGRAMME_NAME, lang="pl",
+            fmt=fmt, target=folder / f"application-{n:02}.{fmt}", issued=ISSUED,
+        )
+        for n, city in enumerate(CITIES)
+    ]
+
+
+def agreement_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
+    form = forms.load("outline")
+    return [
+        documents.agreement_request(
+            chelm_agreement(city_name=city, number=f"LD/PART/2021/{n:03}"), form=form,
+            programme_name=PROGRAMME_NAMES, fmt=fmt, target=folder / f"agreement-{n:02}.{fmt}",
+        )
+        for n, city in enumerate(CITIES[:6])
+    ]
+
+
+def publication_requests(folder: Path) -> list[RenderRequest]:
+    form = forms.load("outline")
+    return [
+        documents.publication_request(
+            programme_publication(), form=form, lang=lang, target=folder / f"publication-{lang}.pdf"
+        )
+        for lang in ("pl", "nb")
+    ]
+
+
+def median_seconds(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def best_of(fn: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def bench_docx(folder: Path, repeat: int) -> dict[str, float]:
+    request = application_requests(folder, "docx")[0]
+    renderer = TemplateRenderer()
+    template_path = renderer.docx_template("application", "pl")
+    environment = _docx_environment("pl")
+
+    def bare() -> bytes:
+        template = DocxTemplate(template_path)
+        template.render(dict(request.context), environment, autoescape=True)
+        buffer = io.BytesIO()
+        template.save(buffer)
+        return buffer.getvalue()
+
+    bare()
+    renderer.render(request)  # warm both: templates parsed, caches filled
+    ours = median_seconds(lambda: renderer.render(request), repeat)
+    floor = median_seconds(bare, repeat)
+    return {"ours_s": ours, "bare_docxtpl_s": floor, "ratio": ours / floor}
+
+
+def _render_chunk(requests: list[RenderRequest]) -> int:
+    done, failed = documents.render_batch(requests, TemplateRenderer())
+    assert not failed, failed
+    return len(done)
+
+
+def ours_pdf_batch(folder: Path, workers: int) -> int:
+    requests = [
+        *application_requests(folder, "pdf"),
+        *agreement_requests(folder, "pdf"),
+        *publication_requests(folder),
+    ]
+    # Interleaved chunks: each worker gets a share of every kind.
+    chunks = [requests[i::workers * 2] for i in range(workers * 2)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(_render_chunk, chunks))
+
+
+def libreoffice_batch(docx_folder: Path, out: Path, profile: Path) -> int:
+    soffice = shutil.which("soffice")
+    assert soffice is not None, "LibreOffice (soffice) is not installed"
+    files = sorted(docx_folder.glob("*.docx"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "pdf", "--outdir", str(out), *map(str, files)],
+        check=True, capture_output=True, timeout=600,
+    )
+    return len(list(out.glob("*.pdf")))
+
+
+def bench_pdf(folder: Path, workers: int) -> dict[str, float]:
+    docx_folder = folder / "docx"
+    renderer = TemplateRenderer()
+    for request in [*application_requests(docx_folder, "docx"),
+                    *agreement_requests(docx_folder, "docx")]:
+        renderer.render(request)
+    profile = folder / "lo-profile"
+    libreoffice_batch(docx_folder, folder / "lo-warmup", profile)  # creates the profile
+    count = ours_pdf_batch(folder / "ours-warmup", workers)
+    ours = best_of(lambda: ours_pdf_batch(folder / "ours", workers))
+    lo = best_of(lambda: libreoffice_batch(docx_folder, folder / "lo", profile))
+    return {"documents_ours": count, "documents_libreoffice": len(list(docx_folder.glob("*.docx"))),
+            "ours_s": ours, "libreoffice_s": lo, "ratio": ours / lo}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        docx = bench_docx(folder, args.repeat)
+        print(f"docx: ours {docx['ours_s'] * 1000:.1f} ms, bare docxtpl "
+              f"{docx['bare_docxtpl_s'] * 1000:.1f} ms, ratio {docx['ratio']:.2f} (target <= 1.3)")
+        pdf = bench_pdf(folder, args.workers)
+        print(f"pdf batch: ours {pdf['ours_s']:.2f} s for {pdf['documents_ours']:.0f} PDFs "
+              f"({args.workers} processes), LibreOffice {pdf['libreoffice_s']:.2f} s for "
+              f"{pdf['documents_libreoffice']:.0f} docx, ratio {pdf['ratio']:.2f} (target <= 1.0)")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "documents.json").write_text(
+        json.dumps({"docx": docx, "pdf": pdf, "workers": args.workers}, indent=2) + "\n",
+        encoding="utf-8",
+    )
+
+
+if __name__ == "__main__":
+    main()
