@@ -12,10 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from grantflow import resources
 from grantflow.domain.errors import ConfigurationError
+from grantflow.validation import yaml_file
 
 LANGUAGES = ("pl", "nb", "en")
 FieldType = Literal["string", "text", "integer", "money", "date", "email", "code", "codes", "yesno"]
@@ -145,4 +144,4 @@ def load(name: str = "outline") -> FormDefinition:
     """Load ``schemas/<name>.yaml`` (cached: forms do not change while running)."""
     path: Path = resources.schemas() / f"{name}.yaml"
     with path.open(encoding="utf-8") as fh:
-        return parse(yaml.safe_load(fh), str(path.name))
+        return parse(yaml_file.parse(fh), str(path.name))

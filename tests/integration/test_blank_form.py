@@ -385,3 +385,23 @@ class TestLibreOffice:
             date(2021, 3, 1)
             == read_back(read_workbook(again), outline_form)["Project"]["start_date"]
         )
+
+    def test_an_outline_saved_by_libreoffice_from_the_generated_form_validates(
+        self, outline_form: FormDefinition, chelm_outline: dict[str, Any], tmp_path: Path
+    ) -> None:
+        # The city's path: our blank form, filled and saved by LibreOffice Calc
+        # as .xlsx (LibreOffice writes the file, with its own cached values and styles).
+        soffice = soffice_or_skip()
+        original = tmp_path / "chelm.xlsx"
+        formgen.write_filled(outline_form, "pl", chelm_outline, original)
+        profile = tmp_path / "profile"
+
+        ods = convert(soffice, original, "ods", tmp_path / "ods", profile)
+        saved_by_libreoffice = convert(soffice, ods, "xlsx", tmp_path / "xlsx", profile)
+        result = validate_outline(
+            read_workbook(saved_by_libreoffice), load_programme(None), "stage1-outline"
+        )
+
+        assert [i.code for i in result.report.issues] == []
+        assert result.outline is not None
+        assert result.outline.city_name == "Chełm"
