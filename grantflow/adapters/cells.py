@@ -30,5 +30,7 @@ def safe_text(cell: Cell, text: str) -> None:
     cleaned = ILLEGAL_CHARACTERS_RE.sub(_REPLACEMENT, text)
     cell.value = cleaned
     cell.data_type = "s"
-    if cleaned.startswith(FORMULA_TRIGGERS):
+    # " =1+1" or "\n=1+1" becomes a formula too once a spreadsheet program
+    # trims it on edit, so leading whitespace does not hide the trigger.
+    if cleaned.lstrip(" \n\u00a0").startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True

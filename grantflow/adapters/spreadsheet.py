@@ -18,6 +18,7 @@ import hashlib
 import io
 import posixpath
 import re
+import stat
 import warnings
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -138,6 +139,9 @@ def read_workbook(
 def _read_bytes(path: Path, limits: ReadLimits, workbook: RawWorkbook) -> bytes:
     """The file's bytes (at most ``max_file_bytes``); sets the workbook's SHA-256."""
     try:
+        # A FIFO or device named like a workbook would block or stream forever.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise _unreadable("it is not a regular file")
         with path.open("rb") as fh:
             data = fh.read(limits.max_file_bytes + 1)
             digest = hashlib.sha256(data)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+
+# "150,000" is 150 thousand in English and 150 in Polish ("150.000" the
+# reverse): one separator followed by exactly three digits, after a whole
+# part that could be a thousands group, has no safe reading. A thousandfold
+# error in a budget is worse than asking the city to retype the amount.
+_AMBIGUOUS = re.compile(r"-?[1-9]\d{0,2}[.,]\d{3}")
 
 
 def cents(amount: Decimal) -> Decimal:
@@ -16,7 +23,8 @@ def parse_amount(text: str) -> Decimal | None:
     """Read an amount typed by a person: spaces, NBSP and thin spaces as
     thousands separators, a comma or a dot as the decimal mark.
 
-    Returns None when the text is not a number (the caller reports it).
+    Returns None when the text is not a number, or could be read two ways
+    (``150,000``); the caller reports it.
     """
     cleaned = (
         text.strip()
@@ -29,6 +37,8 @@ def parse_amount(text: str) -> Decimal | None:
     for suffix in ("EUR", "€", "PLN", "zł", "zl"):
         if cleaned.upper().endswith(suffix.upper()):
             cleaned = cleaned[: -len(suffix)]
+    if _AMBIGUOUS.fullmatch(cleaned):
+        return None
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     elif "," in cleaned and "." in cleaned:

@@ -50,7 +50,7 @@ EXPECTED: Mapping[FieldType, str] = {
     "text": "text",
     "email": "text",
     "integer": "a whole number",
-    "money": "an amount",
+    "money": "an amount, e.g. 150 000,00",
     "date": "a date (YYYY-MM-DD)",
     "code": "one code from the list",
     "codes": "codes from the list, separated by commas",

@@ -9,6 +9,7 @@ hit before openpyxl loads anything.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -194,3 +195,18 @@ class TestBrokenButZipped:
 
         assert issue.code == "file-unreadable"
         assert "cannot be opened" in issue.params["reason"]
+
+
+class TestSomethingThatIsNotAFile:
+    def test_a_named_pipe_called_like_a_workbook_is_reported_not_waited_on(
+        self, tmp_path: Path
+    ) -> None:
+        fifo = tmp_path / "chelm.xlsx"
+        os.mkfifo(fifo)  # nobody ever writes to it: reading would block forever
+
+        workbook = read_workbook(fifo)
+
+        assert not workbook.readable
+        assert [(i.code, i.params.get("reason")) for i in workbook.issues] == [
+            ("file-unreadable", "it is not a regular file")
+        ]

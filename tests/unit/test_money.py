@@ -48,6 +48,20 @@ class TestParseAmount:
     def test_text_that_is_not_an_amount_gives_none(self, typed: str) -> None:
         assert parse_amount(typed) is None
 
+    @pytest.mark.parametrize("typed", ["150,000", "150.000", "1.500 zł", "-12,345"])
+    def test_an_amount_that_reads_two_ways_is_not_guessed(self, typed: str) -> None:
+        # 150,000 is EUR 150 000 to an English reader and EUR 150 to a Polish one.
+        assert parse_amount(typed) is None
+
+    @pytest.mark.parametrize(
+        ("typed", "amount"),
+        [("0,125", "0.125"), ("1234,567", "1234.567"), ("150 000", "150000"), ("12,34", "12.34")],
+    )
+    def test_three_decimals_are_read_when_no_thousands_group_is_possible(
+        self, typed: str, amount: str
+    ) -> None:
+        assert parse_amount(typed) == Decimal(amount)
+
     @given(
         amounts,
         st.sampled_from([(" ", ","), ("\u00a0", ","), ("\u202f", ","), (".", ","), (",", ".")]),

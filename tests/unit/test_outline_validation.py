@@ -408,7 +408,8 @@ class TestTypeIssues:
             ("Applicant", "population", "około 60 tysięcy", "a whole number"),
             ("Applicant", "population", "60354,5", "a whole number"),
             ("Applicant", "population", True, "a whole number"),
-            ("Project", "total_budget_eur", "dwa miliony", "an amount"),
+            ("Project", "total_budget_eur", "dwa miliony", "an amount, e.g. 150 000,00"),
+            ("Project", "total_budget_eur", "2.800", "an amount, e.g. 150 000,00"),
             ("Project", "start_date", "maj 2021", "a date (YYYY-MM-DD)"),
             ("Project", "start_date", "2021-02-30", "a date (YYYY-MM-DD)"),
             ("Project", "start_date", 1500, "a date (YYYY-MM-DD)"),
@@ -432,6 +433,12 @@ class TestTypeIssues:
             "amount",
             "sto tysięcy",
         )
+
+    def test_a_lump_sum_typed_150_comma_000_is_asked_for_again_not_read_as_150(self) -> None:
+        # In Polish "150,000" is 150 euro; in English 150 thousand: never guess.
+        issue = only(validate(with_budget((3, "amount", "150,000"))), "type")
+
+        assert (issue.cell, issue.value) == ("E6", "150,000")
 
     def test_a_wrong_amount_does_not_also_break_the_sums(self) -> None:
         result = validate(with_budget((3, "amount", "150 tys.")))
