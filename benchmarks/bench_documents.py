@@ -8,8 +8,8 @@
 2. PDF for a demo-sized batch (12 applications, 6 agreements, the
    publication in pl and nb): grantflow's renderer on a process pool of
    ``--workers`` against LibreOffice headless converting the equivalent docx
-   files (12 applications, 6 agreements; the publication has no docx) in
-   one ``soffice --convert-to pdf`` call with a private, warmed-up profile.
+   files (the same 12 applications, 6 agreements and 2 publication editions)
+   in one ``soffice --convert-to pdf`` call with a private, warmed-up profile.
    Both may use every core. Target: ours at most 1.0x LibreOffice's time.
 
 Times are medians (docx) or best of three (batches), wall clock; the machine
@@ -77,11 +77,12 @@ def agreement_requests(folder: Path, fmt: documents.Format) -> list[RenderReques
     ]
 
 
-def publication_requests(folder: Path) -> list[RenderRequest]:
+def publication_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
         documents.publication_request(
-            programme_publication(), form=form, lang=lang, target=folder / f"publication-{lang}.pdf"
+            programme_publication(), form=form, lang=lang, fmt=fmt,
+            target=folder / f"publication-{lang}.{fmt}",
         )
         for lang in ("pl", "nb")
     ]
@@ -135,7 +136,7 @@ def ours_pdf_batch(folder: Path, workers: int) -> int:
     requests = [
         *application_requests(folder, "pdf"),
         *agreement_requests(folder, "pdf"),
-        *publication_requests(folder),
+        *publication_requests(folder, "pdf"),
     ]
     # Interleaved chunks: each worker gets a share of every kind.
     chunks = [requests[i::workers * 2] for i in range(workers * 2)]
@@ -159,7 +160,8 @@ def bench_pdf(folder: Path, workers: int) -> dict[str, float]:
     docx_folder = folder / "docx"
     renderer = TemplateRenderer()
     for request in [*application_requests(docx_folder, "docx"),
-                    *agreement_requests(docx_folder, "docx")]:
+                    *agreement_requests(docx_folder, "docx"),
+                    *publication_requests(docx_folder, "docx")]:
         renderer.render(request)
     profile = folder / "lo-profile"
     libreoffice_batch(docx_folder, folder / "lo-warmup", profile)  # creates the profile

@@ -17,6 +17,7 @@ format_date and amount_in_words.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from grantflow.adapters import i18n
 from grantflow.adapters.reproducible import stable_zip
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -358,11 +360,145 @@ def final_report_pl() -> DocumentObject:
     return d
 
 
+def labels(_: Callable[[str], str], names: dict[str, str]) -> str:
+    """The codes with their translated labels, for a ``{%p set %}``: ``dict(code="label")``
+    (docxtpl's ``{%p`` tag may not contain a brace, so no ``{…}`` literal)."""
+    return "dict(" + ", ".join(f'{code}="{_(msgid)}"' for code, msgid in names.items()) + ")"
+
+
+# The codes the publication's tables name, with the msgids the HTML template
+# translates them by (templates/publication/publication.html.j2).
+STATE_MSGIDS = {
+    "submitted": "submitted",
+    "returned_for_correction": "returned for correction",
+    "formally_correct": "formally correct",
+    "formally_rejected": "formally rejected",
+    "under_assessment": "under assessment",
+    "assessed": "assessed",
+    "shortlisted": "shortlisted",
+    "selected": "selected",
+    "reserve": "reserve",
+    "rejected": "rejected",
+    "withdrawn": "withdrawn",
+    "partner_search": "partner search",
+    "partnership_confirmed": "partnership confirmed",
+    "agreement_signed": "agreement signed",
+    "no_partner": "no partner",
+    "implementation": "implementation",
+    "final_report_submitted": "final report submitted",
+    "closed": "closed",
+}
+LUMP_SUM_MSGIDS = {
+    "committed": "committed",
+    "spent": "spent",
+    "returned": "returned",
+    "released": "released",
+    "open": "still open",
+}
+
+
+def publication(lang: str) -> DocumentObject:
+    """One edition of the publication (pl or nb), worded from the gettext catalog of its
+    language, so the docx says what the PDF says. The PDF's charts are tables here: the
+    same figures as the charts' own text alternative."""
+    _ = i18n.translations(lang).gettext
+    d = new_document({"pl": "pl-PL", "nb": "nb-NO"}[lang])
+    header(d, "{{ programme.name }}")
+    d.add_heading("{{ document.title }}", level=1)
+    d.add_paragraph("{{ document.issued_on|format_date }}")
+    d.add_paragraph("{%p set state_names = " + labels(_, STATE_MSGIDS) + " %}")
+    d.add_paragraph("{%p set lump_sum_names = " + labels(_, LUMP_SUM_MSGIDS) + " %}")
+
+    d.add_heading(_("Applications"), level=2)
+    d.add_paragraph(
+        _("Outlines received: %(outlines)s. Complete proposals: %(proposals)s. "
+          "Funded projects: %(funded)s.")
+        % {
+            "outlines": "{{ submitted.outlines|format_number }}",
+            "proposals": "{{ submitted.proposals|format_number }}",
+            "funded": "{{ submitted.funded|format_number }}",
+        }
+    )
+    d.add_paragraph(_("Applications per stage and state"), style="Caption")
+    loop_table(
+        d,
+        [_("Stage"), _("State"), _("Applications")],
+        "row in stages",
+        ["{{ row.stage }}", "{{ state_names[row.state] }}", "{{ row.count|format_number }}"],
+    )
+
+    d.add_heading(_("Themes of the funded projects"), level=2)
+    d.add_paragraph(_("Funded projects by primary theme"), style="Caption")
+    loop_table(
+        d,
+        [_("Theme"), _("Projects")],
+        "row in themes",
+        ["{{ row.label }}", "{{ row.count|format_number }}"],
+    )
+
+    d.add_heading(_("Partnerships"), level=2)
+    d.add_paragraph("{%p if partnerships %}")
+    loop_table(
+        d,
+        [_("City"), _("Partner municipality"), _("Country"), _("Agreement signed")],
+        "row in partnerships",
+        ["{{ row.city_name }}", "{{ row.donor_name }}", "{{ row.donor_country }}",
+         f'{{{{ "{_("yes")}" if row.signed else "{_("no")}" }}}}'],
+    )
+    d.add_paragraph("{%p else %}")
+    d.add_paragraph(_("No partnership has been confirmed yet."))
+    d.add_paragraph("{%p endif %}")
+
+    d.add_heading(_("Partnership lump sums"), level=2)
+    d.add_paragraph(
+        _("Reserved in total: %(amount)s.") % {"amount": "{{ lump_sums.reserved|format_money }}"}
+    )
+    d.add_paragraph(_("Partnership lump sums in EUR"), style="Caption")
+    loop_table(
+        d,
+        [_("Partnership lump sums"), _("Amount in EUR")],
+        "row in lump_sums.rows",
+        ["{{ lump_sum_names[row.code] }}", "{{ row.amount|format_money }}"],
+    )
+
+    # A page per funded project, from its final report once it is in.
+    d.add_paragraph("{%p for project in projects %}")
+    title = d.add_heading("{{ project.city_name }}: {{ project.title }}", level=2)
+    title.paragraph_format.page_break_before = True
+    key_value_table(d, [
+        (_("Theme"), "{{ project.theme }}"),
+        (_("Partner municipality"), '{{ project.partner or "—" }}'),
+    ])
+    d.add_paragraph("{%p if project.reported %}")
+    key_value_table(d, [
+        (_("Period"),
+         "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
+        (_("Lump sum spent"), "{{ project.lump_sum_spent_eur|format_money }}"),
+        (_("Partnership activities"), "{{ project.activities|format_number }}"),
+    ])
+    d.add_paragraph("{{ project.summary }}")
+    loop_table(
+        d,
+        [_("Indicator"), _("Unit"), _("Target"), _("Achieved"), "%"],
+        "item in project.indicators",
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.target|format_number }}",
+         "{{ item.achieved|format_number }}",
+         '{{ item.attainment|format_number if item.attainment is not none else "—" }}'],
+    )
+    d.add_paragraph("{%p else %}")
+    d.add_paragraph(_("The final report has not been submitted yet."))
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p endfor %}")
+    return d
+
+
 def main() -> None:
     save(application_pl(), TEMPLATES / "application" / "pl.docx")
     save(decision_pl(), TEMPLATES / "decision" / "pl.docx")
     save(agreement_pl(), TEMPLATES / "agreement" / "pl.docx")
     save(final_report_pl(), TEMPLATES / "final_report" / "pl.docx")
+    for lang in ("pl", "nb"):
+        save(publication(lang), TEMPLATES / "publication" / f"{lang}.docx")
 
 
 if __name__ == "__main__":

@@ -11,25 +11,36 @@ A document that cannot be made (``DocumentError``) is reported in the result
 and the log; the other documents of its chunk and of the batch are kept. A
 worker that dies takes its chunk with it, and every document of that chunk
 is reported failed. The manifest is written once, by the flow, after every
-worker has returned: workers never race for ``manifest.json``.
+worker has returned: workers never race for ``manifest.json``. Given the
+settings of a store, the flow also records every file there
+(``grantflow.services.programme_documents.record_documents``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture, as_completed
+from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner
 
+from grantflow import config
 from grantflow.adapters.documents.manifest import JsonManifest
 from grantflow.adapters.documents.renderer import TemplateRenderer
+from grantflow.adapters.store import make_engine, migrate
+from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
 from grantflow.services import documents
 from grantflow.services.documents import GeneratedDocument, Kind, RenderRequest
+from grantflow.services.programme_documents import record_documents, utc_now
+from workflows.lifecycle_store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
 # worker's WeasyPrint warm-up) yet leaves enough chunks to keep both cores busy.
@@ -56,6 +67,7 @@ class BatchResult:
     documents: list[GeneratedDocument]  # in the order of the requests
     failures: list[Failure]
     manifest: str  # path of manifest.json
+    recorded: int = 0  # documents new to the store (identical bytes recorded before are not)
 
 
 def _failure(request: RenderRequest, reason: str) -> Failure:
@@ -67,6 +79,40 @@ def render_chunk(requests: list[RenderRequest]) -> Chunk:
     """Render a chunk in this worker process; a failed document does not stop the chunk."""
     done, failed = documents.render_batch(requests, TemplateRenderer())
     return Chunk(done, [_failure(request, reason) for request, reason in failed])
+
+
+@task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
+def record_in_store(generated: list[GeneratedDocument], settings: config.Settings) -> int:
+    """Each file with its SHA-256 in the store (idempotent, so a retry is safe)."""
+    migrate(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        return record_documents(
+            SqlProgrammeUnitOfWork(engine), generated, home=settings.home, at=utc_now()
+        )
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def workers_share_this_server() -> Iterator[None]:
+    """Point the pool's workers at the API server this flow reports to.
+
+    With no server configured (the embedded default), every worker process
+    would start a temporary Prefect server of its own (some 6 s each, on the
+    same database file as the flow's) before rendering anything. The pool
+    hands ``os.environ`` to its workers when the first task is submitted, so
+    the flow's server address is exported for the submissions only.
+    """
+    if get_current_settings().api.url:  # a real server or the test harness: workers find it
+        yield
+        return
+    with get_client(sync_client=True) as client:
+        os.environ["PREFECT_API_URL"] = str(client.api_url)
+    try:
+        yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
 
 
 def chunks(requests: Sequence[RenderRequest], size: int) -> list[list[RenderRequest]]:
@@ -85,10 +131,13 @@ def generate_documents(
     folder: str,
     kinds: list[Kind] | None = None,
     chunk_size: int = CHUNK_SIZE,
+    settings: config.Settings | None = None,
 ) -> BatchResult:
     """Render ``requests`` (only those of ``kinds`` when given) into ``folder``.
 
-    Every target must lie inside ``folder``: its manifest lists them.
+    Every target must lie inside ``folder``: its manifest lists them. With
+    ``settings``, every file is also recorded in that store, its path
+    relative to ``settings.home``.
     """
     logger = get_run_logger()
     root = Path(folder).resolve()
@@ -97,9 +146,10 @@ def generate_documents(
     failures = [_failure(r, f"the target is outside the batch folder {root}") for r in outside]
     todo = [r for r in wanted if r not in outside]
     batches = chunks(todo, max(chunk_size, 1))
-    futures: dict[PrefectFuture[Chunk], list[RenderRequest]] = {
-        render_chunk.submit(batch): batch for batch in batches
-    }
+    with workers_share_this_server():
+        futures: dict[PrefectFuture[Chunk], list[RenderRequest]] = {
+            render_chunk.submit(batch): batch for batch in batches
+        }
     rendered: dict[Path, GeneratedDocument] = {}
     finished = 0
     for future in as_completed(list(futures)):
@@ -117,6 +167,8 @@ def generate_documents(
     generated = [rendered[r.target] for r in todo if r.target in rendered]
     manifest = JsonManifest(root)
     manifest.record(generated)
+    # Called, not submitted: recording runs in the flow's process, not in the pool.
+    recorded = record_in_store(generated, settings) if settings is not None else 0
     create_table_artifact(
         key="documents",
         table=[
@@ -142,9 +194,10 @@ def generate_documents(
         description=f"{len(generated)} documents generated, {len(failures)} failed",
     )
     logger.info(
-        "%d documents generated, %d failed; manifest %s",
+        "%d documents generated, %d failed, %d new to the store; manifest %s",
         len(generated),
         len(failures),
+        recorded,
         root / "manifest.json",
     )
-    return BatchResult(generated, failures, str(root / "manifest.json"))
+    return BatchResult(generated, failures, str(root / "manifest.json"), recorded)

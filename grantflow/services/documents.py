@@ -43,16 +43,13 @@ KINDS: tuple[Kind, ...] = ("application", "decision", "agreement", "final_report
 # agreement is one bilingual document (Polish and Norwegian side by side):
 # its language is the leading one, Polish; the Norwegian column carries its
 # own language tag. The final report is Polish with the Norwegian summary.
+# Every kind exists in every format of FORMATS.
 LANGUAGES: dict[Kind, tuple[str, ...]] = {
     "application": ("pl",),
     "decision": ("pl",),
     "agreement": ("pl",),
     "final_report": ("pl",),
     "publication": ("pl", "nb"),
-}
-# The publication is a PDF only (SPEC section 8: "pdf (and docx)"; no docx template yet).
-FORMATS_OF: dict[Kind, tuple[Format, ...]] = {
-    kind: ("pdf",) if kind == "publication" else FORMATS for kind in KINDS
 }
 
 
@@ -66,6 +63,7 @@ class GeneratedDocument:
     fmt: str
     sha256: str
     size: int
+    application_id: int | None = None  # the application it is about; None: programme-wide
 
 
 @dataclass(frozen=True)
@@ -78,6 +76,9 @@ class RenderRequest:
     issued: date  # creation and modification date in the metadata: fixed, so output is stable
     target: Path
     pdf_variant: PdfVariant = "pdf/ua-1"
+    # The stored application the document is about, recorded with the file;
+    # None for a programme-wide document or a preview made without the store.
+    application_id: int | None = None
 
 
 class DocumentRenderer(Protocol):
@@ -123,9 +124,34 @@ def _check_lang(kind: Kind, lang: str) -> None:
         raise ValueError(f"the {kind} exists in {', '.join(LANGUAGES[kind])}, not {lang!r}")
 
 
-def _check_format(kind: Kind, fmt: Format) -> None:
-    if fmt not in FORMATS_OF[kind]:
-        raise ValueError(f"the {kind} exists as {', '.join(FORMATS_OF[kind])}, not {fmt!r}")
+def _check(kind: Kind, lang: str, fmt: str) -> None:
+    _check_lang(kind, lang)
+    if fmt not in FORMATS:
+        raise ValueError(f"documents exist as {', '.join(FORMATS)}, not {fmt!r}")
+
+
+def _request(
+    kind: Kind,
+    context: dict[str, Any],
+    *,
+    fmt: Format,
+    target: Path,
+    pdf_variant: PdfVariant,
+) -> RenderRequest:
+    """The request of every kind: language, title and date are the context's ``document``,
+    so the metadata always say what the page says."""
+    document = context["document"]
+    _check(kind, document["lang"], fmt)
+    return RenderRequest(
+        kind=kind,
+        lang=document["lang"],
+        fmt=fmt,
+        context=context,
+        title=document["title"],
+        issued=document["issued_on"],
+        target=target,
+        pdf_variant=pdf_variant,
+    )
 
 
 def _bilingual(form: FormDefinition, vocabulary: str, codes: Iterable[str]) -> list[dict[str, str]]:
@@ -152,6 +178,7 @@ def application_context(
     issued: date,
 ) -> dict[str, Any]:
     """Everything the application templates may show, labels in ``lang``."""
+    _check_lang("application", lang)  # before the labels: an unknown language has none
     themes = _labels(form, "themes", lang)
     forms = _labels(form, "involvement_forms", lang)
     categories = _labels(form, "budget_categories", lang)
@@ -260,47 +287,10 @@ def application_request(
     issued: date,
     pdf_variant: PdfVariant = "pdf/ua-1",
 ) -> RenderRequest:
-    _check_lang("application", lang)
     context = application_context(
         outline, form, lang=lang, programme_name=programme_name, issued=issued
     )
-    return RenderRequest(
-        kind="application",
-        lang=lang,
-        fmt=fmt,
-        context=context,
-        title=application_title(outline),
-        issued=issued,
-        target=target,
-        pdf_variant=pdf_variant,
-    )
-
-
-def generate_application(
-    outline: Outline,
-    *,
-    form: FormDefinition,
-    programme_name: str,
-    lang: str,
-    fmt: Format,
-    target: Path,
-    issued: date,
-    renderer: DocumentRenderer,
-    log: DocumentLog | None = None,
-    pdf_variant: PdfVariant = "pdf/ua-1",
-) -> GeneratedDocument:
-    """Render one application document; record it in ``log`` when given."""
-    request = application_request(
-        outline,
-        form=form,
-        programme_name=programme_name,
-        lang=lang,
-        fmt=fmt,
-        target=target,
-        issued=issued,
-        pdf_variant=pdf_variant,
-    )
-    return _render_and_record(request, renderer, log)
+    return _request("application", context, fmt=fmt, target=target, pdf_variant=pdf_variant)
 
 
 def decision_request(
@@ -311,42 +301,9 @@ def decision_request(
     target: Path,
     pdf_variant: PdfVariant = "pdf/ua-1",
 ) -> RenderRequest:
-    return RenderRequest(
-        kind="decision",
-        lang="pl",
-        fmt=fmt,
-        context=decision_context(letter, programme_name=programme_name),
-        title=decision_title(letter),
-        issued=letter.decided_on,
-        target=target,
-        pdf_variant=pdf_variant,
-    )
-
-
-def generate_decision(
-    letter: DecisionLetter,
-    *,
-    programme_name: str,
-    fmt: Format,
-    target: Path,
-    renderer: DocumentRenderer,
-    log: DocumentLog | None = None,
-    pdf_variant: PdfVariant = "pdf/ua-1",
-) -> GeneratedDocument:
-    """Render one decision letter (Polish), dated the day of the decision."""
-    request = decision_request(
-        letter, programme_name=programme_name, fmt=fmt, target=target, pdf_variant=pdf_variant
-    )
-    return _render_and_record(request, renderer, log)
-
-
-def _render_and_record(
-    request: RenderRequest, renderer: DocumentRenderer, log: DocumentLog | None
-) -> GeneratedDocument:
-    document = renderer.render(request)
-    if log is not None:
-        log.record([document])
-    return document
+    """The decision letter (Polish), dated the day of the decision."""
+    context = decision_context(letter, programme_name=programme_name)
+    return _request("decision", context, fmt=fmt, target=target, pdf_variant=pdf_variant)
 
 
 def render_batch(
@@ -498,16 +455,8 @@ def agreement_request(
     target: Path,
     pdf_variant: PdfVariant = "pdf/ua-1",
 ) -> RenderRequest:
-    return RenderRequest(
-        kind="agreement",
-        lang="pl",
-        fmt=fmt,
-        context=agreement_context(agreement, form, programme_name=programme_name),
-        title=agreement_title(agreement),
-        issued=agreement.signed_on,
-        target=target,
-        pdf_variant=pdf_variant,
-    )
+    context = agreement_context(agreement, form, programme_name=programme_name)
+    return _request("agreement", context, fmt=fmt, target=target, pdf_variant=pdf_variant)
 
 
 # --- final report ---------------------------------------------------------------
@@ -610,16 +559,7 @@ def final_report_request(
         committed_eur=committed_eur,
         partner=partner,
     )
-    return RenderRequest(
-        kind="final_report",
-        lang="pl",
-        fmt=fmt,
-        context=context,
-        title=final_report_title(report),
-        issued=issued,
-        target=target,
-        pdf_variant=pdf_variant,
-    )
+    return _request("final_report", context, fmt=fmt, target=target, pdf_variant=pdf_variant)
 
 
 # --- publication ------------------------------------------------------------------
@@ -757,7 +697,7 @@ def publication_document_context(
     publication: PublicationContext, form: FormDefinition, lang: str
 ) -> dict[str, Any]:
     """The edition in ``lang`` (pl or nb): labels from the form's vocabularies."""
-    _check_lang("publication", lang)
+    _check_lang("publication", lang)  # before the labels: no other language has a title
     themes = _labels(form, "themes", lang)
     countries = _labels(form, "countries", lang)
     totals = publication.totals
@@ -843,24 +783,19 @@ def publication_request(
     form: FormDefinition,
     lang: str,
     target: Path,
+    fmt: Format = "pdf",  # the edition to publish; the docx is for editing it
     pdf_variant: PdfVariant = "pdf/ua-1",
 ) -> RenderRequest:
-    return RenderRequest(
-        kind="publication",
-        lang=lang,
-        fmt="pdf",
-        context=publication_document_context(publication, form, lang),
-        title=publication_title(publication, lang),
-        issued=publication.issued,
-        target=target,
-        pdf_variant=pdf_variant,
-    )
+    context = publication_document_context(publication, form, lang)
+    return _request("publication", context, fmt=fmt, target=target, pdf_variant=pdf_variant)
 
 
 def generate(
     request: RenderRequest, *, renderer: DocumentRenderer, log: DocumentLog | None = None
 ) -> GeneratedDocument:
-    """Render one prepared request (agreement, final report, publication) and record it."""
-    _check_lang(request.kind, request.lang)
-    _check_format(request.kind, request.fmt)
-    return _render_and_record(request, renderer, log)
+    """Render one request (made by an ``*_request`` function) and record it in ``log``."""
+    _check(request.kind, request.lang, request.fmt)
+    document = renderer.render(request)
+    if log is not None:
+        log.record([document])
+    return document

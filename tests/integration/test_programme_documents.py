@@ -1,18 +1,18 @@
-"""Agreements, final reports and publications for real.
-
-docx, PDF, pdftotext, pikepdf and LibreOffice.
+"""Every kind of document together, for real: agreements, final reports and the
+publication's editions in docx and PDF (pdftotext, pikepdf), and the docx of every
+kind converted by LibreOffice in one call.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 import zipfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-import jinja2
+import docx
 import pikepdf
 import pytest
 from babel.messages.extract import extract_from_file
@@ -26,15 +26,14 @@ from grantflow.validation import form as forms
 from tests.integration.test_documents import (
     NORWEGIAN,
     POLISH,
+    REPORTED,
     TEMPLATES,
-    _documented,
+    _application_request,
+    _decision_request,
     _docx_text,
-    _flatten,
     _pdftotext,
-    _template_sources,
-    _used_paths,
 )
-from tests.unit.document_factories import HOSTILE_CITY
+from tests.unit.document_factories import HOSTILE_CITY, chelm_outline, hostile_outline
 from tests.unit.programme_document_factories import (
     LUMP_SUM,
     PROGRAMME_NAMES,
@@ -45,7 +44,6 @@ from tests.unit.programme_document_factories import (
 )
 
 FORM = forms.load("outline")
-REPORTED = date(2024, 1, 15)
 NEW_KINDS = ("agreement", "final_report", "publication")
 
 
@@ -69,9 +67,9 @@ def _final_report_request(fmt: documents.Format, target: Path) -> RenderRequest:
     )
 
 
-def _publication_request(lang: str, target: Path) -> RenderRequest:
+def _publication_request(lang: str, target: Path, fmt: documents.Format = "pdf") -> RenderRequest:
     return documents.publication_request(
-        programme_publication(), form=FORM, lang=lang, target=target
+        programme_publication(), form=FORM, lang=lang, fmt=fmt, target=target
     )
 
 
@@ -86,8 +84,15 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def rendered(out: Path) -> dict[str, GeneratedDocument]:
-    """Every kind x language x format of this module, rendered once."""
+    """Every kind x language x format, rendered once (and the hostile ones)."""
     requests = {
+        "application.docx": _application_request(chelm_outline(), "docx", out / "wniosek.docx"),
+        "application.pdf": _application_request(chelm_outline(), "pdf", out / "wniosek.pdf"),
+        "hostile-application.docx": _application_request(
+            hostile_outline(), "docx", out / "hostile-wniosek.docx"
+        ),
+        "decision.docx": _decision_request("docx", out / "decyzja.docx"),
+        "decision.pdf": _decision_request("pdf", out / "decyzja.pdf"),
         "agreement.docx": _agreement_request("docx", out / "umowa.docx"),
         "agreement.pdf": _agreement_request("pdf", out / "umowa.pdf"),
         "hostile-agreement.docx": _agreement_request("docx", out / "hostile.docx", hostile=True),
@@ -96,8 +101,47 @@ def rendered(out: Path) -> dict[str, GeneratedDocument]:
         "final_report.pdf": _final_report_request("pdf", out / "raport.pdf"),
         "publication-pl.pdf": _publication_request("pl", out / "publikacja.pdf"),
         "publication-nb.pdf": _publication_request("nb", out / "publikasjon.pdf"),
+        "publication-pl.docx": _publication_request("pl", out / "publikacja.docx", "docx"),
+        "publication-nb.docx": _publication_request("nb", out / "publikasjon.docx", "docx"),
     }
     return {name: _render(request) for name, request in requests.items()}
+
+
+def _document_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("word/document.xml").decode("utf-8")
+
+
+class TestEveryKind:
+    def test_every_kind_language_and_format_is_rendered_here(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        expected = {
+            (kind, lang, fmt)
+            for kind in documents.KINDS
+            for lang in documents.LANGUAGES[kind]
+            for fmt in documents.FORMATS
+        }
+        assert {(d.kind, d.lang, d.fmt) for d in rendered.values()} == expected
+
+    def test_every_pdf_is_tagged_in_its_language_and_its_text_extracts(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        for name, document in rendered.items():
+            if document.fmt != "pdf":
+                continue
+            with pikepdf.open(document.path) as pdf:
+                assert str(pdf.Root.Lang) == document.lang, name
+                assert "/StructTreeRoot" in pdf.Root, name
+                assert "pdfuaid:part" in str(pdf.open_metadata()), name
+            assert "Chełm" in _pdftotext(document.path), name
+
+    def test_no_docx_keeps_a_template_tag(self, rendered: dict[str, GeneratedDocument]) -> None:
+        for name, document in rendered.items():
+            # The hostile ones say "{{ 7*7 }}" on purpose.
+            if document.fmt == "docx" and not name.startswith("hostile"):
+                text = _docx_text(document.path)
+                assert "{{" not in text and "{%" not in text, name
 
 
 class TestAgreement:
@@ -166,6 +210,7 @@ class TestFinalReport:
         assert "Osiągnięte wartości docelowe: 1 z 2." in text
         assert "138 250,40" in " ".join(text.replace("\u00a0", " ").split())
         assert "Sammendrag på norsk" in text and "blåbærsyltetøy på ærfuglegg" in text
+        assert 'w:val="nb-NO"' in _document_xml(rendered["final_report.docx"].path)
 
     def test_the_pdf_is_polish_with_a_norwegian_summary(
         self, rendered: dict[str, GeneratedDocument]
@@ -175,6 +220,8 @@ class TestFinalReport:
         for letter in POLISH + NORWEGIAN:
             assert letter in text, letter
         assert "Raport końcowy" in text and "Działania partnerskie" in text
+        assert "Sammendrag på norsk" in text
+        assert "blåbærsyltetøy på ærfuglegg" in " ".join(text.split())  # summary_nb
         with pikepdf.open(path) as pdf:
             assert str(pdf.Root.Lang) == "pl"
             assert "pdfuaid:part" in str(pdf.open_metadata())
@@ -223,52 +270,60 @@ class TestPublication:
         again = _render(_publication_request("nb", tmp_path / "again.pdf"))
         assert again.sha256 == rendered["publication-nb.pdf"].sha256
 
-    def test_there_is_no_docx_publication(self, tmp_path: Path) -> None:
-        request = _publication_request("pl", tmp_path / "p.docx")
-        docx_request = RenderRequest(**{**request.__dict__, "fmt": "docx"})
-        with pytest.raises(ValueError, match="pdf"):
-            documents.generate(docx_request, renderer=TemplateRenderer())
+
+class TestPublicationDocx:
+    def test_the_polish_edition_has_the_figures_tables_and_a_page_per_project(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        path = rendered["publication-pl.docx"].path
+        text = " ".join(_docx_text(path).replace("\u00a0", " ").split())
+        for letter in POLISH:
+            assert letter in text, letter
+        assert "Rozwój lokalny: Współpraca dwustronna" in text
+        assert "Złożone zarysy projektów: 3. Pełne wnioski: 3. Projekty dofinansowane: 2." in text
+        assert "zakwalifikowany do II etapu" in text  # a state by its Polish label
+        assert "Środowisko i energia" in text and "Kristiansand kommune" in text
+        assert "zaangażowane" in text and "zwrócone" in text
+        assert "138 250,40 EUR" in text and "161 749,60 EUR" in text
+        assert "Raport końcowy nie został jeszcze złożony." in text  # Hrubieszów's page
+        body = _document_xml(path)
+        assert body.count("<w:pageBreakBefore/>") == 2  # one page per funded project
+
+    def test_the_norwegian_edition_is_worded_and_tagged_norwegian(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        path = rendered["publication-nb.docx"].path
+        text = _docx_text(path)
+        for letter in NORWEGIAN + "ł":
+            assert letter in text, letter
+        assert "Lokal utvikling: Bilateralt samarbeid" in text
+        assert "Green Chełm: renewing public spaces" in text  # the English title
+        assert "blåbærsyltetøy på ærfuglegg" in text  # the summary in Norwegian
+        assert "tilbakeført" in text and "Avtale signert" in text and "ja" in text
+        assert "3. juni 2024" in text
+        assert docx.Document(str(path)).core_properties.language == "nb"
+        with zipfile.ZipFile(path) as archive:
+            styles = archive.read("word/styles.xml").decode("utf-8")
+        assert 'w:val="nb-NO"' in styles
+
+    @pytest.mark.parametrize("lang", ["pl", "nb"])
+    def test_the_same_edition_twice_gives_the_same_bytes(
+        self, rendered: dict[str, GeneratedDocument], tmp_path: Path, lang: str
+    ) -> None:
+        again = _render(_publication_request(lang, tmp_path / f"again-{lang}.docx", "docx"))
+        assert again.sha256 == rendered[f"publication-{lang}.docx"].sha256
+
+    def test_without_partnerships_the_edition_says_so(self, tmp_path: Path) -> None:
+        publication = dataclasses.replace(programme_publication(), partnerships=())
+        request = documents.publication_request(
+            publication, form=FORM, lang="pl", fmt="docx", target=tmp_path / "p.docx"
+        )
+        text = _docx_text(_render(request).path)
+        assert "Żadne partnerstwo nie zostało jeszcze potwierdzone." in text
+        assert "Umowa podpisana" not in text
 
 
-def _contexts() -> dict[str, dict[str, Any]]:
-    return {
-        "agreement": documents.agreement_context(
-            chelm_agreement(), FORM, programme_name=PROGRAMME_NAMES
-        ),
-        "final_report": documents.final_report_context(
-            chelm_final_report(),
-            FORM,
-            programme_name="Rozwój lokalny",
-            issued=REPORTED,
-            committed_eur=LUMP_SUM,
-            partner="Kristiansand kommune",
-        ),
-        "publication": documents.publication_document_context(programme_publication(), FORM, "pl"),
-    }
-
-
-class TestTemplateVariables:
-    @pytest.mark.parametrize("kind", NEW_KINDS)
-    def test_every_provided_variable_is_documented_and_nothing_more(self, kind: str) -> None:
-        assert set(_flatten(_contexts()[kind])) == set(_documented()[kind])
-
-    @pytest.mark.parametrize("kind", NEW_KINDS)
-    def test_every_variable_a_template_uses_is_documented(self, kind: str) -> None:
-        documented = {p.split("[]")[0] for p in _documented()[kind]} | set(_documented()[kind])
-        # Nested lists ("projects[].indicators") may be iterated too.
-        documented |= {p.rsplit("[]", 1)[0] for p in _documented()[kind] if "[]" in p}
-        environment = jinja2.Environment(extensions=["jinja2.ext.i18n"])
-        if "docx" in documents.FORMATS_OF[kind]:  # type: ignore[index]
-            sources = _template_sources(kind)
-        else:
-            sources = {"html": (TEMPLATES / kind / f"{kind}.html.j2").read_text(encoding="utf-8")}
-        for name, source in sources.items():
-            used = _used_paths(source, environment)
-            # Template-local names: the translated labels of fixed codes.
-            used -= {"state_names", "lump_sum_names"}
-            assert used, name
-            assert used <= documented, (name, sorted(used - documented))
-
+class TestTranslations:
     @pytest.mark.parametrize("lang", ["pl", "nb"])
     def test_every_label_of_the_new_pdf_templates_is_translated(self, lang: str) -> None:
         with (resources.locale() / lang / "LC_MESSAGES" / "grantflow.po").open("rb") as fh:
@@ -285,9 +340,10 @@ class TestTemplateVariables:
 
 @pytest.mark.libreoffice
 class TestLibreOffice:
-    def test_libreoffice_converts_every_new_docx_in_one_call(
+    def test_libreoffice_converts_the_docx_of_every_kind_in_one_call(
         self, rendered: dict[str, GeneratedDocument], tmp_path: Path
     ) -> None:
+        # One soffice start for the whole suite: it takes seconds, a file more takes little.
         soffice = shutil.which("soffice")
         assert soffice is not None, "LibreOffice (soffice) is not installed"
         files = [d.path for name, d in rendered.items() if name.endswith(".docx")]
@@ -309,7 +365,18 @@ class TestLibreOffice:
         assert result.returncode == 0, result.stderr
         converted = {f.name: tmp_path / "lo" / f"{f.stem}.pdf" for f in files}
         assert all(p.is_file() and p.stat().st_size > 0 for p in converted.values())
+        application = _pdftotext(converted["wniosek.docx"])
+        assert "Ringerike kommune, Hønefoss" in application and "Tromsø" in application
+        assert HOSTILE_CITY in _pdftotext(converted["hostile-wniosek.docx"])
+        assert "82,5 / 100" in _pdftotext(converted["decyzja.docx"])
         agreement = _pdftotext(converted["umowa.docx"])
         assert "Partnerskapsavtale" in agreement and "Ryczałt na partnerstwo" in agreement
         assert HOSTILE_CITY in _pdftotext(converted["hostile.docx"])
         assert "Sammendrag på norsk" in _pdftotext(converted["raport.docx"])
+        polish = _pdftotext(converted["publikacja.docx"])
+        norwegian = _pdftotext(converted["publikasjon.docx"])
+        assert "Współpraca dwustronna" in polish and "Bilateralt samarbeid" in norwegian
+        for letter in POLISH:
+            assert letter in polish, letter
+        for letter in NORWEGIAN:
+            assert letter in norwegian, letter

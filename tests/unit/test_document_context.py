@@ -121,50 +121,49 @@ class TestDecisionContext:
             )
 
 
-class TestGenerateUseCases:
+def _application_request(lang: str = "pl", fmt: documents.Format = "pdf") -> RenderRequest:
+    return documents.application_request(
+        chelm_outline(),
+        form=forms.load("outline"),
+        programme_name=PROGRAMME_NAME,
+        lang=lang,
+        fmt=fmt,
+        target=Path(f"chelm.{fmt}"),
+        issued=ISSUED,
+    )
+
+
+class TestRequests:
     def test_the_application_is_rendered_and_recorded(self) -> None:
         renderer, log = FakeRenderer(), FakeLog()
-        generated = documents.generate_application(
-            chelm_outline(),
-            form=forms.load("outline"),
-            programme_name=PROGRAMME_NAME,
-            lang="pl",
-            fmt="pdf",
-            target=Path("chelm.pdf"),
-            issued=ISSUED,
-            renderer=renderer,
-            log=log,
-        )
+        generated = documents.generate(_application_request(), renderer=renderer, log=log)
         request = renderer.requests[0]
         assert request.title == (
             "Wniosek: Zielony Chełm: odnowa przestrzeni publicznych i współpraca z "
             "Kristiansand (Chełm)"
         )
+        assert request.title == request.context["document"]["title"]
         assert request.pdf_variant == "pdf/ua-1"
         assert log.recorded == [generated]
 
     def test_the_application_is_not_offered_in_norwegian(self) -> None:
         with pytest.raises(ValueError, match="nb"):
-            documents.generate_application(
-                chelm_outline(),
-                form=forms.load("outline"),
-                programme_name=PROGRAMME_NAME,
-                lang="nb",
-                fmt="docx",
-                target=Path("chelm.docx"),
-                issued=ISSUED,
-                renderer=FakeRenderer(),
-            )
+            _application_request(lang="nb")
+
+    def test_a_hand_made_request_in_an_unknown_format_is_refused(self) -> None:
+        request = dataclasses.replace(_application_request(), fmt="odt")  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="odt"):
+            documents.generate(request, renderer=FakeRenderer())
 
     def test_the_decision_letter_is_dated_the_day_of_the_decision(self) -> None:
         renderer = FakeRenderer()
-        documents.generate_decision(
+        request = documents.decision_request(
             chelm_decision(),
             programme_name=PROGRAMME_NAME,
             fmt="docx",
             target=Path("chelm-decyzja.docx"),
-            renderer=renderer,
         )
+        documents.generate(request, renderer=renderer)
         assert renderer.requests[0].issued == date(2020, 3, 16)
         assert renderer.requests[0].lang == "pl"
 

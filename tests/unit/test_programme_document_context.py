@@ -162,8 +162,8 @@ def _uow_in_implementation(committed: Decimal = LUMP_SUM) -> FakeLifecycleUnitOf
     )
     uow.committed.ledger.extend(
         [
-            LedgerEntry(f"reserve:{CALL}:4", "0662011", EntryKind.RESERVE, LUMP_SUM, AT),
-            LedgerEntry(f"commit:{CALL}:4", "0662011", EntryKind.COMMIT, committed, AT),
+            LedgerEntry(f"reserve:{CALL}:4", "0662011", EntryKind.RESERVE, LUMP_SUM, AT, call=CALL),
+            LedgerEntry(f"commit:{CALL}:4", "0662011", EntryKind.COMMIT, committed, AT, call=CALL),
         ]
     )
     return uow

@@ -1,7 +1,8 @@
-"""Outlines to JSON and back: Decimals as strings (exact), dates in ISO form.
+"""Outlines and final reports to JSON and back: Decimals as strings (exact), dates in ISO form.
 
 Driven by the dataclass fields and their type hints, so a field added to
-``grantflow.domain.outline`` is stored without touching this module.
+``grantflow.domain.outline`` or ``grantflow.domain.final_report`` is stored
+without touching this module.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from grantflow.domain.final_report import FinalReport
 from grantflow.domain.outline import Outline
 
 JsonValue = Any  # what json.dumps accepts
@@ -32,6 +34,11 @@ def to_json(value: Any) -> JsonValue:
 
 def outline_from_json(data: JsonValue) -> Outline:
     result: Outline = _from_json(Outline, data)
+    return result
+
+
+def final_report_from_json(data: JsonValue) -> FinalReport:
+    result: FinalReport = _from_json(FinalReport, data)
     return result
 
 

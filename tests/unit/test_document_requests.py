@@ -1,0 +1,316 @@
+"""The programme's documents from the store (in memory): which documents, what each says.
+
+The story: Chełm, Hrubieszów and Konin apply to Stage 2; Hrubieszów (85)
+and Chełm (81) are selected, Konin (71) goes on the reserve list; Kristiansand
+kommune partners with one of the selected, the other is left without a
+partner; the partnered project reports EUR 138 250.40 spent of EUR 150 000.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grantflow.adapters.assignment import ScipyAssignmentSolver
+from grantflow.domain.assessment import Reviewer
+from grantflow.domain.errors import NotFound
+from grantflow.domain.lifecycle import Action
+from grantflow.domain.ranking import Decision, Proposal, RankedProposal
+from grantflow.services import lifecycle, partnership, review, selection
+from grantflow.services.document_ports import NewFinalReport
+from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.services.final_report import submit_final_report
+from grantflow.services.ports import Application, NewSubmission
+from grantflow.services.programme_documents import (
+    Selection,
+    StoreDocumentLog,
+    decision_justification,
+    decision_wording,
+    programme_requests,
+    record_documents,
+)
+from grantflow.validation import form as forms
+from grantflow.validation.report import FileReport
+from tests.unit.document_fakes import FakeProgrammeUnitOfWork
+from tests.unit.factories import STAGE2
+from tests.unit.programme_document_factories import SPENT, chelm_final_report
+from tests.unit.test_lifecycle_services import (
+    AT,
+    CITIES,
+    DONORS,
+    LUMP_SUM,
+    OPERATOR,
+    PROGRAMME,
+    assess_everything,
+    outline_of,
+)
+
+FORM = forms.load("outline")
+FOLDER = Path("/srv/grantflow/documents")
+ISSUED = datetime(2024, 6, 30, tzinfo=UTC).date()
+REPORTED = AT + timedelta(days=1200)
+
+
+@dataclasses.dataclass(frozen=True)
+class Story:
+    uow: FakeProgrammeUnitOfWork
+    partnered: int  # the application Kristiansand partners with
+    alone: int  # the selected one left without a partner
+
+
+def _apply(uow: FakeProgrammeUnitOfWork) -> None:
+    with uow:
+        for city, teryt in CITIES:
+            application = uow.applications.add(
+                call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
+            )
+            uow.submissions.add(
+                NewSubmission(
+                    application_id=application.id,
+                    version_no=1,
+                    file_name=f"{city}.xlsx",
+                    sha256=teryt * 9,
+                    stored_path=f"uploads/{teryt}.xlsx",
+                    size=1,
+                    report=FileReport(file=f"{city}.xlsx"),
+                    outline=outline_of(city, teryt),
+                    submitted_by=city,
+                    submitted_at=AT - timedelta(days=application.id),
+                )
+            )
+        for donor in DONORS:
+            uow.donors.add(donor)
+        uow.commit()
+    for code, conflicts in (("R01", {"0605011"}), ("R02", set()), ("R03", set()), ("R04", set())):
+        review.register_reviewer(
+            uow,
+            Reviewer(code, code, frozenset({"pl"}), frozenset(conflicts)),
+            at=AT,
+            actor=OPERATOR,
+        )
+
+
+def story(*, approved: bool = True, reported: bool = True) -> Story:
+    uow = FakeProgrammeUnitOfWork()
+    _apply(uow)
+    assess_everything(uow)
+    selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
+    if not approved:
+        return Story(uow, 0, 0)
+    selection.approve_ranking(uow, STAGE2, [], at=AT, actor="committee")
+    solver = ScipyAssignmentSolver()
+    (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
+    partnered = proposal.city.application_id
+    partnership.confirm_partner(uow, partnered, "NO-4204", at=AT, actor=OPERATOR)
+    partnership.sign_agreement(uow, STAGE2, partnered, at=AT, actor=OPERATOR)
+    (alone,) = partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR)
+    if reported:
+        lifecycle.apply(uow, partnered, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
+        application = uow.committed.applications[partnered]
+        report = chelm_final_report(city_name=application.city_name, teryt=application.teryt)
+        submit_final_report(
+            uow, STAGE2, partnered, report, version=1, at=REPORTED, actor=application.city_name
+        )
+        with uow:
+            uow.final_reports.add(
+                NewFinalReport(
+                    application_id=partnered,
+                    version_no=1,
+                    file_name="raport.xlsx",
+                    sha256="f" * 64,
+                    stored_path="uploads/ff/raport.xlsx",
+                    size=1,
+                    report=FileReport(file="raport.xlsx"),
+                    final_report=report,
+                    submitted_by=application.city_name,
+                    submitted_at=REPORTED,
+                )
+            )
+            uow.commit()
+    return Story(uow, partnered, alone)
+
+
+def requests_of(uow: FakeProgrammeUnitOfWork, **selection_fields: Any) -> list[RenderRequest]:
+    return programme_requests(
+        uow,
+        programme=PROGRAMME,
+        form=FORM,
+        folder=FOLDER,
+        selection=Selection(**selection_fields),
+        issued=ISSUED,
+    )
+
+
+class TestWhichDocuments:
+    def test_every_document_of_the_programme_in_each_of_its_formats(self) -> None:
+        s = story()
+        requests = requests_of(s.uow)
+        files = sorted(r.target.relative_to(FOLDER).as_posix() for r in requests)
+        city = {1: "chelm", 2: "hrubieszow", 3: "konin"}[s.partnered]
+        per_application = [
+            f"{kind}/{STAGE2}/{name}.{fmt}"
+            for kind in ("application", "decision")
+            for name in ("chelm", "hrubieszow", "konin")
+            for fmt in ("docx", "pdf")
+        ]
+        partnered = [
+            f"{kind}/{STAGE2}/{city}.{fmt}"
+            for kind in ("agreement", "final_report")
+            for fmt in ("docx", "pdf")
+        ]
+        publication = [
+            f"publication/publication-{lang}.{fmt}"
+            for lang in ("pl", "nb")
+            for fmt in ("docx", "pdf")
+        ]
+        assert files == sorted(per_application + partnered + publication)
+        assert {r.application_id for r in requests if r.kind == "publication"} == {None}
+        assert {r.application_id for r in requests if r.kind == "agreement"} == {s.partnered}
+
+    def test_one_application_gives_its_own_documents_and_never_the_publication(self) -> None:
+        s = story()
+        requests = requests_of(s.uow, application_id=s.partnered, fmt="pdf")
+        assert sorted(r.kind for r in requests) == [
+            "agreement",
+            "application",
+            "decision",
+            "final_report",
+        ]
+        assert {r.application_id for r in requests} == {s.partnered}
+
+    def test_the_norwegian_language_leaves_only_the_norwegian_publication(self) -> None:
+        requests = requests_of(story().uow, lang="nb")
+        assert [(r.kind, r.lang, r.fmt) for r in requests] == [
+            ("publication", "nb", "docx"),
+            ("publication", "nb", "pdf"),
+        ]
+
+    def test_an_unknown_application_is_not_found(self) -> None:
+        with pytest.raises(NotFound, match="no application 99"):
+            requests_of(story(reported=False).uow, application_id=99)
+
+    def test_a_ranking_only_proposed_gives_no_decision_letter(self) -> None:
+        requests = requests_of(story(approved=False).uow, kinds=("decision", "agreement"))
+        assert requests == []
+
+    def test_generating_again_from_the_same_store_gives_the_same_requests(self) -> None:
+        s = story()
+        first = requests_of(s.uow, kinds=("application", "decision", "agreement", "final_report"))
+        again = requests_of(s.uow, kinds=("application", "decision", "agreement", "final_report"))
+        assert first == again
+
+
+class TestWhatTheySay:
+    def test_a_decision_letter_states_the_committees_decision_in_polish(self) -> None:
+        s = story(reported=False)
+        letters = {
+            r.application_id: r.context["decision"]
+            for r in requests_of(s.uow, kinds=("decision",), fmt="pdf")
+        }
+        chelm, konin = letters[1], letters[3]
+        assert (chelm["code"], chelm["score"], chelm["rank"]) == ("selected", 81, 2)
+        assert chelm["max_score"] == PROGRAMME.max_score
+        assert chelm["decided_on"] == AT.date()
+        assert "2. miejsce na liście rankingowej z oceną końcową 81 pkt" in chelm["justification"]
+        assert (konin["code"], konin["rank"]) == ("reserve", 3)
+        assert "zwolnią się środki" in konin["justification"]
+
+    def test_the_agreement_keeps_the_committed_lump_sum_after_the_closing_return(self) -> None:
+        s = story()
+        (agreement,) = requests_of(s.uow, kinds=("agreement",), fmt="pdf")
+        terms = agreement.context["agreement"]
+        assert terms["lump_sum_eur"] == LUMP_SUM
+        assert terms["number"] == f"PART/{AT.year}/{s.partnered:04d}"
+        assert terms["signed_on"] == AT.date()
+        assert agreement.context["donor"]["name"] == "Kristiansand kommune"
+        assert agreement.context["city"]["name"] == CITIES[s.partnered - 1][0]
+
+    def test_the_final_report_shows_what_was_spent_and_what_returns(self) -> None:
+        s = story()
+        (document,) = requests_of(s.uow, kinds=("final_report",), fmt="docx")
+        lump_sum = document.context["lump_sum"]
+        assert (lump_sum["committed_eur"], lump_sum["spent_eur"]) == (LUMP_SUM, SPENT)
+        assert lump_sum["returned_eur"] == LUMP_SUM - SPENT
+        assert document.context["report"]["partner"] == "Kristiansand kommune"
+        assert document.issued == REPORTED.date()
+
+    def test_the_publication_counts_the_funded_projects_and_the_lump_sums(self) -> None:
+        s = story()
+        pl = next(r for r in requests_of(s.uow, kinds=("publication",)) if r.lang == "pl")
+        assert pl.context["submitted"] == {"outlines": 0, "proposals": 3, "funded": 2}
+        rows = {row["code"]: row["amount"] for row in pl.context["lump_sums"]["rows"]}
+        assert rows["spent"] == SPENT
+        assert rows["returned"] == LUMP_SUM + LUMP_SUM - SPENT  # no partner, and the unspent part
+        assert pl.issued == ISSUED
+
+    def test_a_stage_1_selection_is_a_shortlisting(self) -> None:
+        outline = Application(7, "stage1-outline", 1, "0662011", "Chełm", "shortlisted", AT)
+        entry = RankedProposal(proposal=_proposal(), rank=1, decision=Decision.SELECTED, reason="")
+        assert decision_wording(outline, entry) == "shortlisted"
+
+    def test_the_committees_own_justification_stands_in_the_letter(self) -> None:
+        entry = RankedProposal(
+            proposal=_proposal(),
+            rank=4,
+            decision=Decision.REJECTED,
+            reason="committee: selected -> rejected",
+            justification="Komitet uznał, że budżet jest zawyżony o 12 %.",
+        )
+        assert decision_justification(entry, PROGRAMME) == entry.justification
+
+    def test_a_score_under_the_pass_mark_is_explained_with_it(self) -> None:
+        entry = RankedProposal(_proposal(score="48.5"), 9, Decision.REJECTED, "below")
+        assert decision_justification(entry, PROGRAMME) == (
+            f"Ocena końcowa (48,5 pkt) jest niższa od progu {PROGRAMME.pass_mark} pkt "
+            "wymaganego przez program."
+        )
+
+
+def _proposal(score: str = "81") -> Proposal:
+    return Proposal(
+        application_id=1,
+        teryt="0662011",
+        city_name="Chełm",
+        final_score=Decimal(score),
+        first_criterion=Decimal(25),
+        submitted_at=AT,
+        grant_eur=Decimal("1105000.00"),
+    )
+
+
+def _generated(path: Path, sha: str, application_id: int | None = 1) -> GeneratedDocument:
+    return GeneratedDocument(path, "decision", "pl", "pdf", sha, 12_345, application_id)
+
+
+class TestRecording:
+    def test_each_file_is_recorded_once_with_its_path_inside_the_home(self) -> None:
+        uow = FakeProgrammeUnitOfWork()
+        home = Path("/srv/grantflow")
+        batch = [
+            _generated(home / "documents/decision/chelm.pdf", "a" * 64),
+            _generated(home / "documents/publication/publication-pl.pdf", "b" * 64, None),
+        ]
+        assert record_documents(uow, batch, home=home, at=AT) == 2
+        assert record_documents(uow, batch, home=home, at=AT + timedelta(hours=1)) == 0
+        changed = [_generated(home / "documents/decision/chelm.pdf", "c" * 64)]
+        assert record_documents(uow, changed, home=home, at=AT) == 1
+        with uow:
+            stored = uow.documents.list()
+        assert [(d.path, d.sha256[0], d.generated_at) for d in stored] == [
+            ("documents/decision/chelm.pdf", "a", AT),
+            ("documents/publication/publication-pl.pdf", "b", AT),
+            ("documents/decision/chelm.pdf", "c", AT),
+        ]
+
+    def test_a_file_written_outside_the_home_keeps_its_absolute_path(self) -> None:
+        uow = FakeProgrammeUnitOfWork()
+        log = StoreDocumentLog(uow, Path("/srv/grantflow"), clock=lambda: AT)
+        log.record([_generated(Path("/tmp/podglad/chelm.pdf"), "d" * 64)])
+        with uow:
+            (stored,) = uow.documents.list(application_id=1)
+        assert (stored.path, log.new) == ("/tmp/podglad/chelm.pdf", 1)

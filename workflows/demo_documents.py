@@ -1,0 +1,190 @@
+"""The demo's closing: final reports of the partnered projects, then every document.
+
+Runs after ``workflows.demo_programme`` on the demo home. The operator's
+part is done through the services the CLI calls: each funded project with a
+signed agreement starts its implementation, and its city's sample final
+report (``samples/final_reports/``, matched by TERYT) is taken in, which
+books the lump sum spent and returns the rest. The sample reports are
+written for the cities the demo partners; a city this run funds and
+partners without a sample simply reports nothing, and a sample whose city
+is not partnered in this run is left out. Then the documents flow renders
+every document of the programme into ``GRANTFLOW_HOME/documents`` (docx and
+PDF where a kind has both), writes the manifest and records each file in
+the store.
+
+Every step checks the store first, so running the demo again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from grantflow import config, resources
+from grantflow.adapters.files import LocalFileStore
+from grantflow.adapters.spreadsheet import read_workbook
+from grantflow.adapters.store import make_engine
+from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.domain.ledger import LedgerEntry
+from grantflow.domain.lifecycle import Action, State
+from grantflow.sample_final_reports import reference_final_reports
+from grantflow.services import lifecycle
+from grantflow.services.final_report import take_in_final_report
+from grantflow.services.lifecycle_ports import PartnershipStatus
+from grantflow.services.lifecycle_views import ledger_view
+from grantflow.services.programme_documents import Selection, programme_requests
+from grantflow.validation import form
+from workflows.documents import BatchResult, generate_documents
+from workflows.lifecycle_store import now, programme_of
+
+STAGE2 = "stage2-proposal"
+OPERATOR = "operator:demo"
+DOCUMENTS = "documents"  # the folder below GRANTFLOW_HOME
+
+
+@dataclass(frozen=True)
+class ReportedProject:
+    application_id: int
+    city: str
+    partner: str
+    version_no: int
+    spent: Decimal | None  # None: the report did not pass validation (nothing booked)
+    returned: Decimal | None
+
+
+def sample_final_reports() -> dict[str, Path]:
+    """The shipped sample final reports by the TERYT code of their city."""
+    folder = resources.samples() / "final_reports"
+    return {s.teryt: folder / f"{s.name}.xlsx" for s in reference_final_reports()}
+
+
+def _amount(entry: LedgerEntry | None) -> Decimal:
+    return Decimal("0.00") if entry is None else entry.amount
+
+
+@dataclass(frozen=True)
+class ClosingResult:
+    projects: list[ReportedProject]
+    ledger: dict[str, Any]  # grantflow.services.lifecycle_views.ledger_view, after the reports
+
+    def summary_lines(self) -> list[str]:
+        """Each project's lump sum spent and returned at closing."""
+        lines = ["", "Final reports (lump sums in EUR):"]
+        width = max((len(p.city) + len(p.partner) for p in self.projects), default=0) + 6
+        for p in self.projects:
+            who = f"{p.city} with {p.partner}"
+            if p.spent is None or p.returned is None:
+                lines.append(f"  {who:<{width}} version {p.version_no}: invalid, nothing booked")
+            else:
+                lines.append(
+                    f"  {who:<{width}} version {p.version_no}: spent {p.spent:>11,.2f}, "
+                    f"returned {p.returned:>10,.2f}"
+                )
+        spent = sum((p.spent for p in self.projects if p.spent is not None), Decimal("0.00"))
+        returned = sum(
+            (p.returned for p in self.projects if p.returned is not None), Decimal("0.00")
+        )
+        lines.append(
+            f"{len(self.projects)} final reports: EUR {spent:,.2f} spent, "
+            f"EUR {returned:,.2f} unspent and returned at closing."
+        )
+        return lines
+
+
+def submit_final_reports(settings: config.Settings) -> ClosingResult:
+    """Each partnered project with a sample report: implementation started, report taken in."""
+    samples = sample_final_reports()
+    engine = make_engine(settings.database_url)
+    try:
+        uow = SqlProgrammeUnitOfWork(engine)
+        with uow:
+            signed = {
+                p.application_id: uow.donors.get(p.donor_code).name
+                for p in uow.partnerships.list()
+                if p.status is PartnershipStatus.SIGNED
+            }
+            projects = [
+                a for a in uow.applications.list(STAGE2) if a.id in signed and a.teryt in samples
+            ]
+        reported = []
+        for application in projects:
+            if application.state == State.AGREEMENT_SIGNED:
+                lifecycle.apply(
+                    uow,
+                    application.id,
+                    Action.START_IMPLEMENTATION,
+                    at=now(),
+                    actor=OPERATOR,
+                    reason="partnership agreement signed",
+                )
+            path = samples[application.teryt]
+            upload = take_in_final_report(
+                uow,
+                LocalFileStore(settings.home),
+                application.id,
+                read_workbook(path),
+                file_name=path.name,
+                content=path.read_bytes(),
+                at=now(),
+                actor=f"{application.city_name} (demo)",
+            )
+            intake = upload.intake
+            reported.append(
+                ReportedProject(
+                    application.id,
+                    application.city_name,
+                    signed[application.id],
+                    upload.stored.version_no,
+                    None if intake is None else _amount(intake.spent),
+                    None if intake is None else _amount(intake.returned),
+                )
+            )
+        return ClosingResult(reported, ledger_view(uow))
+    finally:
+        engine.dispose()
+
+
+@dataclass(frozen=True)
+class DocumentsDemoResult:
+    folder: Path
+    batch: BatchResult
+
+    def summary_lines(self) -> list[str]:
+        """The list of files with their sizes, and a count per kind."""
+        documents = self.batch.documents
+        lines = ["", f"Documents in {self.folder} (manifest.json lists each with its SHA-256):"]
+        names = [d.path.relative_to(self.folder).as_posix() for d in documents]
+        width = max((len(name) for name in names), default=0)
+        for name, document in zip(names, documents, strict=True):
+            lines.append(f"  {name:<{width}}  {document.size:>9,} bytes")
+        per_kind = Counter(d.kind for d in documents)
+        lines.append(
+            f"{len(documents)} documents ("
+            + ", ".join(f"{kind} {count}" for kind, count in per_kind.items())
+            + f"), {self.batch.recorded} new to the store, {len(self.batch.failures)} failed."
+        )
+        lines.extend(f"  FAILED {f.target}: {f.reason}" for f in self.batch.failures)
+        return lines
+
+
+def generate_every_document(settings: config.Settings, programme_file: str) -> DocumentsDemoResult:
+    """Every document of the programme into ``GRANTFLOW_HOME/documents``, through the flow."""
+    folder = settings.home / DOCUMENTS
+    engine = make_engine(settings.database_url)
+    try:
+        requests = programme_requests(
+            SqlProgrammeUnitOfWork(engine),
+            programme=programme_of(programme_file),
+            form=form.load("outline"),
+            folder=folder,
+            selection=Selection(),
+            issued=date.today(),
+        )
+    finally:
+        engine.dispose()
+    batch = generate_documents(requests, str(folder), settings=settings)
+    return DocumentsDemoResult(folder, batch)
