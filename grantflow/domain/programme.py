@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+DEFAULT_SHORTLIST_COUNT = 50
+
 
 @dataclass(frozen=True)
 class Call:
@@ -56,6 +58,8 @@ class Programme:
     reserve_count: int
     allocation_eur: Decimal
     partner_search_deadline: date
+    # Stage 1: outlines shortlisted for Stage 2 ("about 50" in the reference programme).
+    shortlist_count: int = DEFAULT_SHORTLIST_COUNT
 
     def call(self, code: str) -> Call:
         for call in self.calls:

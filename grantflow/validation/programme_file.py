@@ -18,7 +18,13 @@ from cerberus import TypeDefinition, Validator
 
 from grantflow import resources
 from grantflow.domain.identifiers import teryt_is_well_formed
-from grantflow.domain.programme import Call, Criterion, EligibleCity, Programme
+from grantflow.domain.programme import (
+    DEFAULT_SHORTLIST_COUNT,
+    Call,
+    Criterion,
+    EligibleCity,
+    Programme,
+)
 from grantflow.validation import yaml_file
 from grantflow.validation.yaml_file import Problem
 
@@ -79,11 +85,13 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
         )
     lump = {k: Decimal(str(v)) for k, v in data["lump_sum"].items()}
     if not lump["minimum"] <= lump["target"] <= lump["maximum"]:
-        problems.append((
-            "lump_sum.target",
-            f"{lump['target']} is outside lump_sum.minimum {lump['minimum']} "
-            f"to lump_sum.maximum {lump['maximum']}",
-        ))
+        problems.append(
+            (
+                "lump_sum.target",
+                f"{lump['target']} is outside lump_sum.minimum {lump['minimum']} "
+                f"to lump_sum.maximum {lump['maximum']}",
+            )
+        )
     window = data["eligibility"]
     if window["first"] > window["final"]:
         problems.append(
@@ -105,10 +113,12 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
     seen: set[str] = set()
     for i, city in enumerate(data["eligible_cities"]):
         if not teryt_is_well_formed(city["teryt"]):
-            problems.append((
-                f"eligible_cities[{i}].teryt",
-                f"{city['teryt']} ({city['name']}) is not a well-formed TERYT code",
-            ))
+            problems.append(
+                (
+                    f"eligible_cities[{i}].teryt",
+                    f"{city['teryt']} ({city['name']}) is not a well-formed TERYT code",
+                )
+            )
         if city["teryt"] in seen:
             problems.append((f"eligible_cities[{i}].teryt", f"{city['teryt']} is listed twice"))
         seen.add(city["teryt"])
@@ -158,6 +168,7 @@ def _build(data: dict[str, Any]) -> Programme:
         ),
         pass_mark=data["pass_mark"],
         divergence_threshold=Decimal(str(data["divergence_threshold"])),
+        shortlist_count=data.get("shortlist_count", DEFAULT_SHORTLIST_COUNT),
         funded_count=data["funded_count"],
         reserve_count=data["reserve_count"],
         allocation_eur=Decimal(str(data["allocation_eur"])),
@@ -186,4 +197,3 @@ def load_programme(path: Path | None = None) -> Programme:
     if path is None:
         return _reference()
     return parse_programme(yaml_file.read(path), path.name)
-

@@ -1,0 +1,112 @@
+"""A corrected upload re-enters the formal check (SPEC section 5), or is refused as late.
+
+The operator returns an application for correction with a deadline
+(``lifecycle.return_for_correction``, the deadline kept in the audit log).
+After intake has stored a new version, :func:`recheck` decides, in its own
+transaction:
+
+- a valid version uploaded after the return and on or before the deadline
+  (its upload date in UTC) moves the application back to ``submitted``
+  (action ``resubmit``, audited): the formal check starts again;
+- one uploaded after the deadline is kept as a version (intake never drops
+  an upload), the application stays returned for correction, and the
+  refusal is recorded once per version in the audit log;
+- an invalid version changes nothing: the city still has to correct it.
+
+Idempotent, like the intake it follows: re-running it for the same version
+records nothing new, so the intake flow can call it for every file it stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from grantflow.domain.audit import AuditEntry
+from grantflow.domain.lifecycle import Action, State
+from grantflow.services.lifecycle import advance, record
+from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+
+LATE = "intake:late-correction"
+
+
+@dataclass(frozen=True)
+class Recheck:
+    resubmitted: bool  # the application is back in the formal check
+    message: str  # for the city and the operator; "" when the version changes nothing
+
+
+def _returned(entries: list[AuditEntry], subject: str) -> AuditEntry | None:
+    """The newest return for correction of the application."""
+    action = f"transition:{Action.RETURN_FOR_CORRECTION}"
+    return next((e for e in reversed(entries) if (e.action, e.subject) == (action, subject)), None)
+
+
+def _upload_day(moment: datetime) -> date:
+    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).date()
+
+
+def recheck(
+    uow: LifecycleUnitOfWork, application_id: int, submission_id: int, *, at: datetime, actor: str
+) -> Recheck:
+    """What the stored version ``submission_id`` means for an application returned for
+    correction (nothing for any other application)."""
+    nothing = Recheck(False, "")
+    with uow:
+        # A cheap read first: most uploads belong to applications that were never returned.
+        if uow.applications.get(application_id).state != State.RETURNED_FOR_CORRECTION:
+            return nothing
+        if uow.applications.get_for_update(application_id).state != State.RETURNED_FOR_CORRECTION:
+            return nothing
+        version = uow.submissions.get(submission_id)
+        subject = f"application:{application_id}"
+        log = uow.audit.all()
+        returned = _returned(log, subject)
+        if returned is None or version.submitted_at <= returned.at:
+            return nothing  # an upload from before the return (a re-run of old files)
+        deadline = date.fromisoformat(str(returned.payload["deadline"]))
+        day = _upload_day(version.submitted_at)
+        if not version.valid:
+            return Recheck(
+                False,
+                f"version {version.version_no} has errors: the application stays returned for "
+                f"correction until {deadline}",
+            )
+        if day <= deadline:
+            advance(
+                uow,
+                application_id,
+                Action.RESUBMIT,
+                at=at,
+                actor=actor,
+                reason=f"corrected version {version.version_no} uploaded on {day}, "
+                f"within the deadline {deadline}",
+                payload={"version": version.version_no, "submission": submission_id},
+            )
+            uow.commit()
+            return Recheck(
+                True,
+                f"corrected version {version.version_no} re-enters the formal check",
+            )
+        message = (
+            f"version {version.version_no} uploaded on {day}, after the correction deadline "
+            f"{deadline}: kept, but the application stays returned for correction"
+        )
+        already = any(
+            e.action == LATE
+            and e.subject == subject
+            and e.payload.get("submission") == submission_id
+            for e in log
+        )
+        if not already:
+            record(
+                uow,
+                at=at,
+                actor=actor,
+                action=LATE,
+                subject=subject,
+                reason=message,
+                payload={"version": version.version_no, "submission": submission_id},
+            )
+            uow.commit()
+        return Recheck(False, message)

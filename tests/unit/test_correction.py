@@ -1,0 +1,155 @@
+"""Return for correction with a deadline: a corrected upload re-enters the formal check, a late
+one is kept but refused. On in-memory fakes here; ``tests/integration/test_correction_store.py``
+runs the same scenarios on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from grantflow.domain.lifecycle import State
+from grantflow.services import correction, intake, lifecycle
+from grantflow.services.correction import Recheck
+from grantflow.services.intake import SubmissionOutcome
+from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.validation.outline import ValidationResult
+from tests.intake_data import CHELM, STAGE1, invalid_result, valid_result
+from tests.unit.fakes import FakeFileStore
+from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+
+DEADLINE = date(2019, 12, 16)
+RETURNED_AT = datetime(2019, 12, 2, 14, 0, tzinfo=UTC)
+OPERATOR = "operator:anna.nowak"
+
+
+def upload(
+    uow: LifecycleUnitOfWork, content: bytes, at: datetime, result: ValidationResult | None = None
+) -> SubmissionOutcome:
+    return intake.submit(
+        uow,
+        FakeFileStore(),
+        file_name="chelm.xlsx",
+        content=content,
+        result=result or valid_result(),
+        applicant=CHELM,
+        call_code=STAGE1,
+        stage=1,
+        submitted_by="urząd@chełm.pl",
+        clock=lambda: at,
+    )
+
+
+def recheck(uow: LifecycleUnitOfWork, outcome: SubmissionOutcome) -> Recheck:
+    assert outcome.application_id is not None
+    return correction.recheck(
+        uow,
+        outcome.application_id,
+        outcome.submission_id,
+        at=datetime(2019, 12, 21, tzinfo=UTC),
+        actor="intake:urząd@chełm.pl",
+    )
+
+
+def state(uow: LifecycleUnitOfWork, application_id: int) -> str:
+    with uow:
+        return uow.applications.get(application_id).state
+
+
+def audit(uow: LifecycleUnitOfWork) -> list[str]:
+    with uow:
+        return [e.action for e in uow.audit.all()]
+
+
+class CorrectionScenarios:
+    """The scenarios, run by the test classes that give them a ``uow`` fixture."""
+
+    @pytest.fixture
+    def returned(self, uow: LifecycleUnitOfWork) -> int:
+        """Chełm's first outline, returned for correction until 16 December 2019."""
+        first = upload(uow, b"PK\x03\x04 Chelm v1", datetime(2019, 11, 28, 10, 0, tzinfo=UTC))
+        assert first.application_id is not None
+        lifecycle.return_for_correction(
+            uow,
+            first.application_id,
+            deadline=DEADLINE,
+            at=RETURNED_AT,
+            actor=OPERATOR,
+            reason="brak podpisu burmistrza na oświadczeniu",
+        )
+        return first.application_id
+
+    def test_a_corrected_version_before_the_deadline_re_enters_the_check(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, 9, 0, tzinfo=UTC))
+        outcome = recheck(uow, second)
+        assert outcome == Recheck(True, "corrected version 2 re-enters the formal check")
+        assert state(uow, returned) == State.SUBMITTED
+        with uow:
+            last = uow.audit.all()[-1]
+        assert (last.action, last.subject) == ("transition:resubmit", f"application:{returned}")
+        assert last.payload["version"] == 2 and "within the deadline 2019-12-16" in last.reason
+        lifecycle.formal_check(uow, returned, correct=True, at=RETURNED_AT, actor=OPERATOR)
+        assert state(uow, returned) == State.FORMALLY_CORRECT
+
+    def test_a_version_on_the_deadline_day_is_in_time(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 23, 59, tzinfo=UTC))
+        assert recheck(uow, second).resubmitted
+        assert state(uow, returned) == State.SUBMITTED
+
+    def test_a_late_version_is_kept_and_the_refusal_recorded_once(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 17, 8, 0, tzinfo=UTC))
+        outcome = recheck(uow, late)
+        assert not outcome.resubmitted
+        assert outcome.message == (
+            "version 2 uploaded on 2019-12-17, after the correction deadline 2019-12-16: "
+            "kept, but the application stays returned for correction"
+        )
+        assert (late.created, late.version_no) == (True, 2)
+        assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
+        assert recheck(uow, late) == outcome  # a re-run says it again, records nothing new
+        assert audit(uow).count(correction.LATE) == 1
+        assert lifecycle.verify_audit(uow)[1] is None
+
+    def test_a_version_with_errors_leaves_the_application_returned(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        broken = upload(
+            uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 5, tzinfo=UTC), invalid_result()
+        )
+        outcome = recheck(uow, broken)
+        assert outcome == Recheck(
+            False,
+            "version 2 has errors: the application stays returned for correction until 2019-12-16",
+        )
+        assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
+
+    def test_the_same_file_again_after_its_resubmission_changes_nothing(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, tzinfo=UTC))
+        recheck(uow, second)
+        before = audit(uow)
+        again = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 11, tzinfo=UTC))
+        assert not again.created
+        assert recheck(uow, again) == Recheck(False, "")
+        assert audit(uow) == before
+
+    def test_an_application_never_returned_is_left_alone(self, uow: LifecycleUnitOfWork) -> None:
+        first = upload(uow, b"PK\x03\x04 Chelm v1", datetime(2019, 11, 28, tzinfo=UTC))
+        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 11, 29, tzinfo=UTC))
+        assert recheck(uow, second) == Recheck(False, "")
+        assert first.application_id is not None
+        assert state(uow, first.application_id) == State.SUBMITTED
+        assert audit(uow) == []
+
+
+class TestCorrectionOnFakes(CorrectionScenarios):
+    @pytest.fixture
+    def uow(self) -> FakeLifecycleUnitOfWork:
+        return FakeLifecycleUnitOfWork()
