@@ -1,6 +1,6 @@
 """Commands for every human step of the programme lifecycle, and its machine-readable views.
 
-Operator: ``formal-check``, ``decide``, ``partners confirm|sign|close-search``;
+Operator: ``formal-check``, ``decide``, ``promote``, ``partners confirm|reopen|sign|close-search``;
 reviewer: ``review declare|score``; committee: ``selection approve``; and the
 views ``applications``, ``ledger``, ``audit verify``. Each command records
 one decision in the store and ends (ARCHITECTURE.md, "Long-running human
@@ -79,9 +79,8 @@ def _store() -> Iterator[SqlLifecycleUnitOfWork]:
     from grantflow import config
     from grantflow.adapters.store import make_engine, migrate
     from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
-    from grantflow.domain.errors import ConfigurationError, GrantflowError, NotFound
 
-    try:
+    with refusals():
         settings = config.load()
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
@@ -89,6 +88,15 @@ def _store() -> Iterator[SqlLifecycleUnitOfWork]:
             yield SqlLifecycleUnitOfWork(engine)
         finally:
             engine.dispose()
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Unknown things and broken configuration exit 2, a refused operation exits 1: one line."""
+    from grantflow.domain.errors import ConfigurationError, GrantflowError, NotFound
+
+    try:
+        yield
     except (NotFound, ConfigurationError) as exc:
         raise _usage(str(exc)) from exc
     except GrantflowError as exc:
@@ -110,6 +118,15 @@ def _echo_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def next_step(what: str) -> None:
+    """Say what moves the programme on after this command (README, "Running a call").
+
+    A command records one decision and ends; the flow that picks it up is
+    run by the operator (``grantflow run ...``) or by a Prefect deployment.
+    """
+    typer.echo(f"next: {what}")
+
+
 # --- operator: formal check and decisions ---------------------------------------
 
 
@@ -129,8 +146,6 @@ def formal_check(
     chosen = [correct, reject, return_until is not None]
     if sum(chosen) != 1:
         raise _usage("give exactly one of --correct, --reject, --return-until DATE")
-    if (reject or return_until) and not reason.strip():
-        raise _usage("a rejection or a return for correction needs --reason")
     deadline = None
     if return_until is not None:
         try:
@@ -157,43 +172,64 @@ def formal_check(
                 reason=reason,
             )
     typer.echo(f"application {changed.id} ({changed.city_name}): {changed.state}")
+    if deadline is not None:
+        next_step(
+            f"the city uploads a corrected version by {deadline} "
+            f"(grantflow submit --call {changed.call_code} FILE); it re-enters the check"
+        )
+    elif correct:
+        next_step(f"grantflow run review --call {changed.call_code}  (assigns the experts)")
+
+
+# What to use instead of ``decide`` for the actions that book money, change a ranking or
+# belong to a flow (``grantflow.services.decisions.DIRECT_ACTIONS`` are the rest).
+ELSEWHERE = {
+    "accept_formally": "grantflow formal-check APP --correct",
+    "reject_formally": 'grantflow formal-check APP --reject --reason "..."',
+    "return_for_correction": 'grantflow formal-check APP --return-until DATE --reason "..."',
+    "start_assessment": "grantflow run review --call CALL",
+    "complete_assessment": "grantflow run review --call CALL (once the experts scored)",
+    "shortlist": "grantflow selection approve --call CALL",
+    "select": "grantflow selection approve --call CALL (reserves the lump sum)",
+    "put_on_reserve": "grantflow selection approve --call CALL --change APP=reserve",
+    "reject": "grantflow selection approve --call CALL --change APP=rejected",
+    "promote_from_reserve": (
+        "a reserve moves up when a funded city withdraws: "
+        'grantflow decide APP withdraw --reason "..."'
+    ),
+    "open_partner_search": "grantflow run partnership --call CALL",
+    "confirm_partnership": "grantflow partners confirm APP DONOR",
+    "reopen_partner_search": 'grantflow partners reopen APP --reason "..."',
+    "sign_agreement": "grantflow partners sign APP --call CALL (commits the lump sum)",
+    "close_partner_search": "grantflow run partnership --call CALL (at the deadline)",
+    "submit_final_report": "grantflow submit-final-report FILE --application APP",
+}
 
 
 def decide(
     application_id: Annotated[int, typer.Argument(help="Application id.")],
-    action: Annotated[str, typer.Argument(help="A lifecycle action, e.g. resubmit, withdraw.")],
+    action: Annotated[
+        str,
+        typer.Argument(help="resubmit, withdraw, start_implementation or close."),
+    ],
     reason: ReasonOption = "",
     by: ByOption = "operator",
 ) -> None:
-    """Apply one lifecycle action to an application (refused if its state does not allow it).
+    """Record an operator's direct decision: resubmit, withdraw, start_implementation, close.
 
-    A selected or reserve city's withdrawal also releases its lump sum and
-    moves the first fitting reserve up.
+    A withdrawal releases the city's open lump sum, gives up its partnership
+    and moves the first fitting reserve up; a project starts once none of its
+    lump sum is still reserved. Other actions have their own command (named
+    when refused): they book money, change a ranking or are a flow's step.
     """
-    from grantflow.domain.lifecycle import Action, State
-    from grantflow.services import lifecycle, selection
+    from grantflow.domain.lifecycle import Action
+    from grantflow.services import decisions
 
     if action not in Action.__members__.values():
         raise _usage(f"unknown action '{action}'; actions: {', '.join(Action)}")
     with _store() as uow:
-        with uow:
-            application = uow.applications.get(application_id)
-        ranked = application.state in (State.SELECTED, State.RESERVE)
-        if action == Action.WITHDRAW and ranked:
-            outcome = selection.withdraw_application(
-                uow,
-                application.call_code,
-                application_id,
-                at=_now(),
-                actor=f"operator:{by}",
-                reason=reason,
-            )
-            if outcome.promoted is not None:
-                typer.echo(f"application {outcome.promoted} moved up from the reserve list")
-            with uow:
-                changed = uow.applications.get(application_id)
-        else:
-            changed = lifecycle.apply(
+        try:
+            decided = decisions.decide(
                 uow,
                 application_id,
                 Action(action),
@@ -201,7 +237,16 @@ def decide(
                 actor=f"operator:{by}",
                 reason=reason,
             )
+        except decisions.NotADirectDecision as exc:
+            raise _usage(f"'{action}' is not decided here; use: {ELSEWHERE[action]}") from exc
+    changed = decided.application
     typer.echo(f"application {changed.id} ({changed.city_name}): {changed.state}")
+    if decided.promoted is not None:
+        promoted = decided.promoted
+        typer.echo(
+            f"application {promoted.id} ({promoted.city_name}) moved up from the reserve list"
+        )
+        next_step(f"grantflow run partnership --call {promoted.call_code}")
 
 
 # --- reviewers -----------------------------------------------------------------
@@ -227,6 +272,7 @@ def reviewers_register(
     with _store() as uow:
         review.register_reviewer(uow, reviewer, at=_now(), actor=f"operator:{by}")
     typer.echo(f"reviewer {code} registered ({', '.join(sorted(reviewer.languages))})")
+    next_step("grantflow run review --call CALL  (assigns experts where some are missing)")
 
 
 def _codes(text: str) -> frozenset[str]:
@@ -252,7 +298,13 @@ def review_declare(
         declared = review.declare(
             uow, application_id, reviewer, conflict=conflict, at=_now(), reason=reason
         )
+        with uow:
+            call_code = uow.applications.get(application_id).call_code
     typer.echo(f"reviewer {reviewer} on application {application_id}: {declared.declaration}")
+    if conflict:
+        next_step(f"grantflow run review --call {call_code}  (if no replacement was free)")
+    else:
+        next_step(f"grantflow review score {application_id} --reviewer {reviewer} --points ...")
 
 
 def _points(text: str) -> dict[str, Decimal]:
@@ -285,8 +337,12 @@ def review_score(
     parsed = _points(points)
     with _store() as uow:
         card = review.score(uow, application_id, reviewer, parsed, loaded, submit=submit, at=_now())
+        with uow:
+            call_code = uow.applications.get(application_id).call_code
     state = "submitted (locked)" if card.submitted else "draft"
     typer.echo(f"application {application_id}, reviewer {reviewer}: total {card.total}, {state}")
+    if card.submitted:
+        next_step(f"grantflow run review --call {call_code}  (completes or arbitrates)")
 
 
 # --- committee -----------------------------------------------------------------
@@ -346,7 +402,43 @@ def selection_approve(
         changes.append(CommitteeChange(int(app_id), Decision(decision), justification))
     with _store() as uow:
         ranking = selection.approve_ranking(uow, call, changes, at=_now(), actor=f"committee:{by}")
+        with uow:
+            stages = {uow.applications.get(e.application_id).stage for e in ranking.entries}
     _print_ranking(ranking)
+    if stages == {1}:
+        next_step(f"grantflow promote --call {call}  (the shortlisted outlines enter Stage 2)")
+    elif ranking.selected:
+        next_step(f"grantflow run partnership --call {call}  (opens the partner search)")
+
+
+def promote(
+    call: Annotated[str, typer.Option("--call", help="The Stage 1 call.")] = "stage1-outline",
+    into: Annotated[
+        str | None,
+        typer.Option("--into", help="The Stage 2 call (default: the programme's first)."),
+    ] = None,
+    programme: ProgrammeOption = None,
+    by: ByOption = "operator",
+) -> None:
+    """Carry every shortlisted outline of a Stage 1 call into Stage 2 as the city's proposal."""
+    from grantflow.services import promotion
+
+    loaded = _programme(programme)
+    stages = {c.code: c.stage for c in loaded.calls}
+    target = into or next((code for code, stage in stages.items() if stage == 2), None)
+    if stages.get(call) != 1:
+        raise _usage(f"--call {call} is not a Stage 1 call of the programme")
+    if target is None or stages.get(target) != 2:
+        raise _usage(f"--into {target} is not a Stage 2 call of the programme")
+    with _store() as uow:
+        promoted = promotion.promote_shortlisted(
+            uow, call, target, at=_now(), actor=f"operator:{by}"
+        )
+    for application in promoted:
+        typer.echo(f"application {application.id} ({application.city_name}): {target}")
+    typer.echo(f"{len(promoted)} shortlisted outlines in {target}")
+    if promoted:
+        next_step(f"grantflow formal-check APP --correct  (each proposal of {target})")
 
 
 # --- partners --------------------------------------------------------------------
@@ -402,6 +494,7 @@ def partners_confirm(
             justification=justification,
         )
     typer.echo(f"application {application_id}: {confirmed.status} with {confirmed.donor_code}")
+    next_step(f"grantflow partners sign {application_id}  (once the agreement is signed)")
 
 
 @partners_app.command("sign")
@@ -418,6 +511,23 @@ def partners_sign(
             uow, call, application_id, at=_now(), actor=f"operator:{by}"
         )
     typer.echo(f"application {application_id}: {signed.status} with {signed.donor_code}")
+
+
+@partners_app.command("reopen")
+def partners_reopen(
+    application_id: Annotated[int, typer.Argument(help="Application id.")],
+    reason: ReasonOption = "",
+    by: ByOption = "operator",
+) -> None:
+    """A confirmed partnership fell through before signing: back to the partner search."""
+    from grantflow.services import partnership
+
+    with _store() as uow:
+        reopened = partnership.reopen_search(
+            uow, application_id, at=_now(), actor=f"operator:{by}", reason=reason
+        )
+    typer.echo(f"application {application_id} ({reopened.city_name}): {reopened.state}")
+    next_step(f"grantflow run partnership --call {reopened.call_code}  (proposes again)")
 
 
 @partners_app.command("close-search")
@@ -509,9 +619,17 @@ def ledger(
 
 def _ledger_text(view: dict[str, Any]) -> str:
     columns = ("reserved", "released", "committed", "spent", "returned", "open")
-    lines = [f"{'city':<10}" + "".join(f"{c:>16}" for c in columns)]
-    for row in [*view["cities"], {"city": "programme", **view["totals"]}]:
-        lines.append(f"{row['city']:<10}" + "".join(f"{Decimal(row[c]):>16,.2f}" for c in columns))
+    lines = [f"{'call':<18}{'city':<10}" + "".join(f"{c:>16}" for c in columns)]
+    rows = [
+        *view["cities"],
+        *({**row, "city": "(call)"} for row in view["calls"]),
+        {"call": "programme", "city": "", **view["totals"]},
+    ]
+    for row in rows:
+        lines.append(
+            f"{row['call']:<18}{row['city']:<10}"
+            + "".join(f"{Decimal(row[c]):>16,.2f}" for c in columns)
+        )
     state = (
         "reconcile" if view["totals"]["reconciles"] and not view["problems"] else "DO NOT reconcile"
     )
@@ -524,6 +642,7 @@ def register(app: typer.Typer) -> None:
     """Add the lifecycle commands to the ``grantflow`` app."""
     app.command("formal-check")(formal_check)
     app.command("decide")(decide)
+    app.command("promote")(promote)
     app.command("applications")(applications)
     app.command("ledger")(ledger)
     app.add_typer(review_app, name="review")
@@ -531,3 +650,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(selection_app, name="selection")
     app.add_typer(partners_app, name="partners")
     app.add_typer(audit_app, name="audit")
+    # Imported here: cli_run builds on this module's helpers.
+    from grantflow import cli_run
+
+    app.add_typer(cli_run.run_app, name="run")

@@ -22,21 +22,13 @@ from decimal import Decimal
 
 from grantflow.domain.identifiers import nip_checksum, voivodeship_of
 from grantflow.domain.money import cents, to_eur
+from grantflow.domain.names import slug
 from grantflow.domain.outline import LUMP_SUM_CATEGORY
 from grantflow.domain.programme import Programme
 
 CellValue = str | int | Decimal | date
 Record = dict[str, CellValue]
 OutlineValues = dict[str, Record | list[Record]]
-
-# Polish letters as they are written in ASCII file names and e-mail domains.
-_ASCII = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
-
-
-def slug(name: str) -> str:
-    """``Kędzierzyn-Koźle`` -> ``kedzierzyn-kozle``: a lowercase ASCII file name."""
-    words = name.translate(_ASCII).lower().replace("-", " ").split()
-    return "-".join(words)
 
 
 def synthetic_nip(teryt: str, variant: int = 0) -> str:

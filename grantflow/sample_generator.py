@@ -17,6 +17,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from grantflow.domain.money import cents, to_eur
+from grantflow.domain.names import slug
 from grantflow.domain.outline import LUMP_SUM_CATEGORY
 from grantflow.domain.programme import EligibleCity, Programme
 from grantflow.sample_data import (
@@ -27,7 +28,6 @@ from grantflow.sample_data import (
     Target,
     Town,
     outline_values,
-    slug,
 )
 
 THEMES = (

@@ -8,6 +8,7 @@ the demo may use is decided in ``workflows.demo_home``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,6 +16,12 @@ from prefect import flow, get_run_logger
 
 from grantflow import config
 from grantflow.config import Settings
+from workflows.demo_documents import (
+    ClosingResult,
+    DocumentsDemoResult,
+    generate_every_document,
+    submit_final_reports,
+)
 from workflows.demo_home import sample_outlines
 from workflows.demo_programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
@@ -25,6 +32,8 @@ class DemoState:
     settings: Settings
     intake: list[FileSummary] = field(default_factory=list)
     programme: ProgrammeDemoResult | None = None
+    closing: ClosingResult | None = None
+    documents: DocumentsDemoResult | None = None
 
 
 Step = Callable[[DemoState], None]
@@ -40,9 +49,26 @@ def run_programme(state: DemoState) -> None:
     state.programme = run_programme_demo(state.settings)
 
 
+def close_projects(state: DemoState) -> None:
+    """Stage 3: the partnered projects' final reports; lump sums spent and returned."""
+    state.closing = submit_final_reports(state.settings)
+    if state.programme is not None:
+        # The summary shows the ledger as the demo leaves it: a second run, which
+        # finds the reports booked, then prints the same totals as the first.
+        state.programme = dataclasses.replace(state.programme, ledger=state.closing.ledger)
+
+
+def generate_documents(state: DemoState) -> None:
+    """Every document of the programme, into GRANTFLOW_HOME/documents."""
+    assert state.programme is not None, "the programme step runs first"
+    state.documents = generate_every_document(state.settings, state.programme.programme_file)
+
+
 STEPS: tuple[tuple[str, Step], ...] = (
     ("Submit the sample outlines", submit_samples),
     ("Review, select, reserve lump sums and match partners", run_programme),
+    ("Submit the final reports of the partnered projects", close_projects),
+    ("Generate every document of the programme", generate_documents),
 )
 
 

@@ -78,6 +78,7 @@ class ProgrammeDemoResult:
     conflicts: tuple[tuple[int, str], ...]  # (application, reviewer) declared conflicts
     third_experts: tuple[int, ...]  # applications that needed arbitration
     returned: tuple[int, ...]  # funded applications left without a partner
+    programme_file: str  # the demo's programme (funding scaled to the sample)
 
     def summary_lines(self) -> list[str]:
         """What the demo prints: the ranking and ledger totals that reconcile to the cent."""
@@ -106,8 +107,10 @@ class ProgrammeDemoResult:
 
 
 def demo_programme_file(home: Path, valid_outlines: int) -> Path:
-    """The reference programme with funding and reserve scaled to the sample size."""
+    """The reference programme with the shortlist, funding and reserve scaled to the sample
+    size: all valid outlines but two go on to Stage 2."""
     data = yaml.safe_load((resources.samples() / "programme.yaml").read_text(encoding="utf-8"))
+    data["shortlist_count"] = max(1, valid_outlines - 2)
     data["funded_count"] = max(1, valid_outlines // 2)
     data["reserve_count"] = max(1, valid_outlines // 4)
     path = home / "demo-programme.yaml"
@@ -287,11 +290,7 @@ def run_programme_demo(settings: config.Settings) -> ProgrammeDemoResult:
         _formal_check(uow, STAGE1)
         conflicts, arbitrated = _assess(uow, STAGE1, programme_file)
         shortlist = selection(
-            call_code=STAGE1,
-            programme_file=programme_file,
-            shortlist=max(1, valid - 2),
-            approve=True,
-            approved_by=COMMITTEE,
+            call_code=STAGE1, programme_file=programme_file, approve=True, approved_by=COMMITTEE
         )
         with uow:
             shortlisted = in_states(uow.applications.list(STAGE1), State.SHORTLISTED)
@@ -313,4 +312,5 @@ def run_programme_demo(settings: config.Settings) -> ProgrammeDemoResult:
         conflicts=tuple(conflicts + more_conflicts),
         third_experts=tuple(arbitrated + more_arbitrated),
         returned=tuple(returned),
+        programme_file=programme_file,
     )

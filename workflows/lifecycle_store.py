@@ -1,18 +1,23 @@
-"""The store as the lifecycle flows use it: one engine per task, disposed at its end.
+"""The store as the flows use it: one engine per task, disposed at its end.
 
-Shared by ``review``, ``selection`` and ``partnership``; the schema is
-brought up to date by intake's ``prepare_store`` task first.
+Shared by ``intake``, ``review``, ``selection``, ``partnership`` and
+``documents``; each flow brings the schema up to date with
+:func:`prepare_store` first. :func:`today` is the flows' calendar day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 from grantflow import config
-from grantflow.adapters.store import make_engine
+from grantflow.adapters.store import make_engine, migrate
 from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
 from grantflow.domain.programme import Programme
 from grantflow.validation.programme_file import load_programme
@@ -21,6 +26,17 @@ from grantflow.validation.programme_file import load_programme
 # be locked for a moment by another writer (a CLI next to a flow), and a
 # PostgreSQL connection can drop.
 STORE_RETRIES, STORE_RETRY_DELAY_S = 2, 2
+
+
+# Deadlines in the programme file are calendar days at the Programme Operator's
+# seat: a worker in another timezone (or on UTC) must not close a search a day
+# early or late.
+OPERATOR_TIMEZONE = ZoneInfo("Europe/Warsaw")
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_store(database_url: str) -> None:
+    migrate(database_url)
 
 
 @contextmanager
@@ -38,3 +54,8 @@ def programme_of(programme_file: str | None) -> Programme:
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today at the Programme Operator's seat (what "on or after the deadline" means)."""
+    return datetime.now(OPERATOR_TIMEZONE).date()

@@ -1,11 +1,13 @@
 """Partner search as an idempotent reconciler, and the deadline that closes it.
 
-Before the partner-search deadline a run registers the donor pool, opens the
-search for every selected city that wants a partner and proposes donors
-(scipy's assignment maximises the total score within capacities), each
-proposal published with its explanation. The operator confirms, overrides
-and signs (``grantflow partners confirm|sign``). A run on or after the
-deadline (``as_of``) closes the search: every funded city without a signed
+A run registers the donor pool and applies ``grantflow.services.partnership.reconcile``
+for "today" (``as_of``, by default today at the Programme Operator's seat):
+before the partner-search deadline it opens the search for every selected
+city that wants a partner, starts the project of every one that wants none,
+and proposes donors (scipy's assignment maximises the total score within
+capacities), each proposal published with its explanation; the operator
+confirms, overrides and signs (``grantflow partners confirm|sign``). On or
+after the deadline it closes the search: every funded city without a signed
 agreement gets its lump sum returned. The ledger is published either way.
 Running the flow twice changes nothing the second time.
 """
@@ -22,38 +24,45 @@ from prefect.cache_policies import NO_CACHE
 from grantflow import config
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.domain.matching import PairScore
+from grantflow.domain.names import slug
 from grantflow.services import donor_pool
 from grantflow.services import partnership as partnership_service
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.validation.donors_file import load_donors
-from workflows.intake import prepare_store, slug
 from workflows.lifecycle_store import (
     STORE_RETRIES,
     STORE_RETRY_DELAY_S,
     lifecycle_uow,
     now,
+    prepare_store,
     programme_of,
+    today,
 )
 
 ACTOR = "flow:partnership"
+MONEY = ("reserved", "released", "committed", "spent", "returned", "open")
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
-def propose(
-    settings: config.Settings, call_code: str, donors_file: str | None
-) -> tuple[PairScore, ...]:
+def reconcile(
+    settings: config.Settings,
+    call_code: str,
+    programme_file: str | None,
+    donors_file: str | None,
+    as_of: date,
+) -> partnership_service.PartnerSearchRound:
     pool = load_donors(Path(donors_file) if donors_file else None)
     with lifecycle_uow(settings) as uow:
         donor_pool.register_donors(uow, pool, at=now(), actor=ACTOR)
-        return partnership_service.reconcile_partner_search(
-            uow, call_code, ScipyAssignmentSolver(), at=now(), actor=ACTOR
+        return partnership_service.reconcile(
+            uow,
+            call_code,
+            programme_of(programme_file),
+            ScipyAssignmentSolver(),
+            today=as_of,
+            at=now(),
+            actor=ACTOR,
         )
-
-
-@task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
-def close_partner_search(settings: config.Settings, call_code: str) -> list[int]:
-    with lifecycle_uow(settings) as uow:
-        return partnership_service.close_partner_search(uow, call_code, at=now(), actor=ACTOR)
 
 
 @task(cache_policy=NO_CACHE)
@@ -79,11 +88,15 @@ def publish_proposals(call_code: str, proposals: tuple[PairScore, ...]) -> None:
 def publish_ledger(settings: config.Settings) -> dict[str, object]:
     with lifecycle_uow(settings) as uow:
         view = ledger_view(uow)
-    totals = {"city": "programme", **{k: v for k, v in view["totals"].items() if k != "reconciles"}}
+    # Accounts, then the totals of each call, then the programme's.
+    rows = [*view["cities"], *view["calls"], {"call": "programme", **view["totals"]}]
     create_table_artifact(
         key="lump-sum-ledger",
-        table=[*view["cities"], totals],
-        description=f"Lump sums per city (EUR); {len(view['entries'])} entries, "
+        table=[
+            {"call": row["call"], "city": row.get("city", ""), **{k: row[k] for k in MONEY}}
+            for row in rows
+        ],
+        description=f"Lump sums per call and city (EUR); {len(view['entries'])} entries, "
         f"totals {'reconcile' if view['totals']['reconciles'] else 'DO NOT reconcile'}",
     )
     return view
@@ -102,11 +115,8 @@ def partnership(
     """
     settings = config.load()
     prepare_store(settings.database_url)
-    deadline = programme_of(programme_file).partner_search_deadline
-    closed: list[int] = []
-    if (as_of or date.today()) >= deadline:
-        closed = close_partner_search(settings, call_code)
-    else:
-        publish_proposals(call_code, propose(settings, call_code, donors_file))
+    outcome = reconcile(settings, call_code, programme_file, donors_file, as_of or today())
+    if not outcome.closed_search:
+        publish_proposals(call_code, outcome.proposals)
     publish_ledger(settings)
-    return closed
+    return list(outcome.no_partner)

@@ -17,14 +17,15 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from grantflow import config
+from grantflow.domain.names import slug
 from grantflow.services import review as review_service
 from grantflow.services.lifecycle_views import ReviewerLoad, reviewer_load_view
-from workflows.intake import prepare_store, slug
 from workflows.lifecycle_store import (
     STORE_RETRIES,
     STORE_RETRY_DELAY_S,
     lifecycle_uow,
     now,
+    prepare_store,
     programme_of,
 )
 

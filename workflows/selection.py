@@ -3,7 +3,8 @@
 A run proposes the ranking when assessed applications are not in the
 stored proposal yet, and, with ``approve=True`` (the committee decided
 without changes; changes go through ``grantflow selection approve``),
-applies it: states change and Stage 2 lump sums are reserved. The ranking
+applies it: states change and Stage 2 lump sums are reserved (the rule is
+``grantflow.services.selection.reconcile_selection``). The ranking
 is published as an artifact. Running the flow twice changes nothing the
 second time: nothing new is assessed, nothing ranked is still undecided.
 """
@@ -15,16 +16,15 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from grantflow import config
-from grantflow.domain.lifecycle import State
+from grantflow.domain.names import slug
 from grantflow.domain.ranking import Ranking
 from grantflow.services import selection as selection_service
-from grantflow.services.lifecycle import in_states
-from workflows.intake import prepare_store, slug
 from workflows.lifecycle_store import (
     STORE_RETRIES,
     STORE_RETRY_DELAY_S,
     lifecycle_uow,
     now,
+    prepare_store,
     programme_of,
 )
 
@@ -38,27 +38,17 @@ def reconcile(
     approve: bool,
     approved_by: str,
 ) -> Ranking | None:
-    programme = programme_of(programme_file)
     with lifecycle_uow(settings) as uow:
-        with uow:
-            assessed = {a.id for a in in_states(uow.applications.list(call_code), State.ASSESSED)}
-            ranking = uow.rankings.get(call_code)
-        ranked = set() if ranking is None else {e.application_id for e in ranking.entries}
-        if assessed - ranked:
-            ranking = selection_service.propose_ranking(
-                uow,
-                call_code,
-                programme,
-                at=now(),
-                actor="flow:selection",
-                selected_count=shortlist,
-            )
-            ranked = {e.application_id for e in ranking.entries}
-        if approve and ranked & assessed:
-            ranking = selection_service.approve_ranking(
-                uow, call_code, [], at=now(), actor=approved_by
-            )
-        return ranking
+        return selection_service.reconcile_selection(
+            uow,
+            call_code,
+            programme_of(programme_file),
+            at=now(),
+            actor="flow:selection",
+            shortlist=shortlist,
+            approve=approve,
+            approved_by=approved_by,
+        )
 
 
 @task(cache_policy=NO_CACHE)

@@ -41,11 +41,12 @@ def ledger_xlsx(view: dict[str, Any]) -> bytes:
     entries = book.active
     assert entries is not None  # a new workbook has its first sheet
     entries.title = "Entries"
-    _sheet(entries, view["entries"], ["key", "city", "kind", "amount", "at", "actor", "reason"])
-    balance_columns = ["city", "reserved", "released", "committed", "spent", "returned", "open"]
-    _sheet(book.create_sheet("Cities"), view["cities"], balance_columns)
-    totals = {"city": "programme", **{k: v for k, v in view["totals"].items() if k != "reconciles"}}
-    _sheet(book.create_sheet("Totals"), [totals], balance_columns)
+    columns = ["key", "call", "city", "kind", "amount", "at", "actor", "reason"]
+    _sheet(entries, view["entries"], columns)
+    money = ["reserved", "released", "committed", "spent", "returned", "open"]
+    _sheet(book.create_sheet("Cities"), view["cities"], ["call", "city", *money])
+    totals = [*view["calls"], {"call": "programme", **view["totals"]}]
+    _sheet(book.create_sheet("Totals"), totals, ["call", *money])
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

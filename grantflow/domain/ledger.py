@@ -1,7 +1,10 @@
 """The lump-sum ledger (SPEC section 6): entries, never a mutable balance.
 
-Per city (its TERYT code) the partnership lump sum moves through five kinds
-of entry:
+Money is kept per account: a call and a city (its TERYT code), so a city
+funded in two calls (the 2014-2021 programme, then the "Bilateral
+Initiative") has two accounts, and a booking of one call never draws on the
+other call's money. In each account the partnership lump sum moves through
+five kinds of entry:
 
 - ``reserve``: a Stage 2 proposal is accepted (the lump-sum budget line);
 - ``release``: the city is not funded after all, up to the open reservation;
@@ -12,18 +15,20 @@ of entry:
   return draws on the open reservation first, then on the unspent
   commitment, so every return has one meaning whatever the order of events.
 
-Balances (:class:`CityBalance`) keep the invariants of the SPEC, with
-``committed`` net of what a closing return took back out of the commitment:
+Balances (:class:`CityBalance`, one per account) keep the invariants of the
+SPEC, with ``committed`` net of what a closing return took back out of the
+commitment:
 
     reserved = committed + released + returned + open,   open >= 0,
     spent <= committed,
 
-and the programme totals are the sums of the city balances, to the cent.
+and the totals of a call, and of the programme, are the sums of the account
+balances, to the cent.
 
 Every entry carries an idempotency key. Booking a key again with the same
 content (city, kind, amount) changes nothing and returns the entry already
 booked, so a retried or re-run flow never books twice; the same key with a
-different content is an :class:`IdempotencyConflict` (two operations claim
+different content (account, kind, amount) is an :class:`IdempotencyConflict` (two operations claim
 one identity). Serialising concurrent bookings is the store's job (it books
 under a lock); this module decides whether a booking is allowed.
 """
@@ -35,6 +40,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple, TypeVar
 
 from grantflow.domain.errors import LedgerError
 from grantflow.domain.money import cents
@@ -54,24 +60,41 @@ class EntryKind(StrEnum):
     RETURN = "return"
 
 
+class Account(NamedTuple):
+    """Whose lump sum: the call that funds it and the city (TERYT). Sorts by call, then city."""
+
+    call: str
+    city: str
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
-    key: str  # idempotency key, e.g. "reserve:stage2:0662011"
+    key: str  # idempotency key, e.g. "reserve:stage2-proposal:12"
     city: str  # TERYT of the city whose lump sum this is
     kind: EntryKind
     amount: Decimal  # EUR, positive, whole cents
     at: datetime
     actor: str = ""
     reason: str = ""
+    # The call whose lump sum this is. The services always name it; a ledger
+    # built by hand for one call may leave it empty (one account per city).
+    call: str = ""
+
+    @property
+    def account(self) -> Account:
+        return Account(self.call, self.city)
 
     def same_booking(self, other: LedgerEntry) -> bool:
         """Same money movement; when and by whom do not matter for a retry."""
-        return (self.city, self.kind, self.amount) == (other.city, other.kind, other.amount)
+        return (self.account, self.kind, self.amount) == (other.account, other.kind, other.amount)
 
 
 @dataclass(frozen=True)
 class CityBalance:
+    """One account's balance, or (``call`` None) a city's over all its calls."""
+
     city: str
+    call: str | None = None
     reserved: Decimal = ZERO
     released: Decimal = ZERO
     committed: Decimal = ZERO  # net: commitments minus what was returned from them
@@ -88,21 +111,22 @@ class CityBalance:
     def problems(self) -> list[str]:
         """Broken invariants (none for a balance built by booking)."""
         found = []
+        name = self.city if self.call is None else f"{self.call}/{self.city}"
         if self.reserved != self.committed + self.released + self.returned + self.open:
             found.append(
-                f"{self.city}: reserved {self.reserved} != committed {self.committed} + released "
+                f"{name}: reserved {self.reserved} != committed {self.committed} + released "
                 f"{self.released} + returned {self.returned} + open {self.open}"
             )
         if self.open < 0:
-            found.append(f"{self.city}: open reservation {self.open} is negative")
+            found.append(f"{name}: open reservation {self.open} is negative")
         if self.spent > self.committed:
-            found.append(f"{self.city}: spent {self.spent} exceeds committed {self.committed}")
+            found.append(f"{name}: spent {self.spent} exceeds committed {self.committed}")
         return found
 
 
 @dataclass(frozen=True)
 class LedgerTotals:
-    """Programme totals: the sums of the city balances."""
+    """Totals of a call or of the programme: the sums of the account balances."""
 
     reserved: Decimal = ZERO
     released: Decimal = ZERO
@@ -121,7 +145,8 @@ def _apply(balance: CityBalance, entry: LedgerEntry) -> CityBalance:
     amount = entry.amount
     if not amount.is_finite() or amount <= 0 or amount != cents(amount):
         raise LedgerError(f"entry '{entry.key}': amount {amount} is not a positive sum in cents")
-    refusal = f"entry '{entry.key}': cannot {entry.kind} EUR {amount} for {entry.city}"
+    whose = f"{entry.city} in {entry.call}" if entry.call else entry.city
+    refusal = f"entry '{entry.key}': cannot {entry.kind} EUR {amount} for {whose}"
     kind = entry.kind
     if kind is EntryKind.RESERVE:
         return replace(balance, reserved=balance.reserved + amount, open=balance.open + amount)
@@ -156,7 +181,8 @@ def replayed(existing: LedgerEntry, entry: LedgerEntry) -> LedgerEntry:
     if existing.key != entry.key or not existing.same_booking(entry):
         raise IdempotencyConflict(
             f"key '{existing.key}' already books {existing.kind} EUR {existing.amount} for "
-            f"{existing.city}; refusing {entry.kind} EUR {entry.amount} for {entry.city}"
+            f"{'/'.join(existing.account)}; refusing {entry.kind} EUR {entry.amount} for "
+            f"{'/'.join(entry.account)}"
         )
     return existing
 
@@ -174,7 +200,9 @@ class Ledger:
 
     entries: tuple[LedgerEntry, ...] = ()
     _by_key: Mapping[str, LedgerEntry] = field(default_factory=dict, repr=False, compare=False)
-    _balances: Mapping[str, CityBalance] = field(default_factory=dict, repr=False, compare=False)
+    _balances: Mapping[Account, CityBalance] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_entries(cls, entries: Iterable[LedgerEntry]) -> Ledger:
@@ -190,43 +218,51 @@ class Ledger:
         existing = self._by_key.get(entry.key)
         if existing is not None:
             return Booking(self, replayed(existing, entry), created=False)
-        balance = _apply(self.balance(entry.city), entry)
+        balance = _apply(self.account_balance(entry.account), entry)
         ledger = Ledger(
             entries=(*self.entries, entry),
             _by_key={**self._by_key, entry.key: entry},
-            _balances={**self._balances, entry.city: balance},
+            _balances={**self._balances, entry.account: balance},
         )
         return Booking(ledger, entry, created=True)
 
     def entry(self, key: str) -> LedgerEntry | None:
         return self._by_key.get(key)
 
-    def balance(self, city: str) -> CityBalance:
-        return self._balances.get(city) or CityBalance(city)
+    def account_balance(self, account: Account) -> CityBalance:
+        return self._balances.get(account) or CityBalance(account.city, account.call)
+
+    def balance(self, city: str, call: str | None = None) -> CityBalance:
+        """The city's account in ``call``; without a call, the city's sum over all its calls."""
+        if call is not None:
+            return self.account_balance(Account(call, city))
+        return _summed(CityBalance(city), (b for a, b in self._balances.items() if a.city == city))
 
     def balances(self) -> tuple[CityBalance, ...]:
-        return tuple(self._balances[city] for city in sorted(self._balances))
+        """Every account's balance, by call and city."""
+        return tuple(self._balances[account] for account in sorted(self._balances))
 
-    def totals(self) -> LedgerTotals:
-        sums = {
-            f.name: sum((getattr(b, f.name) for b in self._balances.values()), ZERO)
-            for f in fields(LedgerTotals)
-        }
-        return LedgerTotals(**sums)
+    def calls(self) -> tuple[str, ...]:
+        return tuple(sorted({account.call for account in self._balances}))
+
+    def totals(self, call: str | None = None) -> LedgerTotals:
+        """The totals of one call, or of the whole programme."""
+        chosen = (b for a, b in self._balances.items() if call is None or a.call == call)
+        return _summed(LedgerTotals(), chosen)
 
     def problems(self) -> list[str]:
         """Every broken invariant, recomputed from the entries independently of the balances."""
         found: list[str] = []
-        by_kind: dict[tuple[str, EntryKind], Decimal] = {}
+        by_kind: dict[tuple[Account, EntryKind], Decimal] = {}
         for entry in self.entries:
-            slot = (entry.city, entry.kind)
+            slot = (entry.account, entry.kind)
             by_kind[slot] = by_kind.get(slot, ZERO) + entry.amount
         for balance in self.balances():
             found.extend(balance.problems())
-            city = balance.city
+            account = Account(balance.call or "", balance.city)
 
-            def total(kind: EntryKind, city: str = city) -> Decimal:
-                return by_kind.get((city, kind), ZERO)
+            def total(kind: EntryKind, account: Account = account) -> Decimal:
+                return by_kind.get((account, kind), ZERO)
 
             expected = {
                 "reserved": total(EntryKind.RESERVE),
@@ -237,7 +273,12 @@ class Ledger:
             }
             for name, value in expected.items():
                 if getattr(balance, name) != value:
-                    found.append(f"{city}: {name} {getattr(balance, name)} != entries {value}")
+                    found.append(
+                        f"{'/'.join(account)}: {name} {getattr(balance, name)} != entries {value}"
+                    )
+        for call in self.calls():
+            if not self.totals(call).reconciles:
+                found.append(f"totals of {call or 'the ledger'} do not reconcile")
         totals = self.totals()
         if not totals.reconciles:
             found.append(f"programme totals do not reconcile: {totals}")
@@ -246,3 +287,16 @@ class Ledger:
         ):
             found.append("programme reserved total differs from the reserve entries")
         return found
+
+
+_Summable = TypeVar("_Summable", CityBalance, LedgerTotals)
+
+
+def _summed(start: _Summable, balances: Iterable[CityBalance]) -> _Summable:
+    """``start`` plus the money fields of ``balances`` (the fields LedgerTotals names)."""
+    chosen = list(balances)
+    sums = {
+        f.name: getattr(start, f.name) + sum((getattr(b, f.name) for b in chosen), ZERO)
+        for f in fields(LedgerTotals)
+    }
+    return replace(start, **sums)

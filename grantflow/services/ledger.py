@@ -1,10 +1,15 @@
 """Booking lump-sum ledger entries: idempotent, checked, audited.
 
-A booking locks the city's account, replays its entries into a
-``grantflow.domain.ledger.Ledger`` and books there: the domain decides
-whether the money rule allows it, the lock makes the decision hold against
-concurrent bookings. A replay of an idempotency key returns the entry
-already booked and writes nothing.
+A booking locks its account (the call and the city), replays the account's
+entries into a ``grantflow.domain.ledger.Ledger`` and books there: the
+domain decides whether the money rule allows it, the lock makes the decision
+hold against concurrent bookings. A replay of an idempotency key returns the
+entry already booked and writes nothing, also when a concurrent transaction
+booked the key between the first look and the lock.
+
+:func:`settle_open` is how the lifecycle closes a reservation: it books the
+whole open amount of an application's account as one kind (``commit`` at
+signing, ``release`` when the city leaves, ``return`` at the deadline).
 """
 
 from __future__ import annotations
@@ -12,15 +17,17 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from grantflow.domain.ledger import EntryKind, Ledger, LedgerEntry, replayed
+from grantflow.domain.ledger import Account, EntryKind, Ledger, LedgerEntry, replayed
 from grantflow.services.lifecycle import record
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports import Application
 
 
 def book(
     uow: LifecycleUnitOfWork,
     *,
     key: str,
+    call: str,
     city: str,
     kind: EntryKind,
     amount: Decimal,
@@ -29,27 +36,66 @@ def book(
     reason: str = "",
 ) -> tuple[LedgerEntry, bool]:
     """(the entry, created) inside the caller's unit of work; LedgerError if refused."""
-    entry = LedgerEntry(key, city, kind, amount, at, actor, reason)
+    entry = LedgerEntry(key, city, kind, amount, at, actor, reason, call)
     existing = uow.ledger.find(key)
     if existing is not None:
         return replayed(existing, entry), False
-    booking = Ledger.from_entries(uow.ledger.entries_for_update(city)).book(entry)
+    booking = Ledger.from_entries(uow.ledger.entries_for_update(entry.account)).book(entry)
+    if not booking.created:
+        # Booked by a concurrent transaction after ``find``: the lock made it visible.
+        return booking.entry, False
     uow.ledger.add(booking.entry)
     record(
         uow,
         at=at,
         actor=actor,
         action=f"ledger:{kind}",
-        subject=f"ledger:{city}",
+        subject=f"ledger:{call}:{city}",
         reason=reason,
         payload={"key": key, "amount_eur": amount},
     )
     return booking.entry, True
 
 
-def open_amount(uow: LifecycleUnitOfWork, city: str) -> Decimal:
-    """The city's open reservation, read under the account's lock."""
-    return Ledger.from_entries(uow.ledger.entries_for_update(city)).balance(city).open
+def account_of(application: Application) -> Account:
+    return Account(application.call_code, application.teryt)
+
+
+def open_amount(uow: LifecycleUnitOfWork, account: Account) -> Decimal:
+    """The account's open reservation, read under the account's lock."""
+    return Ledger.from_entries(uow.ledger.entries_for_update(account)).account_balance(account).open
+
+
+def settle_open(
+    uow: LifecycleUnitOfWork,
+    kind: EntryKind,
+    key: str,
+    application: Application,
+    reason: str,
+    *,
+    at: datetime,
+    actor: str,
+) -> LedgerEntry | None:
+    """Book the application's whole open reservation as ``kind``; None when nothing is open.
+
+    Idempotent through ``key``: once settled, nothing is open, and a replay
+    of the same key finds nothing more to book.
+    """
+    amount = open_amount(uow, account_of(application))
+    if amount <= 0:
+        return None
+    entry, _ = book(
+        uow,
+        key=key,
+        call=application.call_code,
+        city=application.teryt,
+        kind=kind,
+        amount=amount,
+        at=at,
+        actor=actor,
+        reason=reason,
+    )
+    return entry
 
 
 def current_ledger(uow: LifecycleUnitOfWork) -> Ledger:

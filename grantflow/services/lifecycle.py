@@ -13,10 +13,20 @@ from datetime import date, datetime
 from typing import Any
 
 from grantflow.domain.audit import AuditEntry, next_entry, verify_chain
-from grantflow.domain.errors import NotFound
+from grantflow.domain.errors import GrantflowError, NotFound
 from grantflow.domain.lifecycle import Action, transition
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
 from grantflow.services.ports import Application, Submission
+
+
+class ReasonRequired(GrantflowError):
+    """A decision that must say why (the city reads it) was given no reason."""
+
+
+def _require_reason(reason: str, what: str, application_id: int) -> str:
+    if not reason.strip():
+        raise ReasonRequired(f"{what} of application {application_id} needs a reason")
+    return reason.strip()
 
 
 def record(
@@ -91,7 +101,12 @@ def apply(
     actor: str,
     reason: str = "",
 ) -> Application:
-    """One operator action in its own transaction (e.g. ``resubmit`` after a corrected upload)."""
+    """One action in its own transaction, checked against the lifecycle table only.
+
+    For actions that move no money and change no ranking (``resubmit``,
+    ``close``, ...): the others belong to the use case that books and ranks
+    (``grantflow.services.decisions`` says which).
+    """
     with uow:
         changed = advance(uow, application_id, action, at=at, actor=actor, reason=reason)
         uow.commit()
@@ -107,9 +122,14 @@ def formal_check(
     actor: str,
     reason: str = "",
 ) -> Application:
-    """The operator's part of the formal check (the automatic part is the validation report)."""
-    action = Action.ACCEPT_FORMALLY if correct else Action.REJECT_FORMALLY
-    return apply(uow, application_id, action, at=at, actor=actor, reason=reason)
+    """The operator's part of the formal check (the automatic part is the validation report).
+
+    A rejection needs a reason (ReasonRequired): the decision letter tells the city why.
+    """
+    if correct:
+        return apply(uow, application_id, Action.ACCEPT_FORMALLY, at=at, actor=actor, reason=reason)
+    reason = _require_reason(reason, "a formal rejection", application_id)
+    return apply(uow, application_id, Action.REJECT_FORMALLY, at=at, actor=actor, reason=reason)
 
 
 def return_for_correction(
@@ -121,7 +141,11 @@ def return_for_correction(
     actor: str,
     reason: str,
 ) -> Application:
-    """Send the application back; a corrected upload before ``deadline`` re-enters the check."""
+    """Send the application back; a corrected upload before ``deadline`` re-enters the check.
+
+    The reason is what the city must correct (ReasonRequired when blank).
+    """
+    reason = _require_reason(reason, "a return for correction", application_id)
     with uow:
         changed = advance(
             uow,

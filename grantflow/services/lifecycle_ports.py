@@ -16,7 +16,7 @@ from typing import Protocol
 
 from grantflow.domain.assessment import Assignment, Reviewer, Scorecard
 from grantflow.domain.audit import AuditEntry
-from grantflow.domain.ledger import LedgerEntry
+from grantflow.domain.ledger import Account, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.ranking import Ranking
 from grantflow.services.ports import Application, ApplicationRepository, UnitOfWork
@@ -96,11 +96,12 @@ class RankingRepository(Protocol):
 
 class LedgerRepository(Protocol):
     def find(self, key: str) -> LedgerEntry | None:
-        """The entry booked under this idempotency key, in any city."""
+        """The entry booked under this idempotency key, in any account."""
         ...
 
-    def entries_for_update(self, city: str) -> list[LedgerEntry]:
-        """The city's entries in booking order, its account locked until the unit of work ends."""
+    def entries_for_update(self, account: Account) -> list[LedgerEntry]:
+        """The account's entries (one call, one city) in booking order, the account locked
+        until the unit of work ends."""
         ...
 
     def add(self, entry: LedgerEntry) -> None:

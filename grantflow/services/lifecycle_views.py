@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from grantflow.domain.assessment import assess, reviewer_load
-from grantflow.domain.ledger import Ledger
+from grantflow.domain.ledger import Ledger, LedgerTotals
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Ranking
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
@@ -83,16 +83,27 @@ def applications_view(
     return rows
 
 
+_MONEY_FIELDS = ("reserved", "released", "committed", "spent", "returned", "open")
+
+
+def _totals(totals: LedgerTotals) -> dict[str, Any]:
+    return {
+        **{name: _money(getattr(totals, name)) for name in _MONEY_FIELDS},
+        "reconciles": totals.reconciles,
+    }
+
+
 def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
-    """Entries in booking order, the balance of every city, programme totals, broken rules."""
+    """Entries in booking order, the balance of every account (call and city), the totals
+    of every call and of the programme, broken rules."""
     with uow:
         ledger = Ledger.from_entries(uow.ledger.all())
-    totals = ledger.totals()
     return {
         "currency": "EUR",
         "entries": [
             {
                 "key": e.key,
+                "call": e.call,
                 "city": e.city,
                 "kind": str(e.kind),
                 "amount": _money(e.amount),
@@ -104,25 +115,14 @@ def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
         ],
         "cities": [
             {
+                "call": b.call,
                 "city": b.city,
-                "reserved": _money(b.reserved),
-                "released": _money(b.released),
-                "committed": _money(b.committed),
-                "spent": _money(b.spent),
-                "returned": _money(b.returned),
-                "open": _money(b.open),
+                **{name: _money(getattr(b, name)) for name in _MONEY_FIELDS},
             }
             for b in ledger.balances()
         ],
-        "totals": {
-            "reserved": _money(totals.reserved),
-            "released": _money(totals.released),
-            "committed": _money(totals.committed),
-            "spent": _money(totals.spent),
-            "returned": _money(totals.returned),
-            "open": _money(totals.open),
-            "reconciles": totals.reconciles,
-        },
+        "calls": [{"call": call, **_totals(ledger.totals(call))} for call in ledger.calls()],
+        "totals": _totals(ledger.totals()),
         "problems": ledger.problems(),
     }
 

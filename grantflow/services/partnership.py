@@ -1,20 +1,31 @@
 """Stage 3 use cases: partner search, matching, confirmation, signing, the deadline.
 
+- :func:`reconcile` is the partnership flow's rule: before the partner-search
+  deadline it runs :func:`reconcile_partner_search`, on and after it
+  :func:`close_partner_search`. "Today" comes from the caller (a date at the
+  Programme Operator's seat), never from the clock of whatever machine runs it.
 - :func:`reconcile_partner_search` opens the search for every selected city
-  that wants a partner and proposes donors for cities still without one
-  (the assignment maximising the total score within free capacities).
+  that wants a partner, starts the project of every selected city that wants
+  none, and proposes donors for cities still without one (the assignment
+  maximising the total score within free capacities).
 - :func:`confirm_partner`: the operator confirms the proposal or overrides
   it with another donor (an override needs a justification); capacity is
-  checked either way.
+  checked either way, under the writer lock, so two operators confirming
+  different cities with the donor's last place cannot both succeed.
+- :func:`reopen_search`: a confirmed pair fell through before signing.
 - :func:`sign_agreement` commits the city's open lump sum.
 - :func:`close_partner_search` (at the deadline) returns the open lump sum
   of every funded city still without a signed agreement.
+- :func:`start_implementation`: the project starts once no lump sum of it is
+  left reserved (committed by a signature, returned at the deadline, or never
+  reserved because the city wanted no partner).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from grantflow.domain.errors import GrantflowError, NotFound
 from grantflow.domain.ledger import EntryKind
@@ -27,13 +38,15 @@ from grantflow.domain.matching import (
     remaining_capacity,
     score_pair,
 )
-from grantflow.services.ledger import book, open_amount
+from grantflow.domain.programme import Programme
+from grantflow.services.ledger import account_of, open_amount, settle_open
 from grantflow.services.lifecycle import advance, current_version, in_states, record
 from grantflow.services.lifecycle_ports import (
     LifecycleUnitOfWork,
     Partnership,
     PartnershipStatus,
 )
+from grantflow.services.ports import Application
 
 
 class PartnershipError(GrantflowError):
@@ -56,12 +69,17 @@ def _needs(uow: LifecycleUnitOfWork, application_id: int) -> CityNeeds:
 def reconcile_partner_search(
     uow: LifecycleUnitOfWork, call_code: str, solver: AssignmentSolver, *, at: datetime, actor: str
 ) -> tuple[PairScore, ...]:
-    """Open searches and (re)propose donors for cities without a confirmed partner."""
+    """Open searches (or start the projects of cities wanting no partner) and (re)propose
+    donors for cities without a confirmed partner."""
     with uow:
         for application in in_states(uow.applications.list(call_code), State.SELECTED):
             outline = current_version(uow, application.id).outline
             if outline is not None and outline.wants_partner:
                 advance(uow, application.id, Action.OPEN_PARTNER_SEARCH, at=at, actor=actor)
+            else:
+                _start_implementation(
+                    uow, application, at=at, actor=actor, reason="no partner wanted"
+                )
         searching = in_states(uow.applications.list(call_code), State.PARTNER_SEARCH)
         proposals = propose_matches(
             [_needs(uow, a.id) for a in searching],
@@ -111,6 +129,8 @@ def confirm_partner(
 ) -> Partnership:
     """Confirm the proposed donor, or another one with a justification (an override)."""
     with uow:
+        # The lock first: the capacity read below must not be stale when this commits.
+        uow.applications.get_for_update(application_id)
         proposal = uow.partnerships.find(application_id)
         overriding = proposal is None or proposal.donor_code != donor_code
         if overriding and not justification.strip():
@@ -149,6 +169,8 @@ def sign_agreement(
 ) -> Partnership:
     """The agreement is signed: the city's open lump sum is committed."""
     with uow:
+        if uow.applications.get_for_update(application_id).call_code != call_code:
+            raise NotFound(f"application {application_id} is not in {call_code}")
         partnership = uow.partnerships.find(application_id)
         if partnership is None or partnership.status is not PartnershipStatus.CONFIRMED:
             raise NotFound(f"application {application_id} has no confirmed partnership")
@@ -160,18 +182,15 @@ def sign_agreement(
             actor=actor,
             payload={"donor": partnership.donor_code},
         )
-        amount = open_amount(uow, application.teryt)
-        if amount > 0:
-            book(
-                uow,
-                key=f"commit:{call_code}:{application_id}",
-                city=application.teryt,
-                kind=EntryKind.COMMIT,
-                amount=amount,
-                at=at,
-                actor=actor,
-                reason=f"partnership agreement with {partnership.donor_code} signed",
-            )
+        settle_open(
+            uow,
+            EntryKind.COMMIT,
+            f"commit:{call_code}:{application_id}",
+            application,
+            f"partnership agreement with {partnership.donor_code} signed",
+            at=at,
+            actor=actor,
+        )
         signed = Partnership(
             application_id,
             partnership.donor_code,
@@ -205,7 +224,7 @@ def close_partner_search(
                 reason="partner-search deadline passed before signing",
             )
         for application in in_states(uow.applications.list(call_code), State.PARTNER_SEARCH):
-            advance(
+            closing = advance(
                 uow,
                 application.id,
                 Action.CLOSE_PARTNER_SEARCH,
@@ -214,18 +233,95 @@ def close_partner_search(
                 reason="no partner by the partner-search deadline",
             )
             uow.partnerships.remove(application.id)
-            amount = open_amount(uow, application.teryt)
-            if amount > 0:
-                book(
-                    uow,
-                    key=f"return:{call_code}:{application.id}:no-partner",
-                    city=application.teryt,
-                    kind=EntryKind.RETURN,
-                    amount=amount,
-                    at=at,
-                    actor=actor,
-                    reason=f"{application.city_name}: no partner by the deadline",
-                )
+            settle_open(
+                uow,
+                EntryKind.RETURN,
+                f"return:{call_code}:{application.id}:no-partner",
+                closing,
+                f"{application.city_name}: no partner by the deadline",
+                at=at,
+                actor=actor,
+            )
             closed.append(application.id)
         uow.commit()
     return closed
+
+
+def reopen_search(
+    uow: LifecycleUnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str
+) -> Application:
+    """A confirmed pair fell through before signing: back to the search, the donor's place
+    freed (the next run of the flow proposes again)."""
+    if not reason.strip():
+        raise PartnershipError(
+            f"reopening the partner search of application {application_id} needs a reason"
+        )
+    with uow:
+        application = advance(
+            uow,
+            application_id,
+            Action.REOPEN_PARTNER_SEARCH,
+            at=at,
+            actor=actor,
+            reason=reason.strip(),
+        )
+        uow.partnerships.remove(application_id)
+        uow.commit()
+    return application
+
+
+def _start_implementation(
+    uow: LifecycleUnitOfWork, application: Application, *, at: datetime, actor: str, reason: str
+) -> Application:
+    still_reserved = open_amount(uow, account_of(application))
+    if still_reserved > 0:
+        raise PartnershipError(
+            f"application {application.id} ({application.city_name}) still has EUR "
+            f"{still_reserved} of its lump sum reserved: sign the partnership agreement "
+            "(grantflow partners sign) or let the partner search close at its deadline "
+            "(grantflow run partnership) first"
+        )
+    return advance(
+        uow, application.id, Action.START_IMPLEMENTATION, at=at, actor=actor, reason=reason
+    )
+
+
+def start_implementation(
+    uow: LifecycleUnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str = ""
+) -> Application:
+    """The project starts (after signing, after the search closed, or without a partner)."""
+    with uow:
+        application = uow.applications.get_for_update(application_id)
+        started = _start_implementation(uow, application, at=at, actor=actor, reason=reason)
+        uow.commit()
+    return started
+
+
+def deadline_passed(programme: Programme, today: date) -> bool:
+    """The search closes on the deadline day itself (agreements are signed before it)."""
+    return today >= programme.partner_search_deadline
+
+
+@dataclass(frozen=True)
+class PartnerSearchRound:
+    closed_search: bool  # the deadline had passed: this run closed the search
+    proposals: tuple[PairScore, ...] = ()  # before the deadline: the proposed pairs
+    no_partner: tuple[int, ...] = ()  # at the deadline: the applications left without one
+
+
+def reconcile(
+    uow: LifecycleUnitOfWork,
+    call_code: str,
+    programme: Programme,
+    solver: AssignmentSolver,
+    *,
+    today: date,
+    at: datetime,
+    actor: str,
+) -> PartnerSearchRound:
+    """The partnership flow's step: propose before the deadline, close the search from it on."""
+    if deadline_passed(programme, today):
+        closed = close_partner_search(uow, call_code, at=at, actor=actor)
+        return PartnerSearchRound(True, no_partner=tuple(closed))
+    proposals = reconcile_partner_search(uow, call_code, solver, at=at, actor=actor)
+    return PartnerSearchRound(False, proposals=proposals)

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from grantflow.domain.errors import IllegalTransition
 from grantflow.domain.lifecycle import State
-from grantflow.services.lifecycle import current_version, record
+from grantflow.services.lifecycle import current_version, in_states, record
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
 from grantflow.services.ports import Application, NewSubmission
 
@@ -55,3 +55,12 @@ def promote_to_stage2(
         )
         uow.commit()
     return proposal
+
+
+def promote_shortlisted(
+    uow: LifecycleUnitOfWork, outline_call: str, proposal_call: str, *, at: datetime, actor: str
+) -> list[Application]:
+    """Every shortlisted outline of ``outline_call`` into ``proposal_call`` (idempotent)."""
+    with uow:
+        shortlisted = in_states(uow.applications.list(outline_call), State.SHORTLISTED)
+    return [promote_to_stage2(uow, a.id, proposal_call, at=at, actor=actor) for a in shortlisted]

@@ -5,6 +5,13 @@ the assessment of formally correct applications, gives each its experts
 (two, or three after a divergent pair, replacing conflicted reviewers) and
 completes the assessment of those with a final score. Running it twice
 changes nothing the second time.
+
+Languages: applications are assessed in Polish (the outline and the
+proposal are written in Polish; their English summary is not enough to
+score them), so only reviewers registered with ``pl`` among their languages
+are assigned (``grantflow.domain.assessment.plan_assignments`` matches the
+application's language). A reviewer reading only Norwegian or English is
+kept in the pool but never assigned.
 """
 
 from __future__ import annotations

@@ -2,20 +2,29 @@
 
 Approval turns decisions into states: in Stage 1 ``selected`` means
 ``shortlisted``; in Stage 2 it means funded, and the city's partnership lump
-sum (its budget line) is reserved in the ledger. When a selected city
-withdraws, its open reservation is released and the first reserve that fits
-the allocation moves up and gets its lump sum reserved. Ledger keys name the
-call and the application, so re-running any of this books nothing twice.
+sum (its budget line) is reserved in the ledger. :func:`reconcile_selection`
+is the selection flow's rule: propose again whenever applications were
+assessed that the proposal does not rank yet.
+
+:func:`withdraw` is the only way a city leaves: from every state the
+lifecycle allows it, whatever of its lump sum is still open is released
+(the city is not funded after all; nothing is committed before signing, the
+last state a city may withdraw from being ``partnership_confirmed``), its
+partnership (proposed or confirmed) is given up, and when a funded city
+leaves the first reserve whose grant fits the freed money moves up and gets
+its lump sum reserved. Ledger keys name the call and the application, so
+re-running any of this books nothing twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from grantflow.domain.assessment import assess
 from grantflow.domain.errors import NotFound
-from grantflow.domain.ledger import EntryKind
+from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action, Stage, State
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import (
@@ -23,12 +32,11 @@ from grantflow.domain.ranking import (
     Decision,
     Proposal,
     Ranking,
-    Withdrawal,
     apply_committee_changes,
     rank,
-    withdraw,
 )
-from grantflow.services.ledger import book, open_amount
+from grantflow.domain.ranking import withdraw as withdraw_from_ranking
+from grantflow.services.ledger import book, settle_open
 from grantflow.services.lifecycle import advance, current_version, in_states, record
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
 from grantflow.services.ports import Application
@@ -74,13 +82,16 @@ def propose_ranking(
     actor: str,
     selected_count: int | None = None,
 ) -> Ranking:
-    """Rank the call's assessed applications (Stage 1: ``selected_count`` to shortlist)."""
+    """Rank the call's assessed applications. ``selected_count``: how many to shortlist
+    (Stage 1) or fund (Stage 2), by default the programme's ``shortlist_count`` or
+    ``funded_count``."""
     stage = programme.call(call_code).stage
+    default_count = programme.funded_count if stage == Stage.PROPOSAL else programme.shortlist_count
     with uow:
         assessed = in_states(uow.applications.list(call_code), State.ASSESSED)
         ranking = rank(
             [_proposal(uow, a, programme) for a in assessed],
-            selected_count=selected_count or programme.funded_count,
+            selected_count=selected_count or default_count,
             reserve_count=programme.reserve_count if stage == Stage.PROPOSAL else 0,
             pass_mark=programme.pass_mark,
             allocation_eur=programme.allocation_eur if stage == Stage.PROPOSAL else None,
@@ -105,14 +116,15 @@ _ACTIONS = {
 
 
 def _reserve_lump_sum(
-    uow: LifecycleUnitOfWork, call_code: str, application: Application, at: datetime, actor: str
+    uow: LifecycleUnitOfWork, application: Application, at: datetime, actor: str
 ) -> None:
     outline = current_version(uow, application.id).outline
     lump_sum = outline.lump_sum_eur if outline is not None and outline.wants_partner else None
     if lump_sum is not None:
         book(
             uow,
-            key=f"reserve:{call_code}:{application.id}",
+            key=f"reserve:{application.call_code}:{application.id}",
+            call=application.call_code,
             city=application.teryt,
             kind=EntryKind.RESERVE,
             amount=lump_sum,
@@ -156,7 +168,7 @@ def approve_ranking(
                 payload={"rank": entry.rank, "score": entry.proposal.final_score},
             )
             if action is Action.SELECT:
-                _reserve_lump_sum(uow, call_code, application, at, actor)
+                _reserve_lump_sum(uow, application, at, actor)
         uow.rankings.save(call_code, decided)
         record(
             uow,
@@ -170,46 +182,108 @@ def approve_ranking(
     return decided
 
 
-def withdraw_application(
+def reconcile_selection(
     uow: LifecycleUnitOfWork,
     call_code: str,
+    programme: Programme,
+    *,
+    at: datetime,
+    actor: str,
+    shortlist: int | None = None,
+    approve: bool = False,
+    approved_by: str = "committee",
+) -> Ranking | None:
+    """Propose the ranking again when assessed applications are missing from it; with
+    ``approve`` (the committee decided without changes) apply it. None: nothing to rank yet.
+
+    Idempotent: once every assessed application is ranked and decided, a run
+    changes nothing.
+    """
+    with uow:
+        assessed = {a.id for a in in_states(uow.applications.list(call_code), State.ASSESSED)}
+        ranking = uow.rankings.get(call_code)
+    ranked = set() if ranking is None else {e.application_id for e in ranking.entries}
+    if assessed - ranked:
+        ranking = propose_ranking(
+            uow, call_code, programme, at=at, actor=actor, selected_count=shortlist
+        )
+        ranked = {e.application_id for e in ranking.entries}
+    if approve and ranked & assessed:
+        ranking = approve_ranking(uow, call_code, [], at=at, actor=approved_by)
+    return ranking
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    application: Application  # now ``withdrawn``
+    released: LedgerEntry | None  # the open lump sum released, if any was open
+    promoted: Application | None  # the reserve that moved up (its lump sum reserved)
+
+
+def withdraw(
+    uow: LifecycleUnitOfWork,
     application_id: int,
     *,
     at: datetime,
     actor: str,
     reason: str,
-) -> Withdrawal:
-    """A selected or reserve city withdraws; its lump sum is released, a reserve may move up."""
+) -> Withdrawn:
+    """The city withdraws (see the module docstring); IllegalTransition from a state that
+    does not allow it (after signing, leaving is a contract termination)."""
     with uow:
-        ranking = uow.rankings.get(call_code)
-        if ranking is None:
-            raise NotFound(f"no ranking for {call_code}")
-        outcome = withdraw(ranking, application_id)
+        before = uow.applications.get_for_update(application_id)
         application = advance(
             uow, application_id, Action.WITHDRAW, at=at, actor=actor, reason=reason
         )
-        still_open = open_amount(uow, application.teryt)
-        if still_open > 0:
-            book(
+        released = settle_open(
+            uow,
+            EntryKind.RELEASE,
+            f"release:{application.call_code}:{application_id}",
+            application,
+            f"{application.city_name} withdrew",
+            at=at,
+            actor=actor,
+        )
+        if uow.partnerships.find(application_id) is not None:
+            uow.partnerships.remove(application_id)
+            record(
                 uow,
-                key=f"release:{call_code}:{application_id}",
-                city=application.teryt,
-                kind=EntryKind.RELEASE,
-                amount=still_open,
                 at=at,
                 actor=actor,
-                reason=f"{application.city_name} withdrew",
+                action="partnership:give_up",
+                subject=f"application:{application_id}",
+                reason=f"{application.city_name} withdrew from '{before.state}'",
             )
-        if outcome.promoted is not None:
-            promoted = advance(
-                uow,
-                outcome.promoted,
-                Action.PROMOTE_FROM_RESERVE,
-                at=at,
-                actor=actor,
-                reason=f"application {application_id} withdrew",
-            )
-            _reserve_lump_sum(uow, call_code, promoted, at, actor)
-        uow.rankings.save(call_code, outcome.ranking)
+        promoted = _leave_ranking(uow, application, at=at, actor=actor)
         uow.commit()
-    return outcome
+    return Withdrawn(application, released, promoted)
+
+
+def _leave_ranking(
+    uow: LifecycleUnitOfWork, application: Application, *, at: datetime, actor: str
+) -> Application | None:
+    """Mark the city withdrawn in its call's ranking; move the first fitting reserve up
+    when a funded city left (in a proposal the committee has not approved yet, the
+    proposal changes and the states wait for the approval)."""
+    ranking = uow.rankings.get(application.call_code)
+    if ranking is None or all(e.application_id != application.id for e in ranking.entries):
+        return None
+    if ranking.entry(application.id).decision not in (Decision.SELECTED, Decision.RESERVE):
+        return None
+    outcome = withdraw_from_ranking(ranking, application.id)
+    uow.rankings.save(application.call_code, outcome.ranking)
+    if outcome.promoted is None:
+        return None
+    candidate = uow.applications.get_for_update(outcome.promoted)
+    if candidate.state != State.RESERVE:
+        return None
+    promoted = advance(
+        uow,
+        candidate.id,
+        Action.PROMOTE_FROM_RESERVE,
+        at=at,
+        actor=actor,
+        reason=f"application {application.id} withdrew",
+    )
+    _reserve_lump_sum(uow, promoted, at, actor)
+    return promoted

@@ -1,23 +1,32 @@
-"""Bookings run in other threads and processes by test_lifecycle_store (importable by spawn),
-and a booking batch run as a script that the kill-and-rerun test kills midway:
+"""Bookings and partner confirmations run in other threads and processes by
+test_lifecycle_store (importable by spawn), and a booking batch run as a script that the
+kill-and-rerun test kills midway:
 
     python -m tests.integration.ledger_race DATABASE_URL COUNT
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Protocol, Self
+
+from sqlalchemy import Engine
 
 from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
 from grantflow.domain.errors import Conflict, LedgerError
 from grantflow.domain.ledger import EntryKind
 from grantflow.services.ledger import book
+from grantflow.services.lifecycle_ports import Partnership
+from grantflow.services.partnership import PartnershipError, confirm_partner
 
 BATCH_CITY = "3062011"  # Konin
+CALL = "stage2-proposal"
 BATCH_AMOUNT = Decimal("1500.25")
 
 
@@ -33,6 +42,7 @@ def book_once(url: str, key: str, city: str, kind: str, amount: str) -> str:
                     _, created = book(
                         uow,
                         key=key,
+                        call=CALL,
                         city=city,
                         kind=EntryKind(kind),
                         amount=Decimal(amount),
@@ -50,6 +60,59 @@ def book_once(url: str, key: str, city: str, kind: str, amount: str) -> str:
         engine.dispose()
 
 
+class Barrier(Protocol):
+    """``threading.Barrier`` or a multiprocessing manager's proxy of one."""
+
+    def wait(self, timeout: float | None = None) -> int: ...
+
+
+# Long enough for the other racer to reach the barrier when nothing holds it back.
+PAUSE_S = 2.0
+
+
+class PausingUnitOfWork(SqlLifecycleUnitOfWork):
+    """Waits at ``barrier`` right after reading the partnerships (the donors' taken places),
+    so two racers both read before either writes, unless a lock keeps the second one out
+    until the first committed (then the barrier times out and each goes on alone)."""
+
+    def __init__(self, engine: Engine, barrier: Barrier) -> None:
+        super().__init__(engine)
+        self._barrier = barrier
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        listing = self.partnerships.list
+
+        def paused() -> list[Partnership]:
+            found = listing()
+            # BrokenBarrierError: the other racer is (rightly) held back by the lock.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                self._barrier.wait(timeout=PAUSE_S)
+            return found
+
+        self.partnerships.list = paused  # type: ignore[method-assign]
+        return self
+
+
+def confirm_once(url: str, application_id: int, donor: str, barrier: Barrier) -> str:
+    """'confirmed' or 'refused' (the donor had no free place left)."""
+    engine = make_engine(url)
+    try:
+        confirm_partner(
+            PausingUnitOfWork(engine, barrier),
+            application_id,
+            donor,
+            at=datetime.now(UTC),
+            actor=f"operator:race-{application_id}",
+            justification="the donor asked for this city",
+        )
+        return "confirmed"
+    except PartnershipError:
+        return "refused"
+    finally:
+        engine.dispose()
+
+
 def run_batch(url: str, count: int) -> None:
     """Book ``count`` reservations, one transaction each, pausing inside each transaction
     so that a kill lands between a write and its commit."""
@@ -61,6 +124,7 @@ def run_batch(url: str, count: int) -> None:
                 _, created = book(
                     uow,
                     key=f"reserve:batch:{number}",
+                    call=CALL,
                     city=BATCH_CITY,
                     kind=EntryKind.RESERVE,
                     amount=BATCH_AMOUNT,

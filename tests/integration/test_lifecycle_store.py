@@ -26,7 +26,7 @@ from grantflow.services.ledger import book, current_ledger
 from grantflow.services.lifecycle_ports import PartnershipStatus
 from grantflow.services.ports import NewSubmission
 from grantflow.validation.report import FileReport
-from tests.integration.ledger_race import BATCH_AMOUNT, book_once
+from tests.integration.ledger_race import BATCH_AMOUNT, book_once, confirm_once
 from tests.unit.factories import STAGE2
 from tests.unit.test_lifecycle_services import (
     AT,
@@ -129,7 +129,64 @@ class TestSchema:
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             current = MigrationContext.configure(connection).get_current_revision()
         assert differences == []
-        assert current == head_revision() == "0002"
+        assert current == head_revision() == "0004"
+
+
+class TestLedgerAccountsMigration:
+    def test_entries_booked_before_accounts_per_call_get_their_call(
+        self, empty_database_url: str
+    ) -> None:
+        """0004 on a store whose entries had only a city: the key names the call, else the
+        city's first Stage 2 application does, else (booked by hand) no call."""
+        from alembic import command
+
+        from grantflow.adapters.store import make_engine, migrate
+        from grantflow.adapters.store.migrate import alembic_config
+
+        engine = make_engine(empty_database_url)
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0003")
+            connection.execute(
+                text(
+                    "INSERT INTO applications (id, call_code, stage, teryt, city_name, state, "
+                    "created_at) VALUES (1, 'stage1-outline', 1, :chelm, 'Chełm', 'shortlisted', "
+                    ":at), (2, :stage2, 2, :chelm, 'Chełm', 'selected', :at), "
+                    "(3, 'bilateral-2024', 2, :chelm, 'Chełm', 'selected', :at)"
+                ),
+                {"chelm": CHELM, "stage2": STAGE2, "at": AT},
+            )
+            for number, (key, city) in enumerate(
+                [
+                    (f"reserve:{STAGE2}:2", CHELM),
+                    ("reserve:bilateral-2024:3", CHELM),
+                    ("zwrot-ręczny-1", CHELM),
+                    ("reserve:test", KONIN),
+                ],
+                start=1,
+            ):
+                connection.execute(
+                    text(
+                        "INSERT INTO ledger_entries (id, key, city, kind, amount, at, actor, "
+                        "reason) VALUES (:id, :key, :city, 'reserve', 150000, :at, 'o', '')"
+                    ),
+                    {"id": number, "key": key, "city": city, "at": AT},
+                )
+        engine.dispose()
+        migrate(empty_database_url)
+        engine = make_engine(empty_database_url)
+        try:
+            with SqlLifecycleUnitOfWork(engine) as uow:
+                calls = {e.key: e.call for e in uow.ledger.all()}
+        finally:
+            engine.dispose()
+        assert calls == {
+            f"reserve:{STAGE2}:2": STAGE2,
+            "reserve:bilateral-2024:3": "bilateral-2024",
+            "zwrot-ręczny-1": STAGE2,  # Chełm's first Stage 2 application
+            "reserve:test": "",  # Konin has no application
+        }
 
 
 class TestTheStage2Story:
@@ -156,10 +213,10 @@ class TestTheStage2Story:
         assert states(uow) == ["selected", "selected", "reserve"]
         assert current_ledger(uow).totals().reserved == 2 * LUMP_SUM
 
-        withdrawal = selection.withdraw_application(
-            uow, STAGE2, 1, at=AT, actor="city:Chełm", reason="rada miasta wycofała wniosek"
+        withdrawal = selection.withdraw(
+            uow, 1, at=AT, actor="city:Chełm", reason="rada miasta wycofała wniosek"
         )
-        assert withdrawal.promoted == 3
+        assert withdrawal.promoted is not None and withdrawal.promoted.id == 3
         solver = ScipyAssignmentSolver()
         proposals = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
         again = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
@@ -249,6 +306,7 @@ class TestMoney:
             book(
                 uow,
                 key=f"reserve:{amount}",
+                call=STAGE2,
                 city=CHELM,
                 kind=EntryKind.RESERVE,
                 amount=Decimal(amount),
@@ -267,6 +325,7 @@ class TestMoney:
                 book(
                     uow,
                     key="reserve:stage2:chelm",
+                    call=STAGE2,
                     city=CHELM,
                     kind=EntryKind.RESERVE,
                     amount=LUMP_SUM,
@@ -278,7 +337,9 @@ class TestMoney:
             assert [e.key for e in uow.ledger.all()] == ["reserve:stage2:chelm"]
             with pytest.raises(Conflict):
                 uow.ledger.add(
-                    LedgerEntry("reserve:stage2:chelm", CHELM, EntryKind.RESERVE, LUMP_SUM, AT)
+                    LedgerEntry(
+                        "reserve:stage2:chelm", CHELM, EntryKind.RESERVE, LUMP_SUM, AT, call=STAGE2
+                    )
                 )
 
     def test_over_committing_is_refused_and_nothing_is_written(
@@ -286,13 +347,21 @@ class TestMoney:
     ) -> None:
         with lifecycle_uow as uow:
             book(
-                uow, key="r", city=CHELM, kind=EntryKind.RESERVE, amount=LUMP_SUM, at=AT, actor="o"
+                uow,
+                key="r",
+                call=STAGE2,
+                city=CHELM,
+                kind=EntryKind.RESERVE,
+                amount=LUMP_SUM,
+                at=AT,
+                actor="o",
             )
             uow.commit()
         with lifecycle_uow as uow, pytest.raises(LedgerError, match=r"only EUR 150000\.00"):
             book(
                 uow,
                 key="c",
+                call=STAGE2,
                 city=CHELM,
                 kind=EntryKind.COMMIT,
                 amount=LUMP_SUM + Decimal("0.01"),
@@ -327,6 +396,7 @@ def _reserve(uow: SqlLifecycleUnitOfWork, city: str, amount: Decimal) -> None:
         book(
             uow,
             key=f"reserve:{city}",
+            call=STAGE2,
             city=city,
             kind=EntryKind.RESERVE,
             amount=amount,
@@ -374,6 +444,55 @@ class TestConcurrentBookings:
         with multiprocessing.get_context("spawn").Pool(RACERS) as pool:
             outcomes = pool.starmap(book_once, _race_jobs(database_url))
         _assert_nothing_over_committed(lifecycle_uow, outcomes)
+
+
+def _searching(uow: SqlLifecycleUnitOfWork) -> None:
+    """Chełm and Hrubieszów both look for a partner; Kristiansand has one place."""
+    with uow:
+        for application_id in (1, 2):
+            uow.applications.set_state(application_id, "partner_search")
+        uow.commit()
+
+
+def _assert_one_confirmed(uow: SqlLifecycleUnitOfWork, outcomes: list[str]) -> None:
+    assert sorted(outcomes) == ["confirmed", "refused"]
+    with uow:
+        confirmed = [p for p in uow.partnerships.list() if p.donor_code == "NO-4204"]
+        states = sorted(a.state for a in uow.applications.list(STAGE2))
+    assert [p.status for p in confirmed] == [PartnershipStatus.CONFIRMED]
+    assert states == ["partner_search", "partnership_confirmed", "submitted"]
+    assert lifecycle.verify_audit(uow)[1] is None
+
+
+class TestConcurrentConfirmations:
+    """Two operators confirm different cities with the same donor's last place at once."""
+
+    def test_threads_never_give_a_donor_more_partners_than_its_capacity(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+    ) -> None:
+        import threading
+        from concurrent.futures import ThreadPoolExecutor
+
+        _searching(lifecycle_uow)
+        barrier = threading.Barrier(2)
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(
+                pool.map(lambda app: confirm_once(database_url, app, "NO-4204", barrier), (1, 2))
+            )
+        _assert_one_confirmed(lifecycle_uow, outcomes)
+
+    def test_processes_never_give_a_donor_more_partners_than_its_capacity(
+        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+    ) -> None:
+        import multiprocessing
+
+        _searching(lifecycle_uow)
+        context = multiprocessing.get_context("spawn")
+        with context.Manager() as manager, context.Pool(2) as pool:
+            barrier = manager.Barrier(2)
+            jobs = [(database_url, app, "NO-4204", barrier) for app in (1, 2)]
+            outcomes = pool.starmap(confirm_once, jobs)
+        _assert_one_confirmed(lifecycle_uow, outcomes)
 
 
 class TestKillAndRerun:

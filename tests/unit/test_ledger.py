@@ -145,6 +145,51 @@ class TestIdempotency:
         assert Ledger.from_entries(ledger.entries).balances() == ledger.balances()
 
 
+STAGE2, BILATERAL = "stage2-proposal", "bilateral-2024"
+
+
+def in_call(call: str, key: str, kind: EntryKind, amount: str | Decimal) -> LedgerEntry:
+    return replace(entry(f"{key}:{call}", kind, amount), call=call)
+
+
+class TestOneCityInTwoCalls:
+    """Chełm funded by the 2014-2021 call and again by the "Bilateral Initiative"."""
+
+    LEDGER = (
+        in_call(STAGE2, "reserve", EntryKind.RESERVE, LUMP_SUM),
+        in_call(STAGE2, "commit", EntryKind.COMMIT, LUMP_SUM),
+        in_call(BILATERAL, "reserve", EntryKind.RESERVE, "140000.00"),
+    )
+
+    def test_each_calls_money_stays_in_its_own_account(self) -> None:
+        ledger = book_all(*self.LEDGER)
+        first, second = ledger.balance(CHELM_TERYT, STAGE2), ledger.balance(CHELM_TERYT, BILATERAL)
+        assert (first.committed, first.open) == (LUMP_SUM, Decimal("0.00"))
+        assert (second.committed, second.open) == (Decimal("0.00"), Decimal("140000.00"))
+
+    def test_a_commitment_in_one_call_cannot_draw_on_the_other_calls_reservation(self) -> None:
+        ledger = book_all(*self.LEDGER)
+        with pytest.raises(LedgerError, match=r"0662011 in bilateral-2024.*only EUR 140000\.00"):
+            ledger.book(in_call(BILATERAL, "commit", EntryKind.COMMIT, "150000.00"))
+
+    def test_totals_reconcile_per_call_and_overall(self) -> None:
+        ledger = book_all(*self.LEDGER)
+        assert ledger.calls() == (BILATERAL, STAGE2)
+        assert (ledger.totals(STAGE2).committed, ledger.totals(BILATERAL).open) == (
+            LUMP_SUM,
+            Decimal("140000.00"),
+        )
+        assert ledger.totals().reserved == Decimal("290000.00")
+        assert ledger.balance(CHELM_TERYT).reserved == Decimal("290000.00")  # over both calls
+        assert ledger.problems() == []
+
+    def test_a_key_of_one_account_replayed_for_another_is_a_conflict(self) -> None:
+        ledger = book_all(*self.LEDGER)
+        moved = replace(self.LEDGER[2], call=STAGE2)
+        with pytest.raises(IdempotencyConflict, match="bilateral-2024/0662011"):
+            ledger.book(moved)
+
+
 @dataclass
 class ModelCity:
     """The SPEC's arithmetic written plainly, independent of the ledger module."""
@@ -192,6 +237,8 @@ class ModelCity:
 
 
 CITIES = (CHELM_TERYT, HRUBIESZOW, KONIN)
+CALLS = ("stage2-proposal", "bilateral-2024")  # the same cities may be funded in both
+ACCOUNTS = tuple((call, city) for call in CALLS for city in CITIES)
 cents_amounts = st.integers(min_value=1, max_value=200_000_00).map(lambda c: Decimal(c) / 100)
 
 
@@ -199,17 +246,20 @@ class LedgerOperations(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.ledger = Ledger()
-        self.model = {city: ModelCity() for city in CITIES}
+        self.model = {account: ModelCity() for account in ACCOUNTS}
         self.serial = 0
 
     @rule(
-        city=st.sampled_from(CITIES),
+        account=st.sampled_from(ACCOUNTS),
         kind=st.sampled_from(EntryKind),
         how=st.sampled_from(["all", "half", "one cent too much", "any"]),
         any_amount=cents_amounts,
     )
-    def book(self, city: str, kind: EntryKind, how: str, any_amount: Decimal) -> None:
-        model = self.model[city]
+    def book(
+        self, account: tuple[str, str], kind: EntryKind, how: str, any_amount: Decimal
+    ) -> None:
+        call, city = account
+        model = self.model[account]
         available = model.available(kind)
         if available is None or how == "any":
             amount = any_amount
@@ -220,7 +270,9 @@ class LedgerOperations(RuleBasedStateMachine):
         else:
             amount = available + Decimal("0.01")
         self.serial += 1
-        new = LedgerEntry(f"{kind}:{city}:{self.serial}", city, kind, amount, AT, "flow:test")
+        new = LedgerEntry(
+            f"{kind}:{call}:{city}:{self.serial}", city, kind, amount, AT, "flow:test", call=call
+        )
         allowed = amount > 0 and (available is None or amount <= available)
         if allowed:
             booking = self.ledger.book(new)
@@ -260,14 +312,20 @@ class LedgerOperations(RuleBasedStateMachine):
     @invariant()
     def the_invariants_hold(self) -> None:
         assert self.ledger.problems() == []
-        for city, model in self.model.items():
-            balance = self.ledger.balance(city)
+        for (call, city), model in self.model.items():
+            balance = self.ledger.balance(city, call)
             assert balance.reserved == model.reserved
             assert balance.open == model.open >= 0
             assert balance.committed == model.committed - model.returned_from_commitment
             assert balance.spent == model.spent <= balance.committed
             assert balance.reserved == (
                 balance.committed + balance.released + balance.returned + balance.open
+            )
+        for call in CALLS:
+            per_call = [m for (c, _), m in self.model.items() if c == call]
+            assert self.ledger.totals(call).reconciles
+            assert self.ledger.totals(call).reserved == sum(
+                (m.reserved for m in per_call), Decimal(0)
             )
         totals = self.ledger.totals()
         assert totals.reconciles

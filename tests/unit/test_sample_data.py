@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from grantflow.domain.identifiers import nip_is_valid, teryt_is_well_formed, voivodeship_of
 from grantflow.domain.money import to_eur
+from grantflow.domain.names import slug
 from grantflow.sample_data import (
     CHELM,
     SANDOMIERZ,
     reference_samples,
-    slug,
     synthetic_nip,
     valid_plans,
 )

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -129,13 +130,19 @@ class RankingRow(Base):
 
 
 class LedgerRow(Base):
-    """One lump-sum movement; the surrogate key is the booking order."""
+    """One lump-sum movement; the surrogate key is the booking order.
+
+    The account is (call_code, city): a city funded in two calls has two
+    (migration 0004 gave the entries booked before it their call).
+    """
 
     __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_account", "call_code", "city"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)  # the idempotency key
-    city: Mapped[str] = mapped_column(String(7), index=True)  # TERYT
+    call_code: Mapped[str] = mapped_column(String(64))
+    city: Mapped[str] = mapped_column(String(7))  # TERYT
     kind: Mapped[str] = mapped_column(String(10))
     amount: Mapped[Decimal] = mapped_column(Money())
     at: Mapped[datetime] = mapped_column(UtcDateTime())

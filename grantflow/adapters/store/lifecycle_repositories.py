@@ -39,7 +39,7 @@ from grantflow.adapters.store.repositories import SqlApplicationRepository
 from grantflow.domain.assessment import Assignment, Declaration, Reviewer, Scorecard, ScoresLocked
 from grantflow.domain.audit import AuditEntry
 from grantflow.domain.errors import Conflict, NotFound
-from grantflow.domain.ledger import EntryKind, LedgerEntry
+from grantflow.domain.ledger import Account, EntryKind, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.ranking import Decision, Proposal, RankedProposal, Ranking
 from grantflow.services.lifecycle_ports import Partnership, PartnershipStatus
@@ -361,10 +361,13 @@ class SqlLedgerRepository:
         row = self._session.scalars(select(LedgerRow).where(LedgerRow.key == key)).one_or_none()
         return None if row is None else _ledger_entry(row)
 
-    def entries_for_update(self, city: str) -> list[LedgerEntry]:
+    def entries_for_update(self, account: Account) -> list[LedgerEntry]:
         self._writer.claim()
         rows = self._session.scalars(
-            select(LedgerRow).where(LedgerRow.city == city).order_by(LedgerRow.id).with_for_update()
+            select(LedgerRow)
+            .where(LedgerRow.call_code == account.call, LedgerRow.city == account.city)
+            .order_by(LedgerRow.id)
+            .with_for_update()
         )
         return [_ledger_entry(r) for r in rows]
 
@@ -373,6 +376,7 @@ class SqlLedgerRepository:
         self._session.add(
             LedgerRow(
                 key=entry.key,
+                call_code=entry.call,
                 city=entry.city,
                 kind=str(entry.kind),
                 amount=entry.amount,
@@ -392,7 +396,14 @@ class SqlLedgerRepository:
 
 def _ledger_entry(row: LedgerRow) -> LedgerEntry:
     return LedgerEntry(
-        row.key, row.city, EntryKind(row.kind), row.amount, row.at, row.actor, row.reason
+        row.key,
+        row.city,
+        EntryKind(row.kind),
+        row.amount,
+        row.at,
+        row.actor,
+        row.reason,
+        row.call_code,
     )
 
 

@@ -28,7 +28,7 @@ _PG_MIGRATION_LOCK = 5_177_203
 
 # Modules whose classes map tables onto ``Base``: each registers its tables
 # when imported. A new group of tables adds its module here.
-MODEL_MODULES = ("models", "lifecycle_models")
+MODEL_MODULES = ("models", "lifecycle_models", "document_models")
 
 
 def target_metadata() -> MetaData:

@@ -1,0 +1,359 @@
+"""The lifecycle commands as a subprocess on a small SQLite store: the applications text view,
+the ledger workbook against formula injection, audit verify on a fresh store, the reviewers'
+languages, and `grantflow run` picking up where a human step's `next:` line points."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from grantflow.adapters.store import make_engine, migrate
+from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.domain.assessment import Reviewer
+from grantflow.domain.ledger import EntryKind
+from grantflow.domain.programme import Programme
+from grantflow.services import lifecycle, review, selection
+from grantflow.services.ledger import book
+from grantflow.services.ports import NewSubmission
+from grantflow.validation.programme_file import load_programme
+from grantflow.validation.report import FileReport
+from tests.unit.test_lifecycle_services import outline_of
+
+CALL = "stage2-proposal"
+AT = datetime(2020, 12, 1, 9, 0, tzinfo=UTC)
+OPERATOR = "operator:anna.nowak"
+# A city name that a spreadsheet program would run as a formula (the ledger's reasons start
+# with the city's name), and an actor and reasons starting with the other triggers.
+HOSTILE_CITY = '=HYPERLINK("http://evil.example","Konin")'
+HOSTILE = {
+    "actor": "@operator:mallory",
+    "commit": "+48 82 562 10 00: umowa podpisana telefonicznie",
+    "release": "-5% korekta ryczałtu",
+}
+CITIES = (("Chełm", "0662011", 82), (HOSTILE_CITY, "3062011", 75), ("Hrubieszów", "0605011", 0))
+REVIEWERS = (
+    ("R01", "Agnieszka Wróbel", "pl,en"),
+    ("R02", "Bartłomiej Łęcki", "pl"),
+    ("R03", "Ingrid Sæther", "nb,en"),  # reads no Polish: never assigned a Polish proposal
+)
+
+
+def cli(
+    home: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **(env or {}), "GRANTFLOW_HOME": str(home)}
+    environment["GRANTFLOW_DATABASE_URL"] = f"sqlite:///{home / 'grantflow.db'}"
+    command = [sys.executable, "-m", "grantflow.cli", *args]
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=180)
+
+
+def store(home: Path) -> Iterator[SqlLifecycleUnitOfWork]:
+    url = f"sqlite:///{home / 'grantflow.db'}"
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        yield SqlLifecycleUnitOfWork(engine)
+    finally:
+        engine.dispose()
+
+
+def submitted_call(uow: SqlLifecycleUnitOfWork) -> None:
+    """The three proposals, submitted, and the expert pool."""
+    with uow:
+        for number, (city, teryt, _) in enumerate(CITIES):
+            app = uow.applications.add(
+                call_code=CALL, stage=2, teryt=teryt, city_name=city, created_at=AT
+            )
+            uow.submissions.add(
+                NewSubmission(
+                    application_id=app.id,
+                    version_no=1,
+                    file_name=f"{teryt}.xlsx",
+                    sha256=teryt * 9 + "c",
+                    stored_path=f"uploads/{teryt}.xlsx",
+                    size=1,
+                    report=FileReport(file=f"{teryt}.xlsx"),
+                    outline=outline_of(city, teryt),
+                    submitted_by=OPERATOR,
+                    submitted_at=AT - timedelta(days=number),
+                )
+            )
+        uow.commit()
+    for code, name, languages in REVIEWERS:
+        reviewer = Reviewer(code, name, frozenset(languages.split(",")), frozenset())
+        review.register_reviewer(uow, reviewer, at=AT, actor=OPERATOR)
+
+
+def points(programme: Programme, total: int) -> dict[str, Decimal]:
+    """``total`` spread over the criteria: whole points, the rest on the first one."""
+    spread = {
+        c.code: Decimal(c.max_points * total // programme.max_score) for c in programme.criteria
+    }
+    first = programme.criteria[0].code
+    spread[first] += total - sum(spread.values())
+    return spread
+
+
+def decided_call(uow: SqlLifecycleUnitOfWork) -> None:
+    """Chełm and the hostile city assessed by both Polish readers, selected, lump sums moved."""
+    programme = load_programme()
+    for application_id in (1, 2):
+        lifecycle.formal_check(uow, application_id, correct=True, at=AT, actor=OPERATOR)
+    round_ = review.reconcile_assessment(uow, CALL, programme, at=AT, actor="flow:review")
+    for assignment in round_.assigned:
+        review.declare(
+            uow, assignment.application_id, assignment.reviewer_code, conflict=False, at=AT
+        )
+        total = CITIES[assignment.application_id - 1][2]
+        review.score(
+            uow,
+            assignment.application_id,
+            assignment.reviewer_code,
+            points(programme, total),
+            programme,
+            submit=True,
+            at=AT,
+        )
+    review.reconcile_assessment(uow, CALL, programme, at=AT, actor="flow:review")
+    selection.propose_ranking(uow, CALL, programme, at=AT, actor=OPERATOR)
+    selection.approve_ranking(uow, CALL, [], at=AT, actor="committee:komisja")
+    with uow:
+        for kind, amount in ((EntryKind.COMMIT, "100000.00"), (EntryKind.RELEASE, "1000.50")):
+            book(
+                uow,
+                key=f"{kind}:{CALL}:1",
+                call=CALL,
+                city="0662011",
+                kind=kind,
+                amount=Decimal(amount),
+                at=AT,
+                actor=HOSTILE["actor"],
+                reason=HOSTILE[str(kind)],
+            )
+        uow.commit()
+
+
+@pytest.fixture(scope="module")
+def decided(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home whose Stage 2 call is decided (Hrubieszów still waits for its formal check)."""
+    home = tmp_path_factory.mktemp("decided") / "home"
+    for uow in store(home):
+        submitted_call(uow)
+        decided_call(uow)
+    return home
+
+
+class TestTheApplicationsView:
+    def test_the_text_shows_state_final_score_rank_and_each_reviewers_total(
+        self, decided: Path
+    ) -> None:
+        shown = cli(decided, "applications", "--call", CALL)
+        assert shown.returncode == 0, shown.stderr
+        lines = shown.stdout.splitlines()
+        assert lines == [
+            f"   1  {CALL:<16} {'Chełm':<28} {'selected':<22} final    82  rank   1  R01=82 R02=82",
+            f"   2  {CALL:<16} {HOSTILE_CITY:<28} {'selected':<22} final    75  rank   2  "
+            "R01=75 R02=75",
+            f"   3  {CALL:<16} {'Hrubieszów':<28} {'submitted':<22} final     -  rank   -  ",
+        ]
+
+    def test_a_reviewer_without_polish_is_never_assigned_a_polish_proposal(
+        self, decided: Path
+    ) -> None:
+        shown = cli(decided, "applications", "--format", "json", "--call", CALL)
+        rows = json.loads(shown.stdout)["applications"]
+        reviewers = {s["reviewer"] for row in rows for s in row["scores"]}
+        assert reviewers == {"R01", "R02"}
+
+
+class TestTheLedgerWorkbook:
+    def test_text_that_starts_like_a_formula_reads_back_as_text(
+        self, decided: Path, tmp_path: Path
+    ) -> None:
+        target = tmp_path / "księga.xlsx"
+        written = cli(decided, "ledger", "--format", "xlsx", "-o", str(target))
+        assert written.returncode == 0, written.stderr
+        sheet = openpyxl.load_workbook(target)["Entries"]
+        header = [c.value for c in sheet[1]]
+        rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+        cells = {
+            (row["key"].value, name): row[name] for row in rows for name in ("actor", "reason")
+        }
+        expected = {
+            (f"reserve:{CALL}:2", "reason"): f"{HOSTILE_CITY}: Stage 2 proposal selected",
+            (f"commit:{CALL}:1", "actor"): HOSTILE["actor"],
+            (f"commit:{CALL}:1", "reason"): HOSTILE["commit"],
+            (f"release:{CALL}:1", "reason"): HOSTILE["release"],
+        }
+        for place, text in expected.items():
+            cell = cells[place]
+            assert (cell.value, cell.data_type) == (text, "s"), place
+            assert cell.quotePrefix, place  # editing the cell keeps it text
+        amounts = {row["key"].value: row["amount"].value for row in rows}
+        assert amounts[f"release:{CALL}:1"] == pytest.approx(1000.50)  # numbers stay numbers
+
+
+class TestAuditVerify:
+    def test_a_fresh_store_is_intact(self, tmp_path: Path) -> None:
+        verified = cli(tmp_path / "fresh", "audit", "verify")
+        assert verified.returncode == 0, verified.stderr
+        assert verified.stdout == "audit log intact: 0 entries\n"
+
+
+@pytest.mark.slow
+class TestRunningTheNextFlow:
+    def test_a_formal_check_names_the_review_flow_and_running_it_assigns_experts(
+        self, prefect_server: None, tmp_path: Path
+    ) -> None:
+        from prefect.settings import PREFECT_API_URL
+
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+        checked = cli(home, "formal-check", "3", "--correct")
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stdout.splitlines() == [
+            "application 3 (Hrubieszów): formally_correct",
+            f"next: grantflow run review --call {CALL}  (assigns the experts)",
+        ]
+        command = checked.stdout.splitlines()[1].removeprefix("next: grantflow ").split("  ")[0]
+        server = {"PREFECT_API_URL": str(PREFECT_API_URL.value())}
+        ran = cli(home, *command.split(), env=server)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines()[0] == (
+            f"review of {CALL}: 1 started, 2 experts assigned, 0 assessed"
+        )
+        assert "next: the experts declare and score" in ran.stdout
+        again = cli(home, *command.split(), env=server)
+        assert again.stdout.splitlines()[0] == (
+            f"review of {CALL}: 0 started, 0 experts assigned, 0 assessed"
+        )
+
+    def test_an_unknown_call_is_a_usage_error_before_prefect_starts(self, tmp_path: Path) -> None:
+        refused = cli(tmp_path / "home", "run", "selection", "--call", "stage9")
+        assert refused.returncode == 2
+        assert refused.stderr == (
+            "grantflow: no call 'stage9' in the programme (calls: stage1-outline, "
+            "stage2-proposal)\n"
+        )
+        assert not (tmp_path / "home" / "prefect").exists()
+
+
+@pytest.fixture
+def fresh_decided(tmp_path: Path) -> Path:
+    """The decided call in a home of its own (these tests change it)."""
+    home = tmp_path / "home"
+    for uow in store(home):
+        submitted_call(uow)
+        decided_call(uow)
+    return home
+
+
+def ledger_json(home: Path) -> Any:
+    shown = cli(home, "ledger", "--format", "json")
+    assert shown.returncode == 0, shown.stderr
+    return json.loads(shown.stdout)
+
+
+class TestDecide:
+    @pytest.mark.parametrize(
+        ("action", "instead"),
+        [
+            (
+                "promote_from_reserve",
+                "a reserve moves up when a funded city withdraws: "
+                'grantflow decide APP withdraw --reason "..."',
+            ),
+            ("open_partner_search", "grantflow run partnership --call CALL"),
+            ("sign_agreement", "grantflow partners sign APP --call CALL (commits the lump sum)"),
+        ],
+    )
+    def test_an_action_that_moves_money_is_refused_with_the_command_to_use(
+        self, decided: Path, action: str, instead: str
+    ) -> None:
+        refused = cli(decided, "decide", "2", action)
+        assert refused.returncode == 2
+        assert refused.stderr == f"grantflow: '{action}' is not decided here; use: {instead}\n"
+
+    def test_a_withdrawal_releases_the_whole_open_lump_sum_of_its_call(
+        self, fresh_decided: Path
+    ) -> None:
+        withdrawn = cli(fresh_decided, "decide", "2", "withdraw", "--reason", "rada miasta")
+        assert withdrawn.returncode == 0, withdrawn.stderr
+        assert withdrawn.stdout == f"application 2 ({HOSTILE_CITY}): withdrawn\n"
+        view = ledger_json(fresh_decided)
+        konin = next(row for row in view["cities"] if row["city"] == "3062011")
+        assert (konin["call"], konin["released"], konin["open"]) == (CALL, "150000.00", "0.00")
+        assert view["problems"] == []
+
+    def test_a_formal_rejection_without_a_reason_is_refused_by_the_service(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+        refused = cli(home, "formal-check", "3", "--reject")
+        assert refused.returncode == 1
+        assert refused.stderr == (
+            "grantflow: refused: a formal rejection of application 3 needs a reason\n"
+        )
+
+
+class TestPromote:
+    def test_shortlisted_outlines_enter_stage_2_once(self, tmp_path: Path) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            with uow:
+                outline = uow.applications.add(
+                    call_code="stage1-outline",
+                    stage=1,
+                    teryt="0662011",
+                    city_name="Chełm",
+                    created_at=AT,
+                )
+                uow.submissions.add(
+                    NewSubmission(
+                        application_id=outline.id,
+                        version_no=1,
+                        file_name="chelm.xlsx",
+                        sha256="c" * 64,
+                        stored_path="uploads/chelm.xlsx",
+                        size=1,
+                        report=FileReport(file="chelm.xlsx"),
+                        outline=outline_of("Chełm", "0662011"),
+                        submitted_by=OPERATOR,
+                        submitted_at=AT,
+                    )
+                )
+                uow.applications.set_state(outline.id, "shortlisted")
+                uow.commit()
+        first = cli(home, "promote", "--call", "stage1-outline")
+        again = cli(home, "promote", "--call", "stage1-outline")
+        assert first.returncode == again.returncode == 0, first.stderr
+        assert first.stdout.splitlines()[:2] == [
+            f"application 2 (Chełm): {CALL}",
+            f"1 shortlisted outlines in {CALL}",
+        ]
+        assert again.stdout.splitlines()[:2] == first.stdout.splitlines()[:2]
+        shown = json.loads(cli(home, "applications", "--format", "json").stdout)
+        assert [(a["call"], a["state"]) for a in shown["applications"]] == [
+            ("stage1-outline", "shortlisted"),
+            (CALL, "submitted"),
+        ]
+
+    def test_a_stage_2_call_cannot_be_promoted_from(self, tmp_path: Path) -> None:
+        refused = cli(tmp_path / "home", "promote", "--call", CALL)
+        assert refused.returncode == 2
+        assert (
+            refused.stderr == f"grantflow: --call {CALL} is not a Stage 1 call of the programme\n"
+        )
