@@ -12,13 +12,12 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from grantflow.adapters.spreadsheet import read_workbook
+from grantflow.adapters.spreadsheet import Upload, read_upload
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.programme import Programme
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport, Report
-from grantflow.validation.workbook import RawWorkbook
 
 # Spreadsheet-like files picked up from a folder. Files given by name are
 # always checked, whatever their extension: a renamed .ods gets its report.
@@ -47,11 +46,10 @@ def programme_for(programme_path: Path | None, call_code: str) -> Programme:
     return programme
 
 
-def check_file(
-    path: Path, programme: Programme, call_code: str
-) -> tuple[RawWorkbook, ValidationResult]:
-    raw = read_workbook(path)
-    return raw, validate_outline(raw, programme, call_code)
+def check_file(path: Path, programme: Programme, call_code: str) -> tuple[Upload, ValidationResult]:
+    """The file read once (its bytes, to keep them as checked) and its validation."""
+    upload = read_upload(path)
+    return upload, validate_outline(upload.workbook, programme, call_code)
 
 
 # Worker-process state: the programme is loaded once per process, not per file.

@@ -51,6 +51,7 @@ ProgrammeOption = Annotated[
     Path | None,
     typer.Option("--programme", help="Programme file (default: the reference programme)."),
 ]
+JobsOption = Annotated[int, typer.Option(min=0, help="Worker processes (0: one per core).")]
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -100,7 +101,7 @@ def validate(
     output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
     programme: ProgrammeOption = None,
     call: Annotated[str, typer.Option(help="Call whose rules apply.")] = "stage1-outline",
-    jobs: Annotated[int, typer.Option(help="Worker processes (0: one per core).")] = 0,
+    jobs: JobsOption = 0,
 ) -> None:
     """Check outline files and report every problem. Needs no database and no Prefect.
 
@@ -160,22 +161,58 @@ class DocumentFormat(StrEnum):
 
 @generate_app.command("application")
 def generate_application(
-    outline: Annotated[Path, typer.Option("--outline", help="A valid outline file (.xlsx).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the document.")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The document (with --outline), else the documents' folder."
+        ),
+    ],
+    outline: Annotated[
+        Path | None,
+        typer.Option("--outline", help="Preview a valid outline file (.xlsx), without the store."),
+    ] = None,
+    application: Annotated[
+        int | None, typer.Option("--application", help="This stored application's document.")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every stored application's.")] = False,
     lang: LangOption = Lang.pl,
-    fmt: Annotated[DocumentFormat, typer.Option("--format", "-f")] = DocumentFormat.pdf,
+    fmt: Annotated[
+        DocumentFormat | None,
+        typer.Option("--format", "-f", help="Default: pdf for a preview, both from the store."),
+    ] = None,
     programme: ProgrammeOption = None,
     call: Annotated[str, typer.Option(help="Call whose rules apply.")] = "stage1-outline",
     issued: Annotated[
-        str | None, typer.Option("--date", help="Date of the document (default: today).")
+        str | None, typer.Option("--date", help="Date of the preview (default: today).")
     ] = None,
     archive: Annotated[bool, typer.Option("--pdfa", help="PDF/A-3b for archiving.")] = False,
 ) -> None:
-    """Preview the application document of an outline file, without the store.
+    """Write application documents from the store, or preview an outline file.
+
+    From the store: --application ID or --all, into the folder -o DIR. A
+    preview: --outline FILE, written to -o FILE, without the store.
 
     An invalid outline prints its validation report and exits with status 1.
-    The output folder's manifest.json records the file and its SHA-256.
+    The output folder's manifest.json records each file and its SHA-256.
     """
+    if outline is None:
+        from grantflow import cli_documents
+
+        if archive:
+            raise _fail("--pdfa applies to a preview (--outline)")
+        cli_documents.generate_stored(
+            ("application",),
+            output=output,
+            lang=lang.value,
+            fmt=None if fmt is None else fmt.value,
+            application=application,
+            every=every,
+            programme_path=programme,
+            issued=None,
+        )
+    if application is not None or every:
+        raise _fail("--outline previews a file; --application and --all read the store")
+    fmt = fmt or DocumentFormat.pdf
     from datetime import date
 
     from grantflow.adapters import report_render
@@ -207,7 +244,7 @@ def generate_application(
         sys.stdout.write(text.decode("utf-8"))
         raise typer.Exit(EXIT_INVALID)
     try:
-        document = documents.generate_application(
+        request = documents.application_request(
             result.outline,
             form=form.load("outline"),
             programme_name=loaded.name[lang.value],
@@ -215,9 +252,10 @@ def generate_application(
             fmt=fmt.value,
             target=output.resolve(),
             issued=day,
-            renderer=TemplateRenderer(),
-            log=JsonManifest(output.resolve().parent),
             pdf_variant="pdf/a-3b" if archive else "pdf/ua-1",
+        )
+        document = documents.generate(
+            request, renderer=TemplateRenderer(), log=JsonManifest(output.resolve().parent)
         )
     except DocumentError as exc:
         typer.echo(f"grantflow: {exc}", err=True)
@@ -237,7 +275,7 @@ def samples_outlines(
     seed: Annotated[int, typer.Option(help="Same seed, same outlines.")] = 0,
     programme: ProgrammeOption = None,
     call: Annotated[str, typer.Option(help="Call whose rate converts PLN.")] = "stage1-outline",
-    jobs: Annotated[int, typer.Option(help="Worker processes (0: one per core).")] = 0,
+    jobs: JobsOption = 0,
 ) -> None:
     """Write COUNT valid, varied outlines (deterministic for a seed), for benchmarks."""
     from grantflow.adapters.sample_files import write_samples
@@ -269,6 +307,21 @@ def samples_reference(output: OutputDirOption) -> None:
     todo = [(output / f"{sample.name}.xlsx", sample.values) for sample in samples]
     write_samples(form.load("outline"), "pl", todo)
     typer.echo(f"{len(samples)} sample outlines in {output}")
+
+
+@samples_app.command("final-reports")
+def samples_final_reports(output: OutputDirOption) -> None:
+    """Write the curated sample final reports of samples/final_reports/."""
+    from grantflow.adapters.sample_files import write_sample
+    from grantflow.sample_final_reports import REPORT_TIME, reference_final_reports
+    from grantflow.validation import form
+
+    output.mkdir(parents=True, exist_ok=True)
+    samples = reference_final_reports()
+    definition = form.load("final_report")
+    for sample in samples:
+        write_sample(definition, "pl", sample.values, output / f"{sample.name}.xlsx", REPORT_TIME)
+    typer.echo(f"{len(samples)} sample final reports in {output}")
 
 
 # --- intake (Prefect flows and the store) ------------------------------------
@@ -316,7 +369,10 @@ def submit(
         where = f"{s.city} (TERYT {s.teryt}) version {s.version_no}" if s.city else "city unknown"
         state = "valid" if s.valid else "INVALID"
         stored = "" if s.created else ", stored before"
-        typer.echo(f"{s.file}: {where}, {state}, {s.errors} errors, {s.warnings} warnings{stored}")
+        note = f"; {s.note}" if s.note else ""
+        typer.echo(
+            f"{s.file}: {where}, {state}, {s.errors} errors, {s.warnings} warnings{stored}{note}"
+        )
     raise typer.Exit(EXIT_OK if all(s.valid for s in summaries) else EXIT_INVALID)
 
 
@@ -371,12 +427,19 @@ def demo(
     if state.programme is not None:
         for line in state.programme.summary_lines():
             typer.echo(line)
+    for result in (state.closing, state.documents):
+        for line in result.summary_lines() if result is not None else ():
+            typer.echo(line)
 
 
 # --- lifecycle: review, selection, ledger, partners (grantflow/cli_lifecycle.py) ---
 from grantflow import cli_lifecycle  # noqa: E402  # registered here to keep this module small
 
 cli_lifecycle.register(app)
+# --- documents from the store, the publication, final reports (grantflow/cli_documents.py) ---
+from grantflow import cli_documents  # noqa: E402
+
+cli_documents.register(app, generate_app)
 
 
 def main() -> None:

@@ -1,8 +1,9 @@
 """Intake test data built straight from the domain and report dataclasses.
 
-Used by the intake service's unit tests (with fakes) and the store's
-integration tests (SQLite and PostgreSQL), so both speak about the same
-cities: Chełm (TERYT 0662011) and Hrubieszów (TERYT 0604011), both lubelskie.
+Used by the intake service's unit tests (with fakes), the store's
+integration tests (SQLite and PostgreSQL) and the document tests, so all
+speak about the same cities: Chełm (TERYT 0662011) and Hrubieszów (TERYT
+0604011), both lubelskie.
 """
 
 from __future__ import annotations
@@ -17,18 +18,23 @@ from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import FileReport, Issue
 
 STAGE1 = "stage1-outline"
+RATE = Decimal("4.2986")  # PLN per EUR in the call's rate month
 CHELM = Applicant(teryt="0662011", city_name="Chełm")
 HRUBIESZOW = Applicant(teryt="0604011", city_name="Hrubieszów")
 
 
-def _eur(line_no: int, category: str, description: str, year: int, amount: str) -> BudgetLine:
-    return BudgetLine(
-        line_no, category, description, year, Decimal(amount), "EUR", Decimal(amount), None
-    )
+def _line(
+    no: int, category: str, text: str, year: int, eur: str, pln: str | None = None
+) -> BudgetLine:
+    if pln is None:
+        return BudgetLine(no, category, text, year, Decimal(eur), "EUR", Decimal(eur), None)
+    return BudgetLine(no, category, text, year, Decimal(pln), "PLN", Decimal(eur), RATE)
 
 
 def outline(applicant: Applicant = CHELM, **changes: object) -> Outline:
-    """A valid outline: EUR 2 800 000 in total, a lump sum of EUR 150 000 for Kristiansand."""
+    """Chełm's outline once validated: EUR 2 800 000.00 in total, the soft-measures
+    line typed in PLN and converted at 4.2986, a lump sum of EUR 150 000 for a
+    Norwegian partner, and every Polish and Norwegian letter somewhere in its text."""
     base = Outline(
         city_name=applicant.city_name,
         teryt=applicant.teryt,
@@ -38,10 +44,13 @@ def outline(applicant: Applicant = CHELM, **changes: object) -> Outline:
         contact_name="Małgorzata Wójcik",
         contact_email="rozwoj@chelm.pl",
         contact_phone="+48 82 562 10 00",
-        title_pl="Zielony Chełm: odnowa przestrzeni publicznych",
-        title_en="Green Chełm: renewing public spaces",
-        summary_pl="Odnowa parku ludowego i bulwarów nad Uherką; źródła ciepła bez niskiej emisji.",
-        summary_en="Renewing the People's Park and the Uherka boulevards.",
+        title_pl="Zielony Chełm: odnowa przestrzeni publicznych i współpraca z Kristiansand",
+        title_en="Green Chełm: renewing public spaces together with Kristiansand",
+        summary_pl=(
+            "Projekt odnawia park ludowy i bulwary nad Uherką, ogranicza niską emisję "
+            "i buduje kompetencje urzędu. Zażółć gęślą jaźń."
+        ),
+        summary_en="The project renews the People's Park and the Uherka boulevards.",
         primary_theme="environment_energy",
         secondary_themes=("sustainable_development", "social_education"),
         start_date=date(2021, 5, 1),
@@ -50,34 +59,38 @@ def outline(applicant: Applicant = CHELM, **changes: object) -> Outline:
         requested_grant_eur=Decimal("2380000.00"),
         co_financing_eur=Decimal("420000.00"),
         budget=(
-            _eur(1, "investment", "Rewitalizacja Parku Ludowego", 2022, "2100000.00"),
-            BudgetLine(
+            _line(1, "investment", "Rewitalizacja Parku Ludowego", 2022, "2100000.00"),
+            _line(
                 2,
                 "soft",
-                "Warsztaty dla mieszkańców",
+                "Warsztaty dla mieszkańców i szkolenia urzędników",
                 2022,
-                Decimal("1289580.00"),
-                "PLN",
-                Decimal("300000.00"),
-                Decimal("4.2986"),
+                "300000.00",
+                pln="1289580.00",
             ),
-            _eur(3, "management", "Zarządzanie projektem", 2021, "200000.00"),
-            _eur(
+            _line(3, "management", "Zarządzanie projektem", 2021, "200000.00"),
+            _line(
                 4,
                 "partnership_lump_sum",
                 "Ryczałt na partnerstwo z gminą norweską",
                 2022,
                 "150000.00",
             ),
-            _eur(5, "other", "Promocja projektu", 2023, "50000.00"),
+            _line(5, "other", "Promocja projektu i publikacje", 2023, "50000.00"),
         ),
         wants_partner=True,
         preferred_country="NO",
         partner_themes=("environment_energy", "resilience_preparedness"),
         involvement_forms=("knowledge_exchange", "study_visits"),
-        expectations_pl="Wymiana doświadczeń: zieleń miejska i gotowość kryzysowa.",
-        expectations_en="Exchange of experience: urban green space and crisis preparedness.",
-        preferred_partner="Kristiansand kommune",
+        expectations_pl=(
+            "Wymiana doświadczeń w zarządzaniu zielenią miejską; wizyty w Tromsø, "
+            "Ålesund, Bærum i Råde."
+        ),
+        expectations_en=(
+            "Exchange of experience in urban green space; "
+            "visits to Tromsø, Ålesund, Bærum and Råde."
+        ),
+        preferred_partner="Ringerike kommune, Hønefoss",
         indicators=(
             Indicator(
                 "Powierzchnia odnowionych terenów zielonych",
@@ -85,6 +98,9 @@ def outline(applicant: Applicant = CHELM, **changes: object) -> Outline:
                 Decimal("0"),
                 Decimal("12.5"),
                 2023,
+            ),
+            Indicator(
+                "Uczestnicy warsztatów (mieszkańcy)", "osoby", Decimal("0"), Decimal("800"), 2023
             ),
         ),
     )

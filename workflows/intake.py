@@ -8,8 +8,8 @@ time: every file comes back with ``created=False``.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -20,20 +20,21 @@ from prefect.cache_policies import NO_CACHE
 from grantflow import checking, config
 from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
-from grantflow.adapters.store import SqlUnitOfWork, make_engine, migrate
+from grantflow.adapters.store import make_engine
+from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
+from grantflow.services import correction
 from grantflow.services import intake as intake_service
-from grantflow.services.intake import Applicant
+from grantflow.services.intake import Applicant, NotKept
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
+from workflows.lifecycle_store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 Lang = Literal["pl", "nb", "en"]
 
 # Files per validation task: enough to amortise a task's bookkeeping
 # (a few API calls), few enough that the chunks spread over the threads.
 CHUNK_SIZE = 25
-# SQLite can be locked for a moment by another writer (a CLI next to a flow);
-# the busy timeout covers most of it, a retry the rest. Safe: storing is idempotent.
-STORE_RETRIES, STORE_RETRY_DELAY_S = 2, 2
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,9 @@ class Checked:
     path: str
     result: ValidationResult
     applicant: Applicant | None
+    # The bytes that were validated, carried to ``store`` (at most the read
+    # limit each, 10 MB): the file on disk may have changed since, or be huge.
+    content: bytes | NotKept
 
 
 @dataclass(frozen=True)
@@ -59,17 +63,7 @@ class FileSummary:
     report_html: str
     report_json: str
     artifact_key: str
-
-
-# Letters that Unicode does not decompose into a base letter and an accent.
-_ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "đ": "d"})
-
-
-def slug(text: str) -> str:
-    """``Hrubieszów`` -> ``hrubieszow``: artifact keys allow a-z, 0-9 and dashes."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_ASCII))
-    ascii_text = decomposed.encode("ascii", "ignore").decode().lower()
-    return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split()) or "file"
+    note: str = ""  # e.g. a correction that came after its deadline
 
 
 @task(cache_policy=NO_CACHE)
@@ -78,14 +72,11 @@ def validate(paths: list[str], call_code: str, programme_file: str | None) -> li
     programme = checking.programme_for(Path(programme_file) if programme_file else None, call_code)
     checked = []
     for path in paths:
-        raw, result = checking.check_file(Path(path), programme, call_code)
-        checked.append(Checked(path, result, intake_service.identify(raw, result)))
+        upload, result = checking.check_file(Path(path), programme, call_code)
+        applicant = intake_service.identify(upload.workbook, result)
+        content = upload.content if upload.content is not None else NotKept(upload.workbook.sha256)
+        checked.append(Checked(path, result, applicant, content))
     return checked
-
-
-@task(cache_policy=NO_CACHE)
-def prepare_store(database_url: str) -> None:
-    migrate(database_url)
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
@@ -96,45 +87,57 @@ def store(
     call_code: str,
     stage: int,
     submitted_by: str,
-) -> list[intake_service.SubmissionOutcome]:
+) -> list[tuple[intake_service.SubmissionOutcome, str]]:
+    """Each file's outcome, and what it means for an application returned for correction."""
     engine = make_engine(settings.database_url)
     try:
-        uow, files = SqlUnitOfWork(engine), LocalFileStore(settings.home)
-        return [
-            intake_service.submit(
+        uow, files = SqlLifecycleUnitOfWork(engine), LocalFileStore(settings.home)
+        stored = []
+        for item in checked:
+            outcome = intake_service.submit(
                 uow,
                 files,
                 file_name=Path(item.path).name,
-                content=Path(item.path).read_bytes(),
+                content=item.content,
                 result=item.result,
                 applicant=item.applicant,
                 call_code=call_code,
                 stage=stage,
                 submitted_by=submitted_by,
             )
-            for item in checked
-        ]
+            note = ""
+            if outcome.application_id is not None:
+                note = correction.recheck(
+                    uow,
+                    outcome.application_id,
+                    outcome.submission_id,
+                    at=datetime.now(UTC),
+                    actor=f"intake:{submitted_by}",
+                ).message
+            stored.append((outcome, note))
+        return stored
     finally:
         engine.dispose()
 
 
 @task(cache_policy=NO_CACHE)
 def publish(
-    item: Checked, outcome: intake_service.SubmissionOutcome, settings: config.Settings, lang: Lang
+    item: Checked,
+    outcome: intake_service.SubmissionOutcome,
+    note: str,
+    settings: config.Settings,
+    lang: Lang,
+    call_code: str,
 ) -> FileSummary:
     """The report as a Prefect artifact and as HTML and JSON files under the home."""
     file_report = item.result.report
     report = Report([file_report])
-    who = item.applicant.city_name if item.applicant else Path(item.path).stem
-    key = f"validation-{slug(who)}"
-    name = (
-        f"{key}-v{outcome.version_no}" if outcome.version_no else f"{key}-{outcome.submission_id}"
-    )
+    name = report_name(call_code, item.applicant, outcome)
     files = LocalFileStore(settings.home)
     html = files.save_report(name, "html", report_render.render(report, "html", lang))
     json_path = files.save_report(name, "json", report_render.render(report, "json", lang))
     create_markdown_artifact(
-        key=key,
+        key=name,
         markdown=report_render.render(report, "markdown", lang).decode("utf-8"),
         description=f"Validation report of {file_report.file}",
     )
@@ -150,8 +153,23 @@ def publish(
         warnings=file_report.warnings,
         report_html=str(html),
         report_json=str(json_path),
-        artifact_key=key,
+        artifact_key=name,
+        note=note,
     )
+
+
+def report_name(
+    call_code: str, applicant: Applicant | None, outcome: intake_service.SubmissionOutcome
+) -> str:
+    """The report's file name and artifact key: one per call, city and version.
+
+    ``validation-stage1-outline-0662011-v2``. By TERYT, not by name: two towns
+    may share a name, and a city's Stage 2 report must not replace its Stage 1
+    one. An upload of no known city is named by its submission.
+    """
+    if applicant is not None and outcome.version_no is not None:
+        return f"validation-{slug(call_code)}-{slug(applicant.teryt)}-v{outcome.version_no}"
+    return f"validation-{slug(call_code)}-upload-{outcome.submission_id}"
 
 
 def chunks(items: list[str], size: int = CHUNK_SIZE) -> list[list[str]]:
@@ -180,7 +198,10 @@ def intake(
         for chunk in validate.map(chunks(files), call_code, programme_file).result()
         for c in chunk
     ]
-    outcomes = store(
+    stored = store(
         checked, settings=settings, call_code=call_code, stage=stage, submitted_by=submitted_by
     )
-    return publish.map(checked, outcomes, unmapped(settings), unmapped(lang)).result()
+    outcomes, notes = [o for o, _ in stored], [n for _, n in stored]
+    return publish.map(
+        checked, outcomes, notes, unmapped(settings), unmapped(lang), unmapped(call_code)
+    ).result()

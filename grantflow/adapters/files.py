@@ -1,18 +1,16 @@
 """Files under GRANTFLOW_HOME: original uploads (content-addressed) and reports.
 
-Every write goes to a temporary file in the target folder and is renamed
-into place, so a reader (or a crash) never sees half a file, and two
-writers of the same upload race harmlessly: the bytes are the same.
+Every write is atomic (``grantflow.adapters.atomic``), so a reader (or a
+crash) never sees half a file, and two writers of the same upload race
+harmlessly: the bytes are the same.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
-from grantflow.domain.errors import StorageError
+from grantflow.adapters.atomic import write_atomically
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Report names become file names: keep them to a portable alphabet.
@@ -31,7 +29,7 @@ class LocalFileStore:
         relative = Path("uploads") / sha256[:2] / f"{sha256}.xlsx"
         target = self.home / relative
         if not target.exists():
-            _write_atomically(target, content)
+            write_atomically(target, content)
         return relative.as_posix()
 
     def upload_path(self, stored_path: str) -> Path:
@@ -41,22 +39,5 @@ class LocalFileStore:
         """``reports/<name>.<suffix>``, replaced if it exists (the newest report wins)."""
         safe = _UNSAFE.sub("-", name).strip("-.") or "report"
         target = self.home / "reports" / f"{safe}.{suffix}"
-        _write_atomically(target, content)
+        write_atomically(target, content)
         return target
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(content)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise StorageError(f"cannot write {target}: {exc}") from exc

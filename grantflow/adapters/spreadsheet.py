@@ -9,7 +9,8 @@ the file claims to be.
 
 ``read_workbook`` translates every failure into a file-level ``Issue`` on a
 ``RawWorkbook`` with ``readable=False``; interpreting the cells is
-validation's job.
+validation's job. ``read_upload`` also hands back the bytes it read, so an
+upload is stored exactly as it was checked, from one read.
 """
 
 from __future__ import annotations
@@ -117,11 +118,24 @@ def human_size(n: int) -> str:
     return f"{n} B"
 
 
-def read_workbook(
+@dataclass(frozen=True)
+class Upload:
+    """One read of an uploaded file: its cells, and the very bytes they were read from.
+
+    Whoever keeps the upload keeps ``content``, never the file read again:
+    the file may have changed since it was checked, or be far over the limit.
+    """
+
+    workbook: RawWorkbook  # its ``sha256`` is of the whole file ("" if it could not be opened)
+    content: bytes | None  # None: not read whole (over ``max_file_bytes``, or cannot be opened)
+
+
+def read_upload(
     path: Path, *, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
-) -> RawWorkbook:
-    """Read the cell values of ``path``; any problem with the file is an issue, never an error."""
+) -> Upload:
+    """Read ``path`` once; any problem with the file is an issue, never an error."""
     workbook = RawWorkbook(file=display_name or path.name, sha256="")
+    data: bytes | None = None
     try:
         data = _read_bytes(path, limits, workbook)
         package = _inspect(_open_zip(data), limits)
@@ -130,7 +144,14 @@ def read_workbook(
         workbook.sheets.clear()
         workbook.issues = [rejected.issue]
         workbook.readable = False
-    return workbook
+    return Upload(workbook, data)
+
+
+def read_workbook(
+    path: Path, *, display_name: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> RawWorkbook:
+    """Read the cell values of ``path``; any problem with the file is an issue, never an error."""
+    return read_upload(path, display_name=display_name, limits=limits).workbook
 
 
 # --- the file as bytes --------------------------------------------------------

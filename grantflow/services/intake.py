@@ -7,11 +7,18 @@ Rules (SPEC sections 4 and 5):
   the first upload creates the application in state ``submitted``. An
   upload whose city cannot be identified (an unreadable file, no TERYT) is
   kept without an application.
+- An upload's bytes are kept as validation read them, never read again.
+  One whose bytes were not read (over the size limit, or not readable at
+  all) is kept as a row with its report and no file.
 - A corrected upload is a new version (1, 2, ...); earlier ones stay.
 - The same bytes uploaded again for the same city are the same version:
   submitting is idempotent, so a retried or re-run flow changes nothing.
   Under concurrency the store's unique keys decide who wins; the loser
   re-reads in a fresh transaction and finds the winner's row.
+- What a new version means for an application returned for correction
+  (back to the formal check, or refused as late) is decided after it is
+  stored, by ``grantflow.services.correction.recheck``: the intake flow
+  runs it for every stored file.
 """
 
 from __future__ import annotations
@@ -47,6 +54,14 @@ class Applicant:
 
     teryt: str
     city_name: str
+
+
+@dataclass(frozen=True)
+class NotKept:
+    """An upload whose bytes were not read (over the size limit, or not readable at all)."""
+
+    # Of the whole file, streamed past the limit; "" when it could not be opened.
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +119,7 @@ def submit(
     files: FileStore,
     *,
     file_name: str,
-    content: bytes,
+    content: bytes | NotKept,
     result: ValidationResult,
     applicant: Applicant | None,
     call_code: str,
@@ -113,10 +128,14 @@ def submit(
     clock: Clock = _utc_now,
 ) -> SubmissionOutcome:
     """Store one upload and its report; see the module's rules."""
-    sha256 = hashlib.sha256(content).hexdigest()
-    # Files first: a stored file without a row is harmless (content-addressed,
-    # reused by the retry); a row pointing to a missing file is not.
-    stored_path = files.save_upload(sha256, content)
+    if isinstance(content, NotKept):
+        # Nothing to keep but the row; its stored_path is "" and its size 0.
+        sha256, stored_path, size = content.sha256 or _unread_key(file_name), "", 0
+    else:
+        sha256, size = hashlib.sha256(content).hexdigest(), len(content)
+        # Files first: a stored file without a row is harmless (content-addressed,
+        # reused by the retry); a row pointing to a missing file is not.
+        stored_path = files.save_upload(sha256, content)
     for attempt in range(1, ATTEMPTS + 1):
         try:
             with uow:
@@ -131,7 +150,7 @@ def submit(
                         file_name=file_name,
                         sha256=sha256,
                         stored_path=stored_path,
-                        size=len(content),
+                        size=size,
                         report=result.report,
                         outline=result.outline,
                         submitted_by=submitted_by,
@@ -144,6 +163,14 @@ def submit(
             if attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _unread_key(file_name: str) -> str:
+    """The identity of a file that could not be opened: no bytes, so its name.
+
+    Submitting it again (a retried flow) finds its row instead of adding one.
+    """
+    return hashlib.sha256(f"unread upload: {file_name}".encode()).hexdigest()
 
 
 def _record(

@@ -45,7 +45,9 @@ class NewSubmission:
     version_no: int | None  # 1..n per application; None without an application
     file_name: str
     sha256: str
-    stored_path: str  # relative to GRANTFLOW_HOME, so the home can move
+    # Relative to GRANTFLOW_HOME, so the home can move; "" (and size 0) for an
+    # upload whose bytes were not kept (``grantflow.services.intake.NotKept``).
+    stored_path: str
     size: int
     report: FileReport
     outline: Outline | None  # only for a valid upload

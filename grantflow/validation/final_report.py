@@ -11,7 +11,6 @@ becomes a ``FinalReport``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,11 +19,17 @@ from grantflow.domain.money import cents
 from grantflow.validation import form as forms
 from grantflow.validation.form import FormDefinition
 from grantflow.validation.report import FileReport, Issue
-from grantflow.validation.rules import Row, Values, plain_amount
-from grantflow.validation.sheets import read_values, sort_issues
+from grantflow.validation.rules import (
+    INDICATORS,
+    PARTNERSHIP,
+    Values,
+    end_before_start,
+    plain_amount,
+)
+from grantflow.validation.sheets import check_workbook
 from grantflow.validation.workbook import RawWorkbook
 
-INDICATORS, EXPENDITURE, PARTNERSHIP = "Indicators", "Expenditure", "Partnership"
+EXPENDITURE = "Expenditure"
 
 
 @dataclass(frozen=True)
@@ -34,12 +39,7 @@ class FinalReportResult:
 
 
 def _cross_field_issues(values: Values, committed_eur: Decimal) -> list[Issue]:
-    issues = []
-    start, end = values.fields.get("start_date"), values.fields.get("end_date")
-    if start is not None and end is not None:
-        assert isinstance(start.value, date) and isinstance(end.value, date)
-        if end.value < start.value:
-            issues.append(end.issue("end-before-start", start=start.value.isoformat()))
+    issues = list(end_before_start(values))
     spent = values.fields.get("lump_sum_spent_eur")
     if spent is not None:
         assert isinstance(spent.value, Decimal)
@@ -55,23 +55,12 @@ def validate_final_report(
 
     Bad input never raises: every problem is an issue in the report.
     """
-    report = FileReport(file=raw.file, issues=list(raw.issues))
-    if not raw.readable:
-        return FinalReportResult(report, None)
-    definition = form if form is not None else forms.load("final_report")
-    values, issues = read_values(raw, definition)
-    issues.extend(_cross_field_issues(values, committed_eur))
-    sort_issues(definition, issues)
-    report.issues.extend(issues)
-    return FinalReportResult(report, _build(values) if report.valid else None)
-
-
-def _typed(row: Row, key: str) -> Any:
-    return row.fields[key].value
-
-
-def _rows(values: Values, sheet: str) -> tuple[Row, ...]:
-    return tuple(values.tables.get(sheet, ()))
+    report, values = check_workbook(
+        raw,
+        form if form is not None else forms.load("final_report"),
+        lambda values: _cross_field_issues(values, committed_eur),
+    )
+    return FinalReportResult(report, _build(values) if values is not None else None)
 
 
 def _build(values: Values) -> FinalReport:
@@ -90,34 +79,23 @@ def _build(values: Values) -> FinalReport:
         summary_nb=get("summary_nb"),
         indicators=tuple(
             IndicatorResult(
-                indicator=_typed(row, "indicator"),
-                unit=_typed(row, "unit"),
-                baseline=_typed(row, "baseline"),
-                target=_typed(row, "target"),
-                achieved=_typed(row, "achieved"),
-                year=_typed(row, "year"),
+                **row.typed_values("indicator", "unit", "baseline", "target", "achieved", "year")
             )
-            for row in _rows(values, INDICATORS)
+            for row in values.rows(INDICATORS)
         ),
         expenditure=tuple(
             Expenditure(
-                line_no=_typed(row, "line_no"),
-                category=_typed(row, "category"),
-                description=_typed(row, "description"),
-                amount=cents(_typed(row, "amount")),
-                currency=_typed(row, "currency"),
+                **row.typed_values("line_no", "category", "description", "currency"),
+                amount=cents(row.typed("amount")),
             )
-            for row in _rows(values, EXPENDITURE)
+            for row in values.rows(EXPENDITURE)
         ),
         activities=tuple(
             Activity(
-                day=_typed(row, "date"),
-                activity=_typed(row, "activity"),
-                form=_typed(row, "form"),
-                place=_typed(row, "place"),
-                participants=_typed(row, "participants"),
+                day=row.typed("date"),
+                **row.typed_values("activity", "form", "place", "participants"),
             )
-            for row in _rows(values, PARTNERSHIP)
+            for row in values.rows(PARTNERSHIP)
         ),
         lump_sum_spent_eur=cents(get("lump_sum_spent_eur")),
         lump_sum_notes=get("lump_sum_notes") or "",

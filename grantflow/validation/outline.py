@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.money import cents
@@ -21,12 +20,10 @@ from grantflow.domain.programme import Programme
 from grantflow.validation import form as forms
 from grantflow.validation.form import FormDefinition
 from grantflow.validation.report import FileReport
-from grantflow.validation.rules import BUDGET, Row, Values, cross_field_issues, line_eur
+from grantflow.validation.rules import BUDGET, INDICATORS, Values, cross_field_issues, line_eur
+from grantflow.validation.sheets import check_workbook
 from grantflow.validation.sheets import column_letter as column_letter  # re-exported
-from grantflow.validation.sheets import read_values, sort_issues
 from grantflow.validation.workbook import RawWorkbook
-
-INDICATORS = "Indicators"
 
 
 @dataclass(frozen=True)
@@ -54,15 +51,12 @@ def validate_outline(
     configuration, not bad input: ``ConfigurationError``.
     """
     rate = _rate(programme, call_code)
-    report = FileReport(file=raw.file, issues=list(raw.issues))
-    if not raw.readable:
-        return ValidationResult(report=report, outline=None)
-    definition = form if form is not None else forms.load("outline")
-    values, issues = read_values(raw, definition)
-    issues.extend(cross_field_issues(values, programme, rate))
-    sort_issues(definition, issues)
-    report.issues.extend(issues)
-    outline = _build_outline(values, rate) if report.valid else None
+    report, values = check_workbook(
+        raw,
+        form if form is not None else forms.load("outline"),
+        lambda values: cross_field_issues(values, programme, rate),
+    )
+    outline = _build_outline(values, rate) if values is not None else None
     return ValidationResult(report=report, outline=outline)
 
 
@@ -79,39 +73,24 @@ def _codes(values: Values, key: str) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else ()
 
 
-def _typed(row: Row, key: str) -> Any:
-    return row.fields[key].value
-
-
 def _build_outline(values: Values, rate: Decimal) -> Outline:
     """The typed outline; called only when no rule found an error, so every
     required value is present and of its type."""
     budget = []
-    for row in values.tables.get(BUDGET, ()):
-        currency = _typed(row, "currency")
+    for row in values.rows(BUDGET):
         amount_eur = line_eur(row, rate)
         assert amount_eur is not None
         budget.append(
             BudgetLine(
-                line_no=_typed(row, "line_no"),
-                category=_typed(row, "category"),
-                description=_typed(row, "description"),
-                year=_typed(row, "year"),
-                amount=_typed(row, "amount"),
-                currency=currency,
+                **row.typed_values("line_no", "category", "description", "year", "amount"),
+                currency=row.typed("currency"),
                 amount_eur=amount_eur,
-                rate=None if currency == "EUR" else rate,
+                rate=None if row.typed("currency") == "EUR" else rate,
             )
         )
     indicators = tuple(
-        Indicator(
-            indicator=_typed(row, "indicator"),
-            unit=_typed(row, "unit"),
-            baseline=_typed(row, "baseline"),
-            target=_typed(row, "target"),
-            year=_typed(row, "year"),
-        )
-        for row in values.tables.get(INDICATORS, ())
+        Indicator(**row.typed_values("indicator", "unit", "baseline", "target", "year"))
+        for row in values.rows(INDICATORS)
     )
     get = values.get
     country = get("preferred_country")

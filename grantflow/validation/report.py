@@ -48,15 +48,11 @@ class Issue:
         return template.format(**values)
 
     def to_dict(self, gettext: Gettext = _identity) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "sheet": self.sheet,
-            "cell": self.cell,
-            "field": self.field,
-            "value": self.value,
-            "message": self.message(gettext),
-        }
+        """As a reader sees it: the stored form with the message in place of its parameters."""
+        shown = self.to_storable()
+        del shown["params"]
+        shown["message"] = self.message(gettext)
+        return shown
 
     def to_storable(self) -> dict[str, Any]:
         """Language-neutral form kept in the store; ``from_storable`` reverses it."""

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from grantflow.domain.identifiers import (
     nip_is_valid,
@@ -33,6 +34,7 @@ from grantflow.validation.coerce import Typed
 from grantflow.validation.report import Issue, Severity
 
 APPLICANT, PROJECT, BUDGET, PARTNERSHIP = "Applicant", "Project", "Budget", "Partnership"
+INDICATORS = "Indicators"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,14 @@ class Row:
     number: int
     fields: Mapping[str, Checked]
 
+    def typed(self, key: str) -> Any:
+        """The value of ``key``; only for a row without errors, where every value is there."""
+        return self.fields[key].value
+
+    def typed_values(self, *keys: str) -> dict[str, Any]:
+        """The values of ``keys`` by key: the keyword arguments of a domain record."""
+        return {key: self.typed(key) for key in keys}
+
 
 @dataclass(frozen=True)
 class Values:
@@ -73,6 +83,10 @@ class Values:
     def get(self, key: str) -> Typed | None:
         checked = self.fields.get(key)
         return None if checked is None else checked.value
+
+    def rows(self, sheet: str) -> Sequence[Row]:
+        """The rows of a table sheet (none when the sheet is missing)."""
+        return self.tables.get(sheet, ())
 
 
 def plain_amount(amount: Decimal) -> str:
@@ -151,6 +165,11 @@ def _dates(values: Values, programme: Programme) -> Iterator[Issue]:
                 first=first.isoformat(),
                 final=final.isoformat(),
             )
+    yield from end_before_start(values)
+
+
+def end_before_start(values: Values) -> Iterator[Issue]:
+    """A project (outline or final report) ends on or after the day it starts."""
     start, end = values.get("start_date"), values.get("end_date")
     if isinstance(start, date) and isinstance(end, date) and end < start:
         yield values.fields["end_date"].issue(

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -35,7 +35,7 @@ from grantflow.validation.coerce import (
     normalise_text,
 )
 from grantflow.validation.form import FieldDef, FormDefinition, SheetDef
-from grantflow.validation.report import Issue
+from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.rules import FORMAT_RULES, Checked, FormatRule, Row, Values
 from grantflow.validation.workbook import Cell, CellValue, RawSheet, RawWorkbook
 
@@ -396,3 +396,18 @@ def sort_issues(form: FormDefinition, issues: list[Issue]) -> None:
     """File-level issues first, then by sheet in form order, row, column (in place)."""
     order = {sheet.name: i for i, sheet in enumerate(form.sheets)}
     issues.sort(key=lambda issue: _position(order, issue))
+
+
+def check_workbook(
+    raw: RawWorkbook, form: FormDefinition, cross_field: Callable[[Values], Iterable[Issue]]
+) -> tuple[FileReport, Values | None]:
+    """``raw`` checked against ``form`` and its cross-field rules: the report, and
+    the values when it has no errors (the caller builds its record from them)."""
+    report = FileReport(file=raw.file, issues=list(raw.issues))
+    if not raw.readable:
+        return report, None
+    values, issues = read_values(raw, form)
+    issues.extend(cross_field(values))
+    sort_issues(form, issues)
+    report.issues.extend(issues)
+    return report, values if report.valid else None

@@ -6,6 +6,8 @@ ERROR lines, no "database is locked", no "Error flushing events".
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -88,6 +90,18 @@ class TestSubmitUsage:
         assert "unknown call 'stage9'" in run.stderr
 
 
+class TestWorkerCounts:
+    @pytest.mark.parametrize("command", [("validate",), ("samples", "outlines", "--output")])
+    def test_a_negative_number_of_worker_processes_is_a_usage_error(
+        self, tmp_path: Path, command: tuple[str, ...]
+    ) -> None:
+        target = SAMPLES / "chelm.xlsx" if command == ("validate",) else tmp_path / "wygenerowane"
+        run = grantflow(*command, str(target), "--jobs", "-1", home=tmp_path / "home")
+        assert run.returncode == 2, combined(run)
+        assert "--jobs" in run.stderr
+        assert not (tmp_path / "wygenerowane").exists()
+
+
 @pytest.mark.slow
 class TestDemo:
     def test_the_demo_on_a_fresh_home_submits_every_sample_and_prints_a_clean_summary(
@@ -102,8 +116,9 @@ class TestDemo:
         assert f"{len(samples)} outlines submitted" in run.stdout
         table = run.stdout.split("\ncity ", 1)[1]
         # Chełm first uploads the outline with a wrong NIP, then the corrected one.
-        assert re.search(r"^Chełm\s+1\s+no\s+2\s+reports/validation-chelm-v1\.html$", table, re.M)
-        assert re.search(r"^Chełm\s+2\s+yes\s+0\s+reports/validation-chelm-v2\.html$", table, re.M)
+        chelm = r"reports/validation-stage1-outline-0662011"
+        assert re.search(rf"^Chełm\s+1\s+no\s+2\s+{chelm}-v1\.html$", table, re.M)
+        assert re.search(rf"^Chełm\s+2\s+yes\s+0\s+{chelm}-v2\.html$", table, re.M)
         assert re.search(r"^Hrubieszów\s+1\s+yes\s+0\s+", table, re.M)
         # The whole programme ran: a ranking, and lump sums that reconcile.
         assert "Stage 2 ranking:" in run.stdout
@@ -113,11 +128,51 @@ class TestDemo:
         reports = home / "reports"
         assert len(list(reports.glob("*.html"))) == len(samples)
         assert len(list(reports.glob("*.json"))) == len(samples)
+        # The partnered projects report; the unspent part of a lump sum returns.
+        assert re.search(
+            r"^  Łomża with Ringerike kommune .* returned\s+18,129\.75$", run.stdout, re.M
+        )
+        assert "4 final reports: EUR 573,585.92 spent, EUR 35,814.15 unspent" in run.stdout
+        # Every document of the programme, each file in the manifest and the store.
+        documents = home / "documents"
+        manifest = json.loads((documents / "manifest.json").read_text(encoding="utf-8"))
+        files = {e["file"]: e for e in manifest["files"]}
+        kinds = {"application", "decision", "agreement", "final_report", "publication"}
+        assert {e["kind"] for e in files.values()} == kinds
+        assert {"publication/publication-pl.pdf", "publication/publication-nb.pdf"} <= set(files)
+        for name, entry in files.items():
+            data = (documents / name).read_bytes()
+            assert (hashlib.sha256(data).hexdigest(), len(data)) == (entry["sha256"], entry["size"])
+            assert re.search(rf"^  {re.escape(name)}\s+{len(data):,} bytes$", run.stdout, re.M)
+        assert {
+            (f"documents/{name}", e["sha256"]) for name, e in files.items()
+        } == stored_documents(home)
+        summary = rf"^{len(files)} documents \(application \d+, decision \d+, agreement \d+, "
+        assert re.search(
+            summary + rf"final_report 8, publication 4\), {len(files)} new", run.stdout, re.M
+        )
         # Running it again on its own home is safe and stores nothing new.
         again = grantflow("demo", "--home", str(home), home=tmp_path / "unused")
         assert again.returncode == 0, combined(again)
         assert not NOISE.search(combined(again)), combined(again)
         assert totals.group(0) in again.stdout
+        assert (
+            f"{len(files)} documents (" in again.stdout and ", 0 new to the store" in again.stdout
+        )
+
+
+def stored_documents(home: Path) -> set[tuple[str, str]]:
+    """(path, SHA-256) of every document the demo recorded in its store."""
+    from grantflow.adapters.store import make_engine
+    from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+
+    engine = make_engine(f"sqlite:///{home / 'grantflow.db'}")
+    try:
+        uow = SqlProgrammeUnitOfWork(engine)
+        with uow:
+            return {(d.path, d.sha256) for d in uow.documents.list()}
+    finally:
+        engine.dispose()
 
 
 class TestDemoHome:

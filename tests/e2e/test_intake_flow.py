@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import yaml
+from prefect.client.schemas.schedules import CronSchedule
 from prefect.exceptions import ParameterTypeError
 from prefect.flows import Flow, load_flow_from_entrypoint
 from prefect.settings import PREFECT_API_URL
 
-from grantflow import resources
-from grantflow.adapters.store import SqlUnitOfWork, make_engine
-from workflows.intake import FileSummary, chunks, intake, slug
+from grantflow import config, resources
+from grantflow.adapters.store import SqlUnitOfWork, make_engine, migrate
+from grantflow.domain.names import slug
+from grantflow.services import intake as intake_service
+from grantflow.services.intake import Applicant, SubmissionOutcome
+from grantflow.services.ports import Submission
+from tests.intake_data import CHELM
+from tests.integration import hostile
+from workflows.intake import FileSummary, chunks, intake, report_name, store, validate
 
 SAMPLES = resources.samples() / "outlines"
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,17 +69,21 @@ class TestIntakeFlow:
         ).read_bytes()
 
     def test_every_report_is_published_as_a_markdown_artifact(self, grantflow_home: Path) -> None:
-        _run(SAMPLES / "hrubieszow.xlsx")
-        # Plain HTTP: prefect 3.8's client sends nulls for unset filter fields,
-        # which this server version refuses (422).
+        state = intake(files=[str(SAMPLES / "hrubieszow.xlsx")], lang="pl", return_state=True)
+        (summary,) = state.result()
+        assert summary.artifact_key == "validation-stage1-outline-0604011-v1"
+        # Only this run's artifacts: other tests on the same server publish
+        # Hrubieszów's report too. Plain HTTP: prefect 3.8's client sends nulls
+        # for unset filter fields, which this server version refuses (422).
         response = httpx.post(
             f"{PREFECT_API_URL.value()}/artifacts/filter",
-            json={"artifacts": {"key": {"any_": ["validation-hrubieszow"]}}},
+            json={"artifacts": {"flow_run_id": {"any_": [str(state.state_details.flow_run_id)]}}},
         )
         response.raise_for_status()
         artifacts = response.json()
-        assert [a["type"] for a in artifacts] == ["markdown"]
+        assert [(a["key"], a["type"]) for a in artifacts] == [(summary.artifact_key, "markdown")]
         assert "hrubieszow.xlsx" in artifacts[0]["data"]
+        assert Path(summary.report_html).name == f"{summary.artifact_key}.html"
 
     def test_running_the_flow_again_stores_nothing_new(self, grantflow_home: Path) -> None:
         first = _run(SAMPLES / "konin.xlsx", SAMPLES / "zamosc.xlsx")
@@ -90,11 +103,82 @@ class TestIntakeFlow:
         assert Path(summary.report_html).is_file()
 
 
+class TestStoringWhatWasChecked:
+    """The flow's steps called directly: the bytes kept are the bytes validated."""
+
+    @staticmethod
+    def _validate_then_store(upload: Path) -> intake_service.SubmissionOutcome:
+        (checked,) = validate.fn([str(upload)], "stage1-outline", None)
+        upload.write_bytes(b"PK\x03\x04 replaced after the check")  # time of use != time of check
+        settings = config.load()
+        migrate(settings.database_url)
+        ((outcome, _note),) = store.fn(
+            [checked], settings=settings, call_code="stage1-outline", stage=1, submitted_by="cli"
+        )
+        return outcome
+
+    @staticmethod
+    def _stored(home: Path, submission_id: int) -> Submission:
+        engine = make_engine(f"sqlite:///{home / 'grantflow.db'}")
+        try:
+            uow = SqlUnitOfWork(engine)
+            with uow:
+                return uow.submissions.get(submission_id)
+        finally:
+            engine.dispose()
+
+    def test_a_file_changed_after_validation_is_stored_as_it_was_validated(
+        self, grantflow_home: Path, tmp_path: Path
+    ) -> None:
+        upload = tmp_path / "chelm.xlsx"
+        shutil.copyfile(SAMPLES / "chelm.xlsx", upload)
+        outcome = self._validate_then_store(upload)
+        stored = self._stored(grantflow_home, outcome.submission_id)
+        original = (SAMPLES / "chelm.xlsx").read_bytes()
+        assert (grantflow_home / stored.stored_path).read_bytes() == original
+        assert stored.sha256 == hashlib.sha256(original).hexdigest()
+        assert (outcome.version_no, outcome.valid) == (1, True)
+
+    def test_a_file_over_the_size_limit_is_recorded_but_never_copied(
+        self, grantflow_home: Path, tmp_path: Path
+    ) -> None:
+        upload = hostile.too_big_file(tmp_path, size=11 * 1024 * 1024)
+        digest = hashlib.sha256(upload.read_bytes()).hexdigest()
+        outcome = self._validate_then_store(upload)
+        stored = self._stored(grantflow_home, outcome.submission_id)
+        assert (stored.sha256, stored.stored_path, stored.size) == (digest, "", 0)
+        assert [i.code for i in stored.report.issues] == ["file-too-large"]
+        assert not (grantflow_home / "uploads").exists()
+
+
 class TestFlowHelpers:
     def test_files_are_validated_in_chunks_not_one_task_each(self) -> None:
         files = [f"miasto-{n}.xlsx" for n in range(60)]
         assert [len(c) for c in chunks(files, 25)] == [25, 25, 10]
         assert [f for c in chunks(files, 25) for f in c] == files
+
+    def test_a_citys_stage_2_report_does_not_replace_its_stage_1_report(self) -> None:
+        first = SubmissionOutcome(1, 1, 1, created=True, valid=True)
+        assert report_name("stage1-outline", CHELM, first) == (
+            "validation-stage1-outline-0662011-v1"
+        )
+        assert report_name("stage2-proposal", CHELM, first) == (
+            "validation-stage2-proposal-0662011-v1"
+        )
+
+    def test_two_towns_of_the_same_name_get_their_own_reports(self) -> None:
+        # Two villages called Dąbrowa: one in Łódź voivodeship, one in Opole.
+        lodzkie, opolskie = Applicant("1011052", "Dąbrowa"), Applicant("1608032", "Dąbrowa")
+        outcome = SubmissionOutcome(7, 1, 9, created=True, valid=False)
+        assert report_name("stage1-outline", lodzkie, outcome) != report_name(
+            "stage1-outline", opolskie, outcome
+        )
+
+    def test_an_upload_of_no_known_city_is_named_by_its_submission(self) -> None:
+        outcome = SubmissionOutcome(None, None, 42, created=True, valid=False)
+        assert report_name("stage1-outline", None, outcome) == (
+            "validation-stage1-outline-upload-42"
+        )
 
     def test_artifact_keys_are_plain_ascii_even_for_polish_and_norwegian_names(self) -> None:
         assert slug("Hrubieszów") == "hrubieszow"
@@ -109,13 +193,19 @@ class TestDeployments:
         self,
     ) -> None:
         project = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+        # Given per run, not in the deployment: the uploaded files.
+        per_run = {"intake": {"files": ["/srv/uploads/chelm.xlsx"]}}
         names = []
         for deployment in project["deployments"]:
             loaded: Flow[..., Any] = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
-            parameters = {"files": ["/srv/uploads/chelm.xlsx"], **deployment["parameters"]}
-            assert loaded.validate_parameters(parameters)["files"] == parameters["files"]
+            parameters = {**per_run.get(deployment["name"], {}), **deployment["parameters"]}
+            validated = loaded.validate_parameters(parameters)
+            assert {k: validated[k] for k in parameters} == parameters
+            for schedule in deployment.get("schedules", []):
+                assert CronSchedule(**schedule).timezone == "Europe/Warsaw"
+            assert deployment["work_pool"]["name"] == "grantflow"
             names.append(deployment["name"])
-        assert names == ["intake"]
+        assert names == ["intake", "review", "selection", "partnership", "documents"]
 
     def test_a_language_without_translations_is_refused_before_the_run(self) -> None:
         with pytest.raises(ParameterTypeError):

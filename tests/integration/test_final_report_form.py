@@ -119,6 +119,19 @@ class TestFinalReportForm:
             ("type", "Partnership"),
         ]
 
+    def test_an_end_before_the_start_names_both_days_as_the_outline_rule_does(
+        self, tmp_path: Path
+    ) -> None:
+        values = chelm_values()
+        values["Report"]["end_date"] = "31.12.2020"  # typed the Polish way, as text
+        path = tmp_path / "raport.xlsx"
+        write_filled(FORM, "pl", values, path)
+        result = validate_final_report(read_workbook(path), committed_eur=LUMP_SUM)
+        (issue,) = result.report.issues
+        assert (issue.code, issue.field) == ("end-before-start", "end_date")
+        # ISO days, which every report renderer shows in its reader's format.
+        assert dict(issue.params) == {"value": "2020-12-31", "start": "2021-05-01"}
+
     def test_the_blank_form_is_written_by_the_cli(self, tmp_path: Path) -> None:
         target = tmp_path / "raport.xlsx"
         result = CliRunner().invoke(

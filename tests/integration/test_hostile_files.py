@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from grantflow.adapters import spreadsheet
-from grantflow.adapters.spreadsheet import ReadLimits, read_workbook
+from grantflow.adapters.spreadsheet import ReadLimits, read_upload, read_workbook
 from grantflow.validation.workbook import RawWorkbook
 from tests.integration import hostile
 
@@ -210,3 +210,44 @@ class TestSomethingThatIsNotAFile:
         assert [(i.code, i.params.get("reason")) for i in workbook.issues] == [
             ("file-unreadable", "it is not a regular file")
         ]
+
+
+class TestTheBytesThatWereChecked:
+    """What is kept of an upload comes from the one read that validated it."""
+
+    def test_a_readable_upload_comes_with_the_exact_bytes_it_was_read_from(
+        self, tmp_path: Path
+    ) -> None:
+        path = hostile.plain_workbook(tmp_path, "chelm.xlsx")
+
+        upload = read_upload(path)
+
+        assert upload.content == path.read_bytes()
+        assert upload.workbook.sha256 == hashlib.sha256(upload.content).hexdigest()
+
+    def test_a_rejected_but_small_upload_still_comes_with_its_bytes(self, tmp_path: Path) -> None:
+        path = tmp_path / "zamosc.csv.xlsx"
+        path.write_bytes("miasto;TERYT\nZamość;0663011\n".encode())
+
+        upload = read_upload(path)
+
+        assert not upload.workbook.readable
+        assert upload.content == path.read_bytes()
+
+    def test_an_upload_over_the_limit_is_hashed_whole_but_not_kept_in_memory(
+        self, tmp_path: Path
+    ) -> None:
+        path = hostile.too_big_file(tmp_path, size=3 * 1024 * 1024)
+
+        upload = read_upload(path, limits=ReadLimits(max_file_bytes=1024 * 1024))
+
+        assert upload.content is None
+        assert [i.code for i in upload.workbook.issues] == ["file-too-large"]
+        assert upload.workbook.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+    def test_a_file_that_cannot_be_opened_has_neither_bytes_nor_digest(
+        self, tmp_path: Path
+    ) -> None:
+        upload = read_upload(tmp_path / "Hrubieszów.xlsx")
+
+        assert (upload.content, upload.workbook.sha256) == (None, "")

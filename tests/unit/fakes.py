@@ -122,6 +122,9 @@ class FakeSubmissionRepository:
 class FakeUnitOfWork:
     """Writes go to a working copy; ``commit`` publishes it, leaving without commit drops it.
 
+    The other fakes' units of work extend this one: they start from a larger
+    ``Tables`` and bind more repositories in ``_bind``.
+
     ``concurrent_writes`` simulates other processes: each callable runs (once,
     in order) just before one of this unit of work's submission inserts and
     may write to ``committed`` as a competing writer would.
@@ -155,8 +158,12 @@ class FakeUnitOfWork:
 
     def _begin(self) -> None:
         self._working = copy.deepcopy(self.committed)
-        self.applications = FakeApplicationRepository(self._working)
-        self.submissions = FakeSubmissionRepository(self._working, self._interleave)
+        self._bind(self._working)
+
+    def _bind(self, tables: Tables) -> None:
+        """Point the repositories at this transaction's tables; a subclass adds its own."""
+        self.applications = FakeApplicationRepository(tables)
+        self.submissions = FakeSubmissionRepository(tables, self._interleave)
 
     def _interleave(self) -> None:
         if self.concurrent_writes and self._working is not None:

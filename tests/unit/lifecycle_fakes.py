@@ -1,25 +1,23 @@
 """In-memory implementations of grantflow.services.lifecycle_ports for unit tests.
 
-Same promise as ``fakes.FakeUnitOfWork``: writes go to a working copy that
-``commit`` publishes; leaving the ``with`` block without commit drops them.
+The unit of work is ``fakes.FakeUnitOfWork`` with more tables and
+repositories: writes go to a working copy that ``commit`` publishes; leaving
+the ``with`` block without commit (or ``rollback``) drops them.
 """
 
 from __future__ import annotations
 
-import copy
 import dataclasses
-from types import TracebackType
-from typing import Self
 
 from grantflow.domain.assessment import Assignment, Reviewer, Scorecard
 from grantflow.domain.audit import AuditEntry
 from grantflow.domain.errors import Conflict, NotFound
-from grantflow.domain.ledger import LedgerEntry
+from grantflow.domain.ledger import Account, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.ranking import Ranking
 from grantflow.services.lifecycle_ports import Partnership
 from grantflow.services.ports import Application
-from tests.unit.fakes import FakeApplicationRepository, FakeSubmissionRepository, Tables
+from tests.unit.fakes import FakeApplicationRepository, FakeUnitOfWork, Tables
 
 
 @dataclasses.dataclass
@@ -137,8 +135,8 @@ class FakeLedger:
     def find(self, key: str) -> LedgerEntry | None:
         return next((e for e in self._t.ledger if e.key == key), None)
 
-    def entries_for_update(self, city: str) -> list[LedgerEntry]:
-        return [e for e in self._t.ledger if e.city == city]
+    def entries_for_update(self, account: Account) -> list[LedgerEntry]:
+        return [e for e in self._t.ledger if e.account == account]
 
     def add(self, entry: LedgerEntry) -> None:
         if self.find(entry.key) is not None:
@@ -184,37 +182,23 @@ class FakePartnerships:
         return list(self._t.partnerships.values())
 
 
-class FakeLifecycleUnitOfWork:
+class FakeLifecycleUnitOfWork(FakeUnitOfWork):
+    committed: LifecycleTables
+    applications: FakeLifecycleApplications
+
     def __init__(self) -> None:
+        super().__init__()
         self.committed = LifecycleTables()
-        self._working: LifecycleTables | None = None
 
-    def __enter__(self) -> Self:
-        t = self._working = copy.deepcopy(self.committed)
-        self.applications = FakeLifecycleApplications(t)
-        self.submissions = FakeSubmissionRepository(t, lambda: None)
-        self.audit = FakeAudit(t)
-        self.reviewers = FakeReviewers(t)
-        self.assignments = FakeAssignments(t)
-        self.scorecards = FakeScorecards(t)
-        self.rankings = FakeRankings(t)
-        self.ledger = FakeLedger(t)
-        self.donors = FakeDonors(t)
-        self.partnerships = FakePartnerships(t)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._working = None
-
-    def commit(self) -> None:
-        assert self._working is not None, "commit outside the with block"
-        self.committed = copy.deepcopy(self._working)
-
-    def rollback(self) -> None:
-        assert self._working is not None
-        self._working = copy.deepcopy(self.committed)
+    def _bind(self, tables: Tables) -> None:
+        assert isinstance(tables, LifecycleTables)
+        super()._bind(tables)
+        self.applications = FakeLifecycleApplications(tables)
+        self.audit = FakeAudit(tables)
+        self.reviewers = FakeReviewers(tables)
+        self.assignments = FakeAssignments(tables)
+        self.scorecards = FakeScorecards(tables)
+        self.rankings = FakeRankings(tables)
+        self.ledger = FakeLedger(tables)
+        self.donors = FakeDonors(tables)
+        self.partnerships = FakePartnerships(tables)

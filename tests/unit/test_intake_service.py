@@ -13,6 +13,7 @@ from grantflow.domain.errors import Conflict
 from grantflow.services import intake
 from grantflow.services.intake import Applicant, identify
 from grantflow.validation.outline import ValidationResult
+from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.workbook import Cell, CellValue, RawSheet, RawWorkbook
 from tests.intake_data import (
     CHELM,
@@ -31,7 +32,7 @@ MOMENT = datetime(2019, 12, 2, 9, 30, tzinfo=UTC)
 
 def _submit(
     uow: FakeUnitOfWork,
-    content: bytes,
+    content: bytes | intake.NotKept,
     *,
     result: ValidationResult | None = None,
     applicant: Applicant | None = CHELM,
@@ -99,6 +100,47 @@ class TestFirstUpload:
             assert uow.submissions.get(outcome.submission_id).report.issues[0].code == (
                 "file-unreadable"
             )
+
+
+class TestUploadsNotRead:
+    def test_an_upload_over_the_size_limit_is_kept_as_a_row_without_its_bytes(self) -> None:
+        uow, files = FakeUnitOfWork(), FakeFileStore()
+        digest = hashlib.sha256(b"25 MB of Chelm").hexdigest()
+        too_large = ValidationResult(
+            report=FileReport(
+                "chelm.xlsx", [Issue("file-too-large", params={"size": "25 MB", "limit": "10 MB"})]
+            ),
+            outline=None,
+        )
+        outcome = _submit(uow, intake.NotKept(digest), result=too_large, files=files)
+        with uow:
+            stored = uow.submissions.get(outcome.submission_id)
+        assert files.uploads == {}
+        assert (stored.sha256, stored.stored_path, stored.size) == (digest, "", 0)
+        assert (outcome.version_no, outcome.valid) == (1, False)
+
+    def test_a_file_that_could_not_be_opened_is_kept_once_under_its_name(self) -> None:
+        uow, files = FakeUnitOfWork(), FakeFileStore()
+        first = _submit(
+            uow, intake.NotKept(""), result=unreadable_result(), applicant=None, files=files
+        )
+        again = _submit(
+            uow, intake.NotKept(""), result=unreadable_result(), applicant=None, files=files
+        )
+        other = intake.submit(
+            uow,
+            files,
+            file_name="zamosc.xlsx",
+            content=intake.NotKept(""),
+            result=unreadable_result("zamosc.xlsx"),
+            applicant=None,
+            call_code=STAGE1,
+            stage=1,
+            submitted_by="urzad@zamosc.pl",
+        )
+        assert (again.created, again.submission_id) == (False, first.submission_id)
+        assert other.created and other.submission_id != first.submission_id
+        assert files.uploads == {}
 
 
 class TestVersions:

@@ -19,6 +19,9 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time
 from functools import cache
 from pathlib import Path
@@ -30,18 +33,41 @@ from weasyprint.urls import FatalURLFetchingError
 
 from grantflow import resources
 from grantflow.adapters import i18n
+from grantflow.adapters.atomic import write_atomically
 from grantflow.adapters.documents import charts
 from grantflow.adapters.documents.fetcher import TemplateFetcher
 from grantflow.adapters.documents.formatting import filters
 from grantflow.adapters.reproducible import stable_zip
-from grantflow.domain.errors import DocumentError
+from grantflow.domain.errors import DocumentError, StorageError
 from grantflow.services.documents import GeneratedDocument, RenderRequest
 
-# fontTools stamps each embedded font subset with the current time unless
-# SOURCE_DATE_EPOCH is set (the reproducible-builds convention); the same
-# instant as reproducible.ZIP_EPOCH keeps PDFs reproducible. A value set by
-# the caller wins.
+# The same instant as reproducible.ZIP_EPOCH, for fonts (see _font_epoch).
 _FONT_EPOCH = "315532800"  # 1980-01-01T00:00:00Z
+_FONT_EPOCH_LOCK = threading.Lock()
+
+
+@contextmanager
+def _font_epoch() -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set while a PDF is written, and only then.
+
+    When fontTools rewrites a font (WeasyPrint's fallback subsetter without
+    HarfBuzz-subset, a variable font made static, colour glyphs removed from
+    a fallback emoji font), it stamps the font's ``head`` table with the
+    current time, read by ``fontTools.misc.timeTools.timestampNow`` from this
+    variable and from nowhere else: neither fontTools nor WeasyPrint 70 takes
+    the time as an argument. So it is set around ``write_pdf``, under a lock
+    (no other PDF in this process sees it come or go), and removed after. A
+    value the caller exported wins and stays.
+    """
+    with _FONT_EPOCH_LOCK:
+        if "SOURCE_DATE_EPOCH" in os.environ:
+            yield
+            return
+        os.environ["SOURCE_DATE_EPOCH"] = _FONT_EPOCH
+        try:
+            yield
+        finally:
+            del os.environ["SOURCE_DATE_EPOCH"]
 
 
 class TemplateRenderer:
@@ -57,8 +83,10 @@ class TemplateRenderer:
             raise DocumentError(
                 f"cannot render the {request.kind} ({request.lang}, {request.fmt}): {exc}"
             ) from exc
-        request.target.parent.mkdir(parents=True, exist_ok=True)
-        request.target.write_bytes(data)
+        try:
+            write_atomically(request.target, data)
+        except StorageError as exc:
+            raise DocumentError(f"cannot write the {request.kind}: {exc}") from exc
         return GeneratedDocument(
             path=request.target,
             kind=request.kind,
@@ -66,6 +94,7 @@ class TemplateRenderer:
             fmt=request.fmt,
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
+            application_id=request.application_id,
         )
 
     # --- docx ---------------------------------------------------------------
@@ -106,13 +135,13 @@ class TemplateRenderer:
         )
         # The file identifier would otherwise be a hash of the whole output;
         # deriving it from the input states "same input, same document" directly.
-        os.environ.setdefault("SOURCE_DATE_EPOCH", _FONT_EPOCH)
         identifier = hashlib.sha256(f"{request.pdf_variant}\n{html}".encode()).digest()[:16]
-        pdf: bytes = document.write_pdf(
-            pdf_variant=request.pdf_variant,
-            pdf_tags=True,
-            pdf_identifier=identifier,
-        )
+        with _font_epoch():
+            pdf: bytes = document.write_pdf(
+                pdf_variant=request.pdf_variant,
+                pdf_tags=True,
+                pdf_identifier=identifier,
+            )
         return pdf
 
 
