@@ -363,22 +363,27 @@ def submit_final_report(
     """
     from grantflow.adapters import report_render
     from grantflow.adapters.files import LocalFileStore
-    from grantflow.adapters.spreadsheet import read_workbook
+    from grantflow.adapters.spreadsheet import read_upload
     from grantflow.services.final_report import take_in_final_report
     from grantflow.services.programme_documents import utc_now
-    from grantflow.validation.report import Report
+    from grantflow.validation.report import FileReport, Report
 
     if not file.is_file():
         raise _usage(f"no such file: {file}")
-    raw = read_workbook(file)
+    # One read: the bytes kept are the bytes checked, and never more than the limit.
+    read = read_upload(file)
+    if read.content is None:
+        unread = FileReport(read.workbook.file, list(read.workbook.issues))
+        sys.stdout.write(report_render.render(Report([unread]), "text", lang.value).decode())
+        raise typer.Exit(EXIT_INVALID)
     with _store() as (settings, uow):
         upload = take_in_final_report(
             uow,
             LocalFileStore(settings.home),
             application,
-            raw,
+            read.workbook,
             file_name=file.name,
-            content=file.read_bytes(),
+            content=read.content,
             at=utc_now(),
             actor=by,
         )

@@ -132,6 +132,22 @@ class TestSubmitFinalReport:
             assert len(uow.ledger.all()) == 2
             assert uow.applications.get(1).state == "implementation"
 
+    def test_a_report_over_the_size_limit_is_reported_and_nothing_is_kept(
+        self, lomza_home: Path, tmp_path: Path
+    ) -> None:
+        huge = tmp_path / "raport-lomza.xlsx"
+        with huge.open("wb") as fh:  # 11 MB: over the 10 MB upload limit
+            fh.truncate(11 * 1024 * 1024)
+        run = grantflow("submit-final-report", str(huge), "--application", "1", home=lomza_home)
+        assert run.returncode == 1, combined(run)
+        assert "file-too-large" not in run.stdout  # the message, not the code, is shown
+        assert "too large" in run.stdout
+        with store(lomza_home) as uow, uow:
+            assert uow.final_reports.list() == []
+            assert len(uow.ledger.all()) == 2
+        kept = [p for p in (lomza_home / "uploads").rglob("*") if p.is_file()]
+        assert all(p.stat().st_size < 1024 * 1024 for p in kept)  # the 11 MB file is not copied
+
     def test_the_report_of_another_city_is_a_usage_error(self, lomza_home: Path) -> None:
         nysa = resources.samples() / "final_reports" / "nysa.xlsx"
         run = grantflow("submit-final-report", str(nysa), "--application", "1", home=lomza_home)
