@@ -17,15 +17,14 @@ from typing import Any
 import pytest
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
-from grantflow.domain.assessment import Reviewer
 from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.ranking import Decision, Proposal, RankedProposal
-from grantflow.services import lifecycle, partnership, review, selection
+from grantflow.services import lifecycle, partnership, selection
 from grantflow.services.document_ports import NewFinalReport
 from grantflow.services.documents import GeneratedDocument, RenderRequest
 from grantflow.services.final_report import submit_final_report
-from grantflow.services.ports import Application, NewSubmission
+from grantflow.services.ports import Application
 from grantflow.services.programme_documents import (
     Selection,
     StoreDocumentLog,
@@ -42,12 +41,11 @@ from tests.unit.programme_document_factories import SPENT, chelm_final_report
 from tests.unit.test_lifecycle_services import (
     AT,
     CITIES,
-    DONORS,
     LUMP_SUM,
     OPERATOR,
     PROGRAMME,
     assess_everything,
-    outline_of,
+    populate_stage2,
 )
 
 FORM = forms.load("outline")
@@ -63,41 +61,9 @@ class Story:
     alone: int  # the selected one left without a partner
 
 
-def _apply(uow: FakeProgrammeUnitOfWork) -> None:
-    with uow:
-        for city, teryt in CITIES:
-            application = uow.applications.add(
-                call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=application.id,
-                    version_no=1,
-                    file_name=f"{city}.xlsx",
-                    sha256=teryt * 9,
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{city}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=city,
-                    submitted_at=AT - timedelta(days=application.id),
-                )
-            )
-        for donor in DONORS:
-            uow.donors.add(donor)
-        uow.commit()
-    for code, conflicts in (("R01", {"0605011"}), ("R02", set()), ("R03", set()), ("R04", set())):
-        review.register_reviewer(
-            uow,
-            Reviewer(code, code, frozenset({"pl"}), frozenset(conflicts)),
-            at=AT,
-            actor=OPERATOR,
-        )
-
-
 def story(*, approved: bool = True, reported: bool = True) -> Story:
     uow = FakeProgrammeUnitOfWork()
-    _apply(uow)
+    populate_stage2(uow)
     assess_everything(uow)
     selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
     if not approved:

@@ -61,9 +61,8 @@ def criteria_points(values: tuple[int, int, int, int]) -> dict[str, Decimal]:
     return {code: Decimal(v) for code, v in zip(codes, values, strict=True)}
 
 
-@pytest.fixture
-def uow() -> FakeLifecycleUnitOfWork:
-    uow = FakeLifecycleUnitOfWork()
+def populate_stage2(uow: FakeLifecycleUnitOfWork) -> None:
+    """Three Stage 2 proposals with a valid version each, the donors, four experts."""
     with uow:
         for city, teryt in CITIES:
             app = uow.applications.add(
@@ -93,6 +92,12 @@ def uow() -> FakeLifecycleUnitOfWork:
             at=AT,
             actor=OPERATOR,
         )
+
+
+@pytest.fixture
+def uow() -> FakeLifecycleUnitOfWork:
+    uow = FakeLifecycleUnitOfWork()
+    populate_stage2(uow)
     return uow
 
 

@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grantflow.adapters.store.models import Base, Json, UtcDateTime
+from grantflow.adapters.store.models import Base, Json, KeptUpload, UtcDateTime
 
 
-class FinalReportRow(Base):
+class FinalReportRow(KeptUpload, Base):
     """One uploaded final report: a version of a project's report (kept for ever)."""
 
     __tablename__ = "final_reports"
@@ -30,17 +30,7 @@ class FinalReportRow(Base):
         ForeignKey("applications.id", ondelete="RESTRICT"), index=True
     )
     version_no: Mapped[int] = mapped_column(Integer)
-    file_name: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64))
-    stored_path: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(Integer)
-    valid: Mapped[bool]
-    error_count: Mapped[int] = mapped_column(Integer)
-    warning_count: Mapped[int] = mapped_column(Integer)
-    report: Mapped[dict[str, Any]] = mapped_column(Json)
     final_report: Mapped[dict[str, Any] | None] = mapped_column(Json)
-    submitted_by: Mapped[str] = mapped_column(String(200))
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class DocumentRow(Base):

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.codec import final_report_from_json, to_json
 from grantflow.adapters.store.document_models import DocumentRow, FinalReportRow
-from grantflow.adapters.store.repositories import _flush
+from grantflow.adapters.store.repositories import (
+    _flush,
+    kept_upload_columns,
+    kept_upload_values,
+    last_version_no,
+)
 from grantflow.services.document_ports import DocumentRecord, NewFinalReport, StoredFinalReport
-from grantflow.validation.report import FileReport
 
 
 class SqlFinalReportRepository:
@@ -25,28 +29,14 @@ class SqlFinalReportRepository:
         return None if row is None else _final_report(row)
 
     def last_version_no(self, application_id: int) -> int:
-        last = self._session.scalar(
-            select(func.max(FinalReportRow.version_no)).where(
-                FinalReportRow.application_id == application_id
-            )
-        )
-        return last or 0
+        return last_version_no(self._session, FinalReportRow, application_id)
 
     def add(self, new: NewFinalReport) -> StoredFinalReport:
         row = FinalReportRow(
             application_id=new.application_id,
             version_no=new.version_no,
-            file_name=new.file_name,
-            sha256=new.sha256,
-            stored_path=new.stored_path,
-            size=new.size,
-            valid=new.report.valid,
-            error_count=new.report.errors,
-            warning_count=new.report.warnings,
-            report=new.report.to_storable(),
             final_report=None if new.final_report is None else to_json(new.final_report),
-            submitted_by=new.submitted_by,
-            submitted_at=new.submitted_at,
+            **kept_upload_columns(new),
         )
         self._session.add(row)
         _flush(self._session, f"the final report {new.file_name} ({new.sha256[:12]})")
@@ -66,14 +56,8 @@ def _final_report(row: FinalReportRow) -> StoredFinalReport:
         id=row.id,
         application_id=row.application_id,
         version_no=row.version_no,
-        file_name=row.file_name,
-        sha256=row.sha256,
-        stored_path=row.stored_path,
-        size=row.size,
-        report=FileReport.from_storable(row.report),
         final_report=None if row.final_report is None else final_report_from_json(row.final_report),
-        submitted_by=row.submitted_by,
-        submitted_at=row.submitted_at,
+        **kept_upload_values(row),
     )
 
 

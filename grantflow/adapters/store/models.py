@@ -84,7 +84,23 @@ class ApplicationRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class SubmissionRow(Base):
+class KeptUpload:
+    """Columns of every upload kept as a version (an outline, a final report):
+    the file, where its bytes lie, and its language-neutral validation report."""
+
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    valid: Mapped[bool]
+    error_count: Mapped[int] = mapped_column(Integer)
+    warning_count: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, Any]] = mapped_column(Json)
+    submitted_by: Mapped[str] = mapped_column(String(200))
+    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class SubmissionRow(KeptUpload, Base):
     """One uploaded file: a version of an application, or an unidentified upload."""
 
     __tablename__ = "submissions"
@@ -108,14 +124,4 @@ class SubmissionRow(Base):
         ForeignKey("applications.id", ondelete="RESTRICT"), index=True
     )
     version_no: Mapped[int | None] = mapped_column(Integer)
-    file_name: Mapped[str] = mapped_column(String(255))
-    sha256: Mapped[str] = mapped_column(String(64))
-    stored_path: Mapped[str] = mapped_column(String(255))
-    size: Mapped[int] = mapped_column(Integer)
-    valid: Mapped[bool]
-    error_count: Mapped[int] = mapped_column(Integer)
-    warning_count: Mapped[int] = mapped_column(Integer)
-    report: Mapped[dict[str, Any]] = mapped_column(Json)
     outline: Mapped[dict[str, Any] | None] = mapped_column(Json)
-    submitted_by: Mapped[str] = mapped_column(String(200))
-    submitted_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.codec import outline_from_json, to_json
-from grantflow.adapters.store.models import ApplicationRow, SubmissionRow
+from grantflow.adapters.store.document_models import FinalReportRow
+from grantflow.adapters.store.models import ApplicationRow, KeptUpload, SubmissionRow
 from grantflow.domain.errors import Conflict, NotFound
 from grantflow.services.ports import SUBMITTED, Application, NewSubmission, Submission
 from grantflow.validation.report import FileReport
@@ -92,28 +94,14 @@ class SqlSubmissionRepository:
         return None if row is None else _submission(row)
 
     def last_version_no(self, application_id: int) -> int:
-        last = self._session.scalar(
-            select(func.max(SubmissionRow.version_no)).where(
-                SubmissionRow.application_id == application_id
-            )
-        )
-        return last or 0
+        return last_version_no(self._session, SubmissionRow, application_id)
 
     def add(self, new: NewSubmission) -> Submission:
         row = SubmissionRow(
             application_id=new.application_id,
             version_no=new.version_no,
-            file_name=new.file_name,
-            sha256=new.sha256,
-            stored_path=new.stored_path,
-            size=new.size,
-            valid=new.report.valid,
-            error_count=new.report.errors,
-            warning_count=new.report.warnings,
-            report=new.report.to_storable(),
             outline=None if new.outline is None else to_json(new.outline),
-            submitted_by=new.submitted_by,
-            submitted_at=new.submitted_at,
+            **kept_upload_columns(new),
         )
         self._session.add(row)
         _flush(self._session, f"the upload {new.file_name} ({new.sha256[:12]})")
@@ -140,17 +128,69 @@ def _application(row: ApplicationRow) -> Application:
     )
 
 
+class _KeptFile(Protocol):
+    """What every upload about to be kept carries (NewSubmission, NewFinalReport)."""
+
+    @property
+    def file_name(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def stored_path(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def report(self) -> FileReport: ...
+    @property
+    def submitted_by(self) -> str: ...
+    @property
+    def submitted_at(self) -> datetime: ...
+
+
+def kept_upload_columns(new: _KeptFile) -> dict[str, Any]:
+    """The ``models.KeptUpload`` columns of a row for ``new``."""
+    return {
+        "file_name": new.file_name,
+        "sha256": new.sha256,
+        "stored_path": new.stored_path,
+        "size": new.size,
+        "valid": new.report.valid,
+        "error_count": new.report.errors,
+        "warning_count": new.report.warnings,
+        "report": new.report.to_storable(),
+        "submitted_by": new.submitted_by,
+        "submitted_at": new.submitted_at,
+    }
+
+
+def kept_upload_values(row: KeptUpload) -> dict[str, Any]:
+    """The ``models.KeptUpload`` columns of ``row`` as the values the ports carry."""
+    return {
+        "file_name": row.file_name,
+        "sha256": row.sha256,
+        "stored_path": row.stored_path,
+        "size": row.size,
+        "report": FileReport.from_storable(row.report),
+        "submitted_by": row.submitted_by,
+        "submitted_at": row.submitted_at,
+    }
+
+
+def last_version_no(
+    session: Session, table: type[SubmissionRow] | type[FinalReportRow], application_id: int
+) -> int:
+    """The newest version number of an application's uploads in ``table`` (0: none)."""
+    last = session.scalar(
+        select(func.max(table.version_no)).where(table.application_id == application_id)
+    )
+    return last or 0
+
+
 def _submission(row: SubmissionRow) -> Submission:
     return Submission(
         id=row.id,
         application_id=row.application_id,
         version_no=row.version_no,
-        file_name=row.file_name,
-        sha256=row.sha256,
-        stored_path=row.stored_path,
-        size=row.size,
-        report=FileReport.from_storable(row.report),
         outline=None if row.outline is None else outline_from_json(row.outline),
-        submitted_by=row.submitted_by,
-        submitted_at=row.submitted_at,
+        **kept_upload_values(row),
     )
