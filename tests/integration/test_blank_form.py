@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -23,6 +21,7 @@ from grantflow.validation.form import LANGUAGES, FieldDef, FormDefinition, Sheet
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.workbook import CellValue, RawWorkbook
+from tests.integration import clients
 
 FORM_SHEETS = ["Applicant", "Project", "Budget", "Partnership", "Indicators"]
 
@@ -335,16 +334,6 @@ class TestTheTemplateCommand:
         assert dict(workbook.sheets["Applicant"].rows)[2][1].value == first_label
 
 
-def soffice_or_skip() -> str:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        message = "LibreOffice (soffice) is not installed"
-        if os.environ.get("GRANTFLOW_REQUIRE_LIBREOFFICE") == "1":
-            pytest.fail(f"{message}, and GRANTFLOW_REQUIRE_LIBREOFFICE=1 requires it")
-        pytest.skip(message)
-    return soffice
-
-
 def convert(soffice: str, source: Path, fmt: str, outdir: Path, profile: Path) -> Path:
     outdir.mkdir(exist_ok=True)
     subprocess.run(
@@ -371,7 +360,7 @@ class TestLibreOffice:
     def test_a_filled_form_survives_a_round_trip_through_libreoffice(
         self, outline_form: FormDefinition, chelm_outline: dict[str, Any], tmp_path: Path
     ) -> None:
-        soffice = soffice_or_skip()
+        soffice = clients.soffice()
         original = tmp_path / "chelm.xlsx"
         chelm_outline["Applicant"]["city_name"] = "=Chełm"  # stays text through LibreOffice too
         formgen.write_filled(outline_form, "nb", chelm_outline, original)
@@ -391,7 +380,7 @@ class TestLibreOffice:
     ) -> None:
         # The city's path: our blank form, filled and saved by LibreOffice Calc
         # as .xlsx (LibreOffice writes the file, with its own cached values and styles).
-        soffice = soffice_or_skip()
+        soffice = clients.soffice()
         original = tmp_path / "chelm.xlsx"
         formgen.write_filled(outline_form, "pl", chelm_outline, original)
         profile = tmp_path / "profile"

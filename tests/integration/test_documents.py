@@ -43,6 +43,7 @@ from grantflow.domain.outline import Outline
 from grantflow.services import documents
 from grantflow.services.documents import GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
+from tests.integration import clients
 from tests.unit.document_factories import (
     HOSTILE_CITY,
     HOSTILE_IMAGE,
@@ -101,12 +102,6 @@ def _application(
 
 def _decision(fmt: documents.Format, target: Path) -> GeneratedDocument:
     return documents.generate(_decision_request(fmt, target), renderer=TemplateRenderer())
-
-
-def _pdftotext(path: Path) -> str:
-    return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
-    ).stdout
 
 
 def _docx_text(path: Path) -> str:
@@ -207,14 +202,14 @@ class TestApplicationPdf:
     def test_every_polish_and_norwegian_letter_is_extractable(
         self, application_pdf: GeneratedDocument
     ) -> None:
-        text = _pdftotext(application_pdf.path)
+        text = clients.pdftotext(application_pdf.path)
         for letter in POLISH + NORWEGIAN:
             assert letter in text, letter
         assert "Ringerike kommune, Hønefoss" in text
         assert "Streszczenie projektu" in text  # labels come from the Polish catalog
 
     def test_hostile_user_text_renders_literally(self, hostile_pdf: GeneratedDocument) -> None:
-        text = _pdftotext(hostile_pdf.path)
+        text = clients.pdftotext(hostile_pdf.path)
         assert HOSTILE_CITY in text
         assert 'Zobacz <img src="file:///etc/passwd">' in text
         assert "root:x:0:0" not in text
@@ -268,7 +263,7 @@ class TestApplicationPdf:
 
     def test_the_decision_letter_is_tagged_polish(self, tmp_path: Path) -> None:
         letter = _decision("pdf", tmp_path / "decyzja.pdf")
-        text = _pdftotext(letter.path)
+        text = clients.pdftotext(letter.path)
         assert "Uprzejmie informujemy, że decyzją komitetu wyboru z dnia 16 marca 2020" in text
         with pikepdf.open(letter.path) as pdf:
             assert str(pdf.Root.Lang) == "pl"

@@ -6,7 +6,6 @@ kind converted by LibreOffice in one call.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -23,6 +22,7 @@ from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.services import documents
 from grantflow.services.documents import GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
+from tests.integration import clients
 from tests.integration.test_documents import (
     NORWEGIAN,
     POLISH,
@@ -31,7 +31,6 @@ from tests.integration.test_documents import (
     _application_request,
     _decision_request,
     _docx_text,
-    _pdftotext,
 )
 from tests.unit.document_factories import HOSTILE_CITY, chelm_outline, hostile_outline
 from tests.unit.programme_document_factories import (
@@ -134,7 +133,7 @@ class TestEveryKind:
                 assert str(pdf.Root.Lang) == document.lang, name
                 assert "/StructTreeRoot" in pdf.Root, name
                 assert "pdfuaid:part" in str(pdf.open_metadata()), name
-            assert "Chełm" in _pdftotext(document.path), name
+            assert "Chełm" in clients.pdftotext(document.path), name
 
     def test_no_docx_keeps_a_template_tag(self, rendered: dict[str, GeneratedDocument]) -> None:
         for name, document in rendered.items():
@@ -162,7 +161,7 @@ class TestAgreement:
         # WeasyPrint 70 writes the document's /Lang only, not the nb column's
         # lang attribute into the structure tree: the docx carries both.
         path = rendered["agreement.pdf"].path
-        text = _pdftotext(path)
+        text = clients.pdftotext(path)
         for letter in POLISH + NORWEGIAN:
             assert letter in text, letter
         assert "Partnerskapsavtale" in text
@@ -181,7 +180,7 @@ class TestAgreement:
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
         docx_text = _docx_text(rendered["hostile-agreement.docx"].path)
-        pdf_text = _pdftotext(rendered["hostile-agreement.pdf"].path)
+        pdf_text = clients.pdftotext(rendered["hostile-agreement.pdf"].path)
         for text in (docx_text, pdf_text):
             assert HOSTILE_CITY in text
             assert "Kristiansand & <i>Søgne</i> {{ 7*7 }}" in " ".join(text.split())
@@ -216,7 +215,7 @@ class TestFinalReport:
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
         path = rendered["final_report.pdf"].path
-        text = _pdftotext(path)
+        text = clients.pdftotext(path)
         for letter in POLISH + NORWEGIAN:
             assert letter in text, letter
         assert "Raport końcowy" in text and "Działania partnerskie" in text
@@ -244,7 +243,7 @@ class TestPublication:
         spent: str,
     ) -> None:
         path = rendered[name].path
-        text = _pdftotext(path)
+        text = clients.pdftotext(path)
         assert heading in text
         assert spent in text
         assert "Kristiansand kommune" in text
@@ -258,7 +257,7 @@ class TestPublication:
     def test_the_charts_are_drawn_with_their_titles_and_a_table_alternative(
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
-        text = _pdftotext(rendered["publication-pl.pdf"].path)
+        text = clients.pdftotext(rendered["publication-pl.pdf"].path)
         assert text.count("Dofinansowane projekty według głównego obszaru") >= 1
         assert text.count("Ryczałty na partnerstwa w EUR") >= 1
         # The SVG's bar labels and the table both name each theme.
@@ -344,8 +343,7 @@ class TestLibreOffice:
         self, rendered: dict[str, GeneratedDocument], tmp_path: Path
     ) -> None:
         # One soffice start for the whole suite: it takes seconds, a file more takes little.
-        soffice = shutil.which("soffice")
-        assert soffice is not None, "LibreOffice (soffice) is not installed"
+        soffice = clients.soffice()
         files = [d.path for name, d in rendered.items() if name.endswith(".docx")]
         result = subprocess.run(
             [
@@ -365,16 +363,16 @@ class TestLibreOffice:
         assert result.returncode == 0, result.stderr
         converted = {f.name: tmp_path / "lo" / f"{f.stem}.pdf" for f in files}
         assert all(p.is_file() and p.stat().st_size > 0 for p in converted.values())
-        application = _pdftotext(converted["wniosek.docx"])
+        application = clients.pdftotext(converted["wniosek.docx"])
         assert "Ringerike kommune, Hønefoss" in application and "Tromsø" in application
-        assert HOSTILE_CITY in _pdftotext(converted["hostile-wniosek.docx"])
-        assert "82,5 / 100" in _pdftotext(converted["decyzja.docx"])
-        agreement = _pdftotext(converted["umowa.docx"])
+        assert HOSTILE_CITY in clients.pdftotext(converted["hostile-wniosek.docx"])
+        assert "82,5 / 100" in clients.pdftotext(converted["decyzja.docx"])
+        agreement = clients.pdftotext(converted["umowa.docx"])
         assert "Partnerskapsavtale" in agreement and "Ryczałt na partnerstwo" in agreement
-        assert HOSTILE_CITY in _pdftotext(converted["hostile.docx"])
-        assert "Sammendrag på norsk" in _pdftotext(converted["raport.docx"])
-        polish = _pdftotext(converted["publikacja.docx"])
-        norwegian = _pdftotext(converted["publikasjon.docx"])
+        assert HOSTILE_CITY in clients.pdftotext(converted["hostile.docx"])
+        assert "Sammendrag på norsk" in clients.pdftotext(converted["raport.docx"])
+        polish = clients.pdftotext(converted["publikacja.docx"])
+        norwegian = clients.pdftotext(converted["publikasjon.docx"])
         assert "Współpraca dwustronna" in polish and "Bilateralt samarbeid" in norwegian
         for letter in POLISH:
             assert letter in polish, letter

@@ -1,0 +1,29 @@
+"""The real clients the integration tests open our files with.
+
+``tools/install_test_clients.sh`` (part of the README's test command)
+installs them; a test that needs one fails, never skips, when it is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+INSTALL = "run tools/install_test_clients.sh (the README's test command does)"
+
+
+def soffice() -> str:
+    """The path of LibreOffice's ``soffice``."""
+    path = shutil.which("soffice")
+    assert path is not None, f"LibreOffice (soffice) is not installed: {INSTALL}"
+    return path
+
+
+def pdftotext(path: Path) -> str:
+    """The text poppler's ``pdftotext`` extracts from the PDF at ``path`` (UTF-8)."""
+    exe = shutil.which("pdftotext")
+    assert exe is not None, f"poppler's pdftotext is not installed: {INSTALL}"
+    return subprocess.run(
+        [exe, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
