@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -19,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from grantflow import config
 from grantflow.adapters.store import make_engine, migrate
 from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.domain.deadlines import operator_day
 from grantflow.domain.programme import Programme
 from grantflow.validation.programme_file import load_programme
 
@@ -26,12 +26,6 @@ from grantflow.validation.programme_file import load_programme
 # be locked for a moment by another writer (a CLI next to a flow), and a
 # PostgreSQL connection can drop.
 STORE_RETRIES, STORE_RETRY_DELAY_S = 2, 2
-
-
-# Deadlines in the programme file are calendar days at the Programme Operator's
-# seat: a worker in another timezone (or on UTC) must not close a search a day
-# early or late.
-OPERATOR_TIMEZONE = ZoneInfo("Europe/Warsaw")
 
 
 @task(cache_policy=NO_CACHE)
@@ -58,4 +52,4 @@ def now() -> datetime:
 
 def today() -> date:
     """Today at the Programme Operator's seat (what "on or after the deadline" means)."""
-    return datetime.now(OPERATOR_TIMEZONE).date()
+    return operator_day(now())

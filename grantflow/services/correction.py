@@ -20,9 +20,10 @@ records nothing new, so the intake flow can call it for every file it stores.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from grantflow.domain.audit import AuditEntry
+from grantflow.domain.deadlines import operator_day
 from grantflow.domain.lifecycle import Action, State
 from grantflow.services.lifecycle import advance, record
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
@@ -40,10 +41,6 @@ def _returned(entries: list[AuditEntry], subject: str) -> AuditEntry | None:
     """The newest return for correction of the application."""
     action = f"transition:{Action.RETURN_FOR_CORRECTION}"
     return next((e for e in reversed(entries) if (e.action, e.subject) == (action, subject)), None)
-
-
-def _upload_day(moment: datetime) -> date:
-    return (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)).date()
 
 
 def recheck(
@@ -65,7 +62,7 @@ def recheck(
         if returned is None or version.submitted_at <= returned.at:
             return nothing  # an upload from before the return (a re-run of old files)
         deadline = date.fromisoformat(str(returned.payload["deadline"]))
-        day = _upload_day(version.submitted_at)
+        day = operator_day(version.submitted_at)
         if not version.valid:
             return Recheck(
                 False,

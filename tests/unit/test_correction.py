@@ -93,12 +93,23 @@ class CorrectionScenarios:
         lifecycle.formal_check(uow, returned, correct=True, at=RETURNED_AT, actor=OPERATOR)
         assert state(uow, returned) == State.FORMALLY_CORRECT
 
-    def test_a_version_on_the_deadline_day_is_in_time(
+    def test_a_version_on_the_deadline_day_in_warsaw_is_in_time(
         self, uow: LifecycleUnitOfWork, returned: int
     ) -> None:
-        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 23, 59, tzinfo=UTC))
+        # 22:59 UTC is 23:59 on 16 December at the operator's seat (CET, UTC+1).
+        second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 22, 59, tzinfo=UTC))
         assert recheck(uow, second).resubmitted
         assert state(uow, returned) == State.SUBMITTED
+
+    def test_a_version_after_midnight_in_warsaw_is_late_though_still_the_deadline_in_utc(
+        self, uow: LifecycleUnitOfWork, returned: int
+    ) -> None:
+        # 23:30 UTC on the 16th is 00:30 on 17 December in Chełm and Warsaw.
+        late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 23, 30, tzinfo=UTC))
+        outcome = recheck(uow, late)
+        assert not outcome.resubmitted
+        assert "uploaded on 2019-12-17, after the correction deadline 2019-12-16" in outcome.message
+        assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
 
     def test_a_late_version_is_kept_and_the_refusal_recorded_once(
         self, uow: LifecycleUnitOfWork, returned: int
