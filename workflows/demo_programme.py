@@ -50,7 +50,7 @@ from grantflow.services import (
 from grantflow.services.lifecycle import in_states
 from grantflow.services.lifecycle_ports import PartnershipStatus
 from grantflow.services.lifecycle_views import ledger_view
-from grantflow.services.promotion import promote_to_stage2
+from grantflow.services.promotion import promote_shortlisted
 from workflows.lifecycle_store import lifecycle_uow, now, programme_of
 from workflows.partnership import partnership
 from workflows.review import review
@@ -292,10 +292,7 @@ def run_programme_demo(settings: config.Settings) -> ProgrammeDemoResult:
         shortlist = selection(
             call_code=STAGE1, programme_file=programme_file, approve=True, approved_by=COMMITTEE
         )
-        with uow:
-            shortlisted = in_states(uow.applications.list(STAGE1), State.SHORTLISTED)
-        for outline in shortlisted:
-            promote_to_stage2(uow, outline.id, STAGE2, at=now(), actor=OPERATOR)
+        promote_shortlisted(uow, STAGE1, STAGE2, at=now(), actor=OPERATOR)
 
         _formal_check(uow, STAGE2)
         more_conflicts, more_arbitrated = _assess(uow, STAGE2, programme_file)

@@ -163,11 +163,6 @@ def allowed_actions(stage: int, state: str) -> tuple[Action, ...]:
     return tuple(action for (from_state, action) in table if from_state == state)
 
 
-def is_final(stage: int, state: str) -> bool:
-    """No action leads anywhere from here (rejected, withdrawn, closed, ...)."""
-    return not allowed_actions(stage, state)
-
-
 def transition(stage: int, state: str, action: str) -> State:
     """The state after ``action``, or IllegalTransition saying why not.
 

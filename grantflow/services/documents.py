@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from grantflow.domain.errors import DocumentError
-from grantflow.domain.final_report import FinalReport
+from grantflow.domain.final_report import FinalReport, lump_sum_split
 from grantflow.domain.ledger import Ledger, LedgerEntry, LedgerTotals
 from grantflow.domain.lifecycle import STAGE_3_STATES, Stage, State
 from grantflow.domain.outline import Outline
@@ -533,7 +533,7 @@ def final_report_context(
         "lump_sum": {
             "committed_eur": committed_eur,
             "spent_eur": report.lump_sum_spent_eur,
-            "returned_eur": max(committed_eur - report.lump_sum_spent_eur, Decimal("0.00")),
+            "returned_eur": lump_sum_split(report.lump_sum_spent_eur, committed_eur)[1],
             "notes": report.lump_sum_notes,
         },
     }

@@ -23,7 +23,8 @@ class ReasonRequired(GrantflowError):
     """A decision that must say why (the city reads it) was given no reason."""
 
 
-def _require_reason(reason: str, what: str, application_id: int) -> str:
+def require_reason(reason: str, what: str, application_id: int) -> str:
+    """``reason`` stripped; ReasonRequired when there is none."""
     if not reason.strip():
         raise ReasonRequired(f"{what} of application {application_id} needs a reason")
     return reason.strip()
@@ -128,7 +129,7 @@ def formal_check(
     """
     if correct:
         return apply(uow, application_id, Action.ACCEPT_FORMALLY, at=at, actor=actor, reason=reason)
-    reason = _require_reason(reason, "a formal rejection", application_id)
+    reason = require_reason(reason, "a formal rejection", application_id)
     return apply(uow, application_id, Action.REJECT_FORMALLY, at=at, actor=actor, reason=reason)
 
 
@@ -145,7 +146,7 @@ def return_for_correction(
 
     The reason is what the city must correct (ReasonRequired when blank).
     """
-    reason = _require_reason(reason, "a return for correction", application_id)
+    reason = require_reason(reason, "a return for correction", application_id)
     with uow:
         changed = advance(
             uow,

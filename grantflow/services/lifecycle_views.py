@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any
 
 from grantflow.domain.assessment import assess, reviewer_load
-from grantflow.domain.ledger import Ledger, LedgerTotals
+from grantflow.domain.ledger import LedgerTotals
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Ranking
+from grantflow.services.ledger import current_ledger
 from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
 
 
@@ -83,12 +84,12 @@ def applications_view(
     return rows
 
 
-_MONEY_FIELDS = ("reserved", "released", "committed", "spent", "returned", "open")
+MONEY_FIELDS = ("reserved", "released", "committed", "spent", "returned", "open")
 
 
 def _totals(totals: LedgerTotals) -> dict[str, Any]:
     return {
-        **{name: _money(getattr(totals, name)) for name in _MONEY_FIELDS},
+        **{name: _money(getattr(totals, name)) for name in MONEY_FIELDS},
         "reconciles": totals.reconciles,
     }
 
@@ -96,8 +97,7 @@ def _totals(totals: LedgerTotals) -> dict[str, Any]:
 def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
     """Entries in booking order, the balance of every account (call and city), the totals
     of every call and of the programme, broken rules."""
-    with uow:
-        ledger = Ledger.from_entries(uow.ledger.all())
+    ledger = current_ledger(uow)
     return {
         "currency": "EUR",
         "entries": [
@@ -117,7 +117,7 @@ def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
             {
                 "call": b.call,
                 "city": b.city,
-                **{name: _money(getattr(b, name)) for name in _MONEY_FIELDS},
+                **{name: _money(getattr(b, name)) for name in MONEY_FIELDS},
             }
             for b in ledger.balances()
         ],

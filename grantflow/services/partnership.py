@@ -40,7 +40,13 @@ from grantflow.domain.matching import (
 )
 from grantflow.domain.programme import Programme
 from grantflow.services.ledger import account_of, open_amount, settle_open
-from grantflow.services.lifecycle import advance, current_version, in_states, record
+from grantflow.services.lifecycle import (
+    advance,
+    current_version,
+    in_states,
+    record,
+    require_reason,
+)
 from grantflow.services.lifecycle_ports import (
     LifecycleUnitOfWork,
     Partnership,
@@ -252,10 +258,7 @@ def reopen_search(
 ) -> Application:
     """A confirmed pair fell through before signing: back to the search, the donor's place
     freed (the next run of the flow proposes again)."""
-    if not reason.strip():
-        raise PartnershipError(
-            f"reopening the partner search of application {application_id} needs a reason"
-        )
+    reason = require_reason(reason, "reopening the partner search", application_id)
     with uow:
         application = advance(
             uow,
@@ -263,7 +266,7 @@ def reopen_search(
             Action.REOPEN_PARTNER_SEARCH,
             at=at,
             actor=actor,
-            reason=reason.strip(),
+            reason=reason,
         )
         uow.partnerships.remove(application_id)
         uow.commit()

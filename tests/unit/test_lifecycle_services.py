@@ -400,6 +400,16 @@ class TestFormalCheckReasons:
             )
         assert state(uow, 1) == "submitted"
 
+    def test_reopening_a_partner_search_without_a_reason_is_refused_and_records_nothing(
+        self, uow: FakeLifecycleUnitOfWork
+    ) -> None:
+        with uow:
+            before = len(uow.audit.all())
+        with pytest.raises(lifecycle.ReasonRequired, match="reopening the partner search"):
+            partnership.reopen_search(uow, 1, at=AT, actor=OPERATOR, reason="  ")
+        with uow:
+            assert len(uow.audit.all()) == before
+
     def test_an_accepted_application_needs_no_reason(self, uow: FakeLifecycleUnitOfWork) -> None:
         assert lifecycle.formal_check(uow, 1, correct=True, at=AT, actor=OPERATOR).state == (
             "formally_correct"

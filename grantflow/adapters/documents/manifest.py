@@ -9,12 +9,12 @@ temporary file and renamed so a reader never sees half a manifest.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from grantflow.domain.errors import DocumentError
+from grantflow.adapters.atomic import write_atomically
+from grantflow.domain.errors import DocumentError, StorageError
 from grantflow.services.documents import GeneratedDocument
 
 MANIFEST = "manifest.json"
@@ -66,7 +66,7 @@ class JsonManifest:
             ensure_ascii=False,
             sort_keys=True,
         )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temporary = self.folder / f".{MANIFEST}.{os.getpid()}.tmp"
-        temporary.write_text(text + "\n", encoding="utf-8")
-        os.replace(temporary, self.folder / MANIFEST)
+        try:
+            write_atomically(self.folder / MANIFEST, (text + "\n").encode("utf-8"))
+        except StorageError as exc:
+            raise DocumentError(f"cannot write {MANIFEST} in {self.folder}: {exc}") from exc
