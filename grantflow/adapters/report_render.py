@@ -39,7 +39,9 @@ FORMATS = ("text", "json", "html", "xlsx", "markdown")
 
 # Parameters holding amounts, exchange rates and dates: the validator writes
 # them language-neutrally ("150000.00", "4.3117", "2024-04-30").
-_AMOUNT_PARAMS = frozenset({"lines", "total", "grant", "cofinancing", "sum", "minimum", "maximum"})
+_AMOUNT_PARAMS = frozenset(
+    {"lines", "total", "grant", "cofinancing", "sum", "minimum", "maximum", "committed"}
+)
 _NUMBER_PARAMS = frozenset({"rate"})
 _DATE_PARAMS = frozenset({"first", "final", "start"})
 # ``value`` and ``limit`` are values of the issue's own field: how they read
@@ -53,11 +55,11 @@ _MSGID_PARAMS = frozenset({"reason", "format"})
 # --- messages in the reader's language -------------------------------------
 
 
-def _field_def(sheet: str | None, key: str | None) -> FieldDef | None:
+def _field_def(form_name: str, sheet: str | None, key: str | None) -> FieldDef | None:
     if sheet is None or key is None:
         return None
     try:
-        return form.load("outline").sheet(sheet).field(key)
+        return form.load(form_name).sheet(sheet).field(key)
     except KeyError:
         return None
 
@@ -91,29 +93,30 @@ def _field_value(text: str, field: FieldDef | None, lang: str) -> str:
     return text
 
 
-def _expected(text: str, field: FieldDef | None, lang: str) -> str:
+def _expected(text: str, field: FieldDef | None, form_name: str, lang: str) -> str:
     """A type word ("a whole number") or, for TERYT, the voivodeship the code names."""
     if field is not None and field.vocabulary is not None:
-        for term in form.load("outline").vocabularies[field.vocabulary]:
+        for term in form.load(form_name).vocabularies[field.vocabulary]:
             if term.code == text:
                 return term.label[lang]
     return translations(lang).gettext(text)
 
 
-def localised(issue: Issue, lang: str) -> Issue:
+def localised(issue: Issue, lang: str, form_name: str = "outline") -> Issue:
     """``issue`` with its message parameters in ``lang``; code, value and the rest unchanged.
 
-    ``label`` holds the field key (language-neutral) and becomes the form's
-    label of that field in ``lang``, looked up in the issue's sheet.
+    ``label`` holds the field key (language-neutral) and becomes the label of
+    that field in ``lang``, looked up in the issue's sheet of ``form_name``
+    (the form the report is about: ``FileReport.form``).
     """
-    field = _field_def(issue.sheet, issue.field)
+    field = _field_def(form_name, issue.sheet, issue.field)
     params: dict[str, str] = {}
     for name, text in issue.params.items():
         if name == "label":
-            label_field = _field_def(issue.sheet, text)
+            label_field = _field_def(form_name, issue.sheet, text)
             params[name] = label_field.label[lang] if label_field is not None else text
         elif name == "expected":
-            params[name] = _expected(text, field, lang)
+            params[name] = _expected(text, field, form_name, lang)
         elif name in _MSGID_PARAMS:
             params[name] = translations(lang).gettext(text)
         elif name in _AMOUNT_PARAMS:
@@ -129,14 +132,14 @@ def localised(issue: Issue, lang: str) -> Issue:
     return dataclasses.replace(issue, params=params)
 
 
-def localise(issue: Issue, lang: str) -> str:
+def localise(issue: Issue, lang: str, form_name: str = "outline") -> str:
     """The message of ``issue`` in ``lang``, as every format shows it."""
-    return localised(issue, lang).message(translations(lang).gettext)
+    return localised(issue, lang, form_name).message(translations(lang).gettext)
 
 
-def _issue_dict(issue: Issue, lang: str) -> dict[str, Any]:
+def _issue_dict(issue: Issue, lang: str, form_name: str) -> dict[str, Any]:
     """The stable fields of SPEC section 4 with the message in ``lang``."""
-    return localised(issue, lang).to_dict(translations(lang).gettext)
+    return localised(issue, lang, form_name).to_dict(translations(lang).gettext)
 
 
 # --- shared wording --------------------------------------------------------
@@ -236,7 +239,7 @@ class _Row:
 def _rows(report: FileReport, words: _Words) -> list[_Row]:
     rows = []
     for issue in report.issues:
-        data = _issue_dict(issue, words.lang)
+        data = _issue_dict(issue, words.lang, report.form)
         rows.append(
             _Row(
                 file=report.file,
@@ -277,7 +280,7 @@ def _render_text(report: Report, lang: str) -> bytes:
             where = " ".join(part for part in (_location(issue), issue.field or "") if part)
             if issue.severity == "warning":
                 where = f"{where} ({words.severity_word('warning')})".lstrip()
-            message = _one_line(localise(issue, lang))
+            message = _one_line(localise(issue, lang, file_report.form))
             lines.append(f"  {where}: {message}" if where else f"  {message}")
     lines.append(words.overall(report))
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -294,7 +297,7 @@ def _render_json(report: Report, lang: str) -> bytes:
                 "valid": f.valid,
                 "errors": f.errors,
                 "warnings": f.warnings,
-                "issues": [_issue_dict(issue, lang) for issue in f.issues],
+                "issues": [_issue_dict(issue, lang, f.form) for issue in f.issues],
             }
             for f in report.files
         ]

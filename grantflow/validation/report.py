@@ -83,6 +83,9 @@ class Issue:
 class FileReport:
     file: str
     issues: list[Issue] = dataclasses.field(default_factory=list)
+    # Which form's fields the issues name ("outline", "final_report"): their
+    # labels and value types are looked up there when the report is shown.
+    form: str = "outline"
 
     @property
     def errors(self) -> int:
@@ -106,11 +109,20 @@ class FileReport:
         }
 
     def to_storable(self) -> dict[str, Any]:
-        return {"file": self.file, "issues": [i.to_storable() for i in self.issues]}
+        return {
+            "file": self.file,
+            "form": self.form,
+            "issues": [i.to_storable() for i in self.issues],
+        }
 
     @classmethod
     def from_storable(cls, data: Mapping[str, Any]) -> FileReport:
-        return cls(file=data["file"], issues=[Issue.from_storable(i) for i in data["issues"]])
+        return cls(
+            file=data["file"],
+            issues=[Issue.from_storable(i) for i in data["issues"]],
+            # Reports stored before the form was recorded are all outline reports.
+            form=data.get("form", "outline"),
+        )
 
 
 @dataclass

@@ -403,7 +403,7 @@ def check_workbook(
 ) -> tuple[FileReport, Values | None]:
     """``raw`` checked against ``form`` and its cross-field rules: the report, and
     the values when it has no errors (the caller builds its record from them)."""
-    report = FileReport(file=raw.file, issues=list(raw.issues))
+    report = FileReport(file=raw.file, issues=list(raw.issues), form=form.form)
     if not raw.readable:
         return report, None
     values, issues = read_values(raw, form)

@@ -510,3 +510,39 @@ class TestFormats:
     def test_an_unknown_language_is_a_usage_error(self, report: Report) -> None:
         with pytest.raises(ValueError, match="unknown language"):
             render(report, "text", "de")
+
+
+class TestAFinalReportsReport:
+    """A final report's issues name final-report fields: labels and amounts come from
+    that form, even on sheets whose names the outline form also uses."""
+
+    report = Report(
+        [
+            FileReport(
+                "raport-lomza.xlsx",
+                [
+                    Issue("required", sheet="Report", cell="C4", field="title",
+                          params={"label": "title"}),
+                    Issue("required", sheet="Partnership", cell="B3", field="activity",
+                          params={"label": "activity"}),
+                    Issue("lump-sum-overspent", sheet="LumpSum", cell="C2",
+                          field="lump_sum_spent_eur", value="150000.01",
+                          params={"value": "150000.01", "committed": "150000.00"}),
+                ],
+                form="final_report",
+            )
+        ]
+    )  # fmt: skip
+
+    def test_its_messages_use_the_final_report_forms_labels_and_polish_amounts(self) -> None:
+        text = " ".join(render(self.report, "text", "pl").decode("utf-8").split())
+        assert "„Tytuł projektu” jest wymagane" in text.replace("Pole ", "")
+        assert "„Działanie”" in text
+        assert "150 000,01" in text.replace("\u00a0", " ").replace("\u202f", " ")
+        assert "150 000,00" in text.replace("\u00a0", " ").replace("\u202f", " ")
+
+    def test_the_form_is_kept_with_the_stored_report(self) -> None:
+        stored = self.report.files[0].to_storable()
+        assert FileReport.from_storable(stored).form == "final_report"
+        legacy = {k: v for k, v in stored.items() if k != "form"}
+        assert FileReport.from_storable(legacy).form == "outline"
