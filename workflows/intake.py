@@ -73,7 +73,7 @@ def validate(paths: list[str], call_code: str, programme_file: str | None) -> li
     checked = []
     for path in paths:
         upload, result = checking.check_file(Path(path), programme, call_code)
-        applicant = intake_service.identify(upload.workbook, result)
+        applicant = intake_service.identify(result)
         content = upload.content if upload.content is not None else NotKept(upload.workbook.sha256)
         checked.append(Checked(path, result, applicant, content))
     return checked

@@ -29,12 +29,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from grantflow.domain.errors import Conflict
-from grantflow.domain.identifiers import teryt_is_well_formed
 from grantflow.services.ports import FileStore, NewSubmission, Submission, UnitOfWork
-from grantflow.validation import form as forms
-from grantflow.validation.coerce import coercer_for, to_string
 from grantflow.validation.outline import ValidationResult
-from grantflow.validation.workbook import RawWorkbook
 
 # Writers to one application take turns (``lock``), so the only races left
 # are creating the application and storing an unidentified file: one retry
@@ -73,45 +69,18 @@ class SubmissionOutcome:
     valid: bool
 
 
-def identify(raw: RawWorkbook, result: ValidationResult) -> Applicant | None:
+def identify(result: ValidationResult) -> Applicant | None:
     """The city of an upload: from the outline when it is valid, otherwise from
-    the TERYT typed on the Applicant sheet, if it is well formed.
+    the TERYT the validator read, if it is well formed on its own.
 
     An invalid outline with a readable TERYT still becomes a version of the
     city's application, so the city's history shows its failed attempts too.
     """
     if result.outline is not None:
         return Applicant(result.outline.teryt, result.outline.city_name)
-    if not raw.readable:
+    if result.teryt is None:
         return None
-    typed = _applicant_sheet(raw)
-    teryt = typed.get("teryt", "")
-    if not teryt_is_well_formed(teryt):
-        return None
-    return Applicant(teryt, typed.get("city_name") or teryt)
-
-
-def _applicant_sheet(raw: RawWorkbook) -> dict[str, str]:
-    """TERYT and city name from a key/value sheet the validator rejected.
-
-    Uses the form's own coercion, so a TERYT typed as the number 662011
-    reads as 0662011 here as it does in validation.
-    """
-    sheet_def = forms.load("outline").sheet("Applicant")
-    sheet = next((s for s in raw.sheets.values() if s.name.casefold() == "applicant"), None)
-    if sheet is None:
-        return {}
-    wanted = {key: sheet_def.field(key) for key in ("teryt", "city_name")}
-    found: dict[str, str] = {}
-    for _number, cells in sheet.rows:
-        if len(cells) < 3:
-            continue
-        key = (to_string(cells[0].value) or "").casefold()
-        if key in wanted and key not in found:
-            value = coercer_for(wanted[key], {})(cells[2].value)
-            if isinstance(value, str) and value:
-                found[key] = value
-    return found
+    return Applicant(result.teryt, result.city_name or result.teryt)
 
 
 def submit(

@@ -60,7 +60,9 @@ def validate_final_report(
         form if form is not None else forms.load("final_report"),
         lambda values: _cross_field_issues(values, committed_eur),
     )
-    return FinalReportResult(report, _build(values) if values is not None else None)
+    if values is None or not report.valid:
+        return FinalReportResult(report, None)
+    return FinalReportResult(report, _build(values))
 
 
 def _build(values: Values) -> FinalReport:

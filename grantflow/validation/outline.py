@@ -30,6 +30,10 @@ from grantflow.validation.workbook import RawWorkbook
 class ValidationResult:
     report: FileReport
     outline: Outline | None  # only when the report has no errors
+    # Who the upload is from, also when it has errors: the TERYT when it is
+    # well formed on its own, and the city's name as typed (None if missing).
+    teryt: str | None = None
+    city_name: str | None = None
 
 
 def _rate(programme: Programme, call_code: str) -> Decimal:
@@ -56,8 +60,15 @@ def validate_outline(
         form if form is not None else forms.load("outline"),
         lambda values: cross_field_issues(values, programme, rate),
     )
-    outline = _build_outline(values, rate) if values is not None else None
-    return ValidationResult(report=report, outline=outline)
+    if values is None:
+        return ValidationResult(report=report, outline=None)
+    teryt, city_name = values.get("teryt"), values.get("city_name")
+    return ValidationResult(
+        report=report,
+        outline=_build_outline(values, rate) if report.valid else None,
+        teryt=teryt if isinstance(teryt, str) else None,
+        city_name=city_name if isinstance(city_name, str) else None,
+    )
 
 
 # --- the Outline ---------------------------------------------------------------

@@ -402,7 +402,8 @@ def check_workbook(
     raw: RawWorkbook, form: FormDefinition, cross_field: Callable[[Values], Iterable[Issue]]
 ) -> tuple[FileReport, Values | None]:
     """``raw`` checked against ``form`` and its cross-field rules: the report, and
-    the values when it has no errors (the caller builds its record from them)."""
+    the values read (None for an unreadable file). Values hold only fields valid
+    on their own; the caller builds its record from them when the report is valid."""
     report = FileReport(file=raw.file, issues=list(raw.issues), form=form.form)
     if not raw.readable:
         return report, None
@@ -410,4 +411,4 @@ def check_workbook(
     issues.extend(cross_field(values))
     sort_issues(form, issues)
     report.issues.extend(issues)
-    return report, values if report.valid else None
+    return report, values

@@ -12,7 +12,7 @@ import pytest
 from grantflow.domain.errors import Conflict
 from grantflow.services import intake
 from grantflow.services.intake import Applicant, identify
-from grantflow.validation.outline import ValidationResult
+from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.workbook import Cell, CellValue, RawSheet, RawWorkbook
 from tests.intake_data import (
@@ -23,6 +23,7 @@ from tests.intake_data import (
     unreadable_result,
     valid_result,
 )
+from tests.unit.factories import reference_programme
 from tests.unit.fakes import FakeFileStore, FakeUnitOfWork, Tables
 
 CHELM_V1 = b"PK\x03\x04 Chelm outline, first upload"
@@ -235,26 +236,38 @@ def _applicant_sheet(*rows: tuple[str, CellValue]) -> RawWorkbook:
     return RawWorkbook(file="chelm.xlsx", sha256="0" * 64, sheets={"Applicant": sheet})
 
 
+def _validated(raw: RawWorkbook) -> ValidationResult:
+    """What the validator says of an outline with only (some of) its Applicant sheet."""
+    return validate_outline(raw, reference_programme(), STAGE1)
+
+
 class TestIdentify:
     def test_a_valid_outline_names_its_city(self) -> None:
-        assert identify(_applicant_sheet(), valid_result()) == CHELM
+        assert identify(valid_result()) == CHELM
 
     def test_an_invalid_outline_is_placed_by_the_teryt_typed_on_the_applicant_sheet(self) -> None:
         raw = _applicant_sheet(("city_name", " Hrubieszów\u00a0"), ("teryt", "0604011"))
-        assert identify(raw, invalid_result()) == HRUBIESZOW
+        assert identify(_validated(raw)) == HRUBIESZOW
 
     def test_a_teryt_typed_as_a_number_gets_its_leading_zero_back(self) -> None:
         raw = _applicant_sheet(("teryt", 662011), ("city_name", "Chełm"))
-        assert identify(raw, invalid_result()) == CHELM
+        assert identify(_validated(raw)) == CHELM
+
+    def test_a_teryt_typed_with_a_space_is_read_as_validation_reads_it(self) -> None:
+        raw = _applicant_sheet(("teryt", "0662 011"), ("city_name", "Chełm"))
+        result = _validated(raw)
+        assert "teryt-format" not in [i.code for i in result.report.issues]
+        assert identify(result) == CHELM
 
     def test_a_city_without_a_name_is_named_by_its_teryt(self) -> None:
         raw = _applicant_sheet(("teryt", "0662011"))
-        assert identify(raw, invalid_result()) == Applicant("0662011", "0662011")
+        assert identify(_validated(raw)) == Applicant("0662011", "0662011")
 
     def test_a_malformed_teryt_identifies_nobody(self) -> None:
         raw = _applicant_sheet(("city_name", "Chełm"), ("teryt", "123"))
-        assert identify(raw, invalid_result()) is None
+        assert identify(_validated(raw)) is None
 
     def test_an_unreadable_file_identifies_nobody(self) -> None:
         raw = RawWorkbook(file="zepsuty.xlsx", sha256="0" * 64, readable=False)
-        assert identify(raw, unreadable_result()) is None
+        assert identify(_validated(raw)) is None
+        assert identify(unreadable_result()) is None
