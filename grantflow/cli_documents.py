@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 if TYPE_CHECKING:
-    from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
     from grantflow.config import Settings
     from grantflow.domain.programme import Programme
     from grantflow.services.documents import Format, GeneratedDocument, Kind, RenderRequest
@@ -121,7 +121,7 @@ def _programme(path: Path | None) -> Programme:
 
 
 @contextmanager
-def _store() -> Iterator[tuple[Settings, SqlProgrammeUnitOfWork]]:
+def _store() -> Iterator[tuple[Settings, SqlUnitOfWork]]:
     """The configured store, migrated; errors become one line and an exit.
 
     Unknown things and broken configuration are usage errors (2); an
@@ -130,7 +130,7 @@ def _store() -> Iterator[tuple[Settings, SqlProgrammeUnitOfWork]]:
     """
     from grantflow import config
     from grantflow.adapters.store import make_engine, migrate
-    from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
     from grantflow.domain.errors import ConfigurationError, GrantflowError, NotFound
 
     try:
@@ -138,7 +138,7 @@ def _store() -> Iterator[tuple[Settings, SqlProgrammeUnitOfWork]]:
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
         try:
-            yield settings, SqlProgrammeUnitOfWork(engine)
+            yield settings, SqlUnitOfWork(engine)
         finally:
             engine.dispose()
     except (NotFound, ConfigurationError) as exc:
@@ -182,7 +182,7 @@ def render_and_record(
     requests: Sequence[RenderRequest],
     folder: Path,
     settings: Settings,
-    uow: SqlProgrammeUnitOfWork,
+    uow: SqlUnitOfWork,
 ) -> tuple[list[GeneratedDocument], list[tuple[str, str]], int]:
     """(documents, failures, new in the store): here for a few, through the flow for many."""
     from grantflow.services.programme_documents import record_documents, utc_now

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
     from grantflow.domain.programme import Programme
 
 EXIT_REFUSED, EXIT_USAGE = 1, 2
@@ -69,7 +69,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 @contextmanager
-def _store() -> Iterator[SqlLifecycleUnitOfWork]:
+def _store() -> Iterator[SqlUnitOfWork]:
     """The lifecycle unit of work on the configured store; errors become one line and an exit.
 
     Unknown things and broken configuration are usage errors (2); an
@@ -78,14 +78,14 @@ def _store() -> Iterator[SqlLifecycleUnitOfWork]:
     """
     from grantflow import config
     from grantflow.adapters.store import make_engine, migrate
-    from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 
     with refusals():
         settings = config.load()
         migrate(settings.database_url)
         engine = make_engine(settings.database_url)
         try:
-            yield SqlLifecycleUnitOfWork(engine)
+            yield SqlUnitOfWork(engine)
         finally:
             engine.dispose()
 

@@ -140,7 +140,7 @@ def run_partnership(
         shown = ", ".join(map(str, closed)) or "none"
         typer.echo(f"partner search closed ({deadline}); lump sums returned: {shown}")
         return
-    from grantflow.services.lifecycle_ports import PartnershipStatus
+    from grantflow.services.ports.partners import PartnershipStatus
 
     with _store() as uow, uow:
         proposed = [p for p in uow.partnerships.list() if p.status is PartnershipStatus.PROPOSED]

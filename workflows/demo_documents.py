@@ -28,14 +28,14 @@ from grantflow import config, resources
 from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
 from grantflow.sample_final_reports import reference_final_reports
 from grantflow.services import lifecycle
 from grantflow.services.final_report import take_in_final_report
-from grantflow.services.lifecycle_ports import PartnershipStatus
 from grantflow.services.lifecycle_views import ledger_view
+from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
 from workflows.documents import BatchResult, generate_documents
@@ -100,7 +100,7 @@ def submit_final_reports(settings: config.Settings) -> ClosingResult:
     samples = sample_final_reports()
     engine = make_engine(settings.database_url)
     try:
-        uow = SqlProgrammeUnitOfWork(engine)
+        uow = SqlUnitOfWork(engine)
         with uow:
             signed = {
                 p.application_id: uow.donors.get(p.donor_code).name
@@ -177,7 +177,7 @@ def generate_every_document(settings: config.Settings, programme_file: str) -> D
     engine = make_engine(settings.database_url)
     try:
         requests = programme_requests(
-            SqlProgrammeUnitOfWork(engine),
+            SqlUnitOfWork(engine),
             programme=programme_of(programme_file),
             form=form.load("outline"),
             folder=folder,

@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 from grantflow import config, resources
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Assignment, Reviewer
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Programme
@@ -48,8 +48,8 @@ from grantflow.services import (
     review as review_service,
 )
 from grantflow.services.lifecycle import in_states
-from grantflow.services.lifecycle_ports import PartnershipStatus
 from grantflow.services.lifecycle_views import ledger_view
+from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.promotion import promote_shortlisted
 from workflows.lifecycle_store import lifecycle_uow, now, programme_of
 from workflows.partnership import partnership
@@ -118,7 +118,7 @@ def demo_programme_file(home: Path, valid_outlines: int) -> Path:
     return path
 
 
-def _register_reviewers(uow: SqlLifecycleUnitOfWork) -> None:
+def _register_reviewers(uow: SqlUnitOfWork) -> None:
     with uow:
         known = {r.code for r in uow.reviewers.list()}
     for code, name, languages, conflicts in REVIEWERS:
@@ -129,7 +129,7 @@ def _register_reviewers(uow: SqlLifecycleUnitOfWork) -> None:
             review_service.register_reviewer(uow, reviewer, at=now(), actor=OPERATOR)
 
 
-def _formal_check(uow: SqlLifecycleUnitOfWork, call_code: str) -> None:
+def _formal_check(uow: SqlUnitOfWork, call_code: str) -> None:
     """The operator's check, led by the automatic part: a valid version or none."""
     with uow:
         waiting = [
@@ -170,7 +170,7 @@ def _points(programme: Programme, total: int) -> dict[str, Decimal]:
 
 
 def _simulate_experts(
-    uow: SqlLifecycleUnitOfWork, call_code: str, programme: Programme
+    uow: SqlUnitOfWork, call_code: str, programme: Programme
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Every assigned expert declares and scores; (anything done, conflicts declared)."""
     with uow:
@@ -231,7 +231,7 @@ def _simulate_experts(
 
 
 def _assess(
-    uow: SqlLifecycleUnitOfWork, call_code: str, programme_file: str
+    uow: SqlUnitOfWork, call_code: str, programme_file: str
 ) -> tuple[list[tuple[int, str]], list[int]]:
     """Review flow and experts in turns until nothing is left to do; (conflicts, arbitrated)."""
     programme = programme_of(programme_file)
@@ -251,7 +251,7 @@ def _assess(
     return conflicts, arbitrated
 
 
-def _partners(uow: SqlLifecycleUnitOfWork, programme: Programme, programme_file: str) -> list[int]:
+def _partners(uow: SqlUnitOfWork, programme: Programme, programme_file: str) -> list[int]:
     """Propose, confirm and sign all but one proposal; close the search at the deadline."""
     deadline = programme.partner_search_deadline
     partnership(call_code=STAGE2, programme_file=programme_file, as_of=deadline - timedelta(days=1))

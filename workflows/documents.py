@@ -36,7 +36,7 @@ from grantflow import config
 from grantflow.adapters.documents.manifest import JsonManifest
 from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.adapters.store import make_engine, migrate
-from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.services import documents
 from grantflow.services.documents import GeneratedDocument, Kind, RenderRequest
 from grantflow.services.programme_documents import record_documents, utc_now
@@ -88,7 +88,7 @@ def record_in_store(generated: list[GeneratedDocument], settings: config.Setting
     engine = make_engine(settings.database_url)
     try:
         return record_documents(
-            SqlProgrammeUnitOfWork(engine), generated, home=settings.home, at=utc_now()
+            SqlUnitOfWork(engine), generated, home=settings.home, at=utc_now()
         )
     finally:
         engine.dispose()

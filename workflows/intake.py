@@ -21,7 +21,7 @@ from grantflow import checking, config
 from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.services import correction
 from grantflow.services import intake as intake_service
@@ -91,7 +91,7 @@ def store(
     """Each file's outcome, and what it means for an application returned for correction."""
     engine = make_engine(settings.database_url)
     try:
-        uow, files = SqlLifecycleUnitOfWork(engine), LocalFileStore(settings.home)
+        uow, files = SqlUnitOfWork(engine), LocalFileStore(settings.home)
         stored = []
         for item in checked:
             outcome = intake_service.submit(

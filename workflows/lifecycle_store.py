@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from grantflow import config
 from grantflow.adapters.store import make_engine, migrate
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.deadlines import operator_day
 from grantflow.domain.programme import Programme
 from grantflow.validation.programme_file import load_programme
@@ -34,10 +34,10 @@ def prepare_store(database_url: str) -> None:
 
 
 @contextmanager
-def lifecycle_uow(settings: config.Settings) -> Iterator[SqlLifecycleUnitOfWork]:
+def lifecycle_uow(settings: config.Settings) -> Iterator[SqlUnitOfWork]:
     engine = make_engine(settings.database_url)
     try:
-        yield SqlLifecycleUnitOfWork(engine)
+        yield SqlUnitOfWork(engine)
     finally:
         engine.dispose()
 

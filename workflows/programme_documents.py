@@ -19,7 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 from grantflow import config
 from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.services.documents import KINDS, Kind, RenderRequest
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
@@ -44,7 +44,7 @@ def plan(
     engine = make_engine(settings.database_url)
     try:
         return programme_requests(
-            SqlProgrammeUnitOfWork(engine),
+            SqlUnitOfWork(engine),
             programme=programme_of(programme_file),
             form=form.load("outline"),
             folder=Path(folder).resolve(),

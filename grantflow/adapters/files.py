@@ -18,7 +18,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 class LocalFileStore:
-    """Implements ``grantflow.services.ports.FileStore`` on a local folder."""
+    """Implements ``grantflow.services.ports.files.FileStore`` on a local folder."""
 
     def __init__(self, home: Path) -> None:
         self.home = home

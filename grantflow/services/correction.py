@@ -26,7 +26,7 @@ from grantflow.domain.audit import AuditEntry
 from grantflow.domain.deadlines import operator_day
 from grantflow.domain.lifecycle import Action, State
 from grantflow.services.lifecycle import advance, record
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 LATE = "intake:late-correction"
 
@@ -44,7 +44,7 @@ def _returned(entries: list[AuditEntry], subject: str) -> AuditEntry | None:
 
 
 def recheck(
-    uow: LifecycleUnitOfWork, application_id: int, submission_id: int, *, at: datetime, actor: str
+    uow: UnitOfWork, application_id: int, submission_id: int, *, at: datetime, actor: str
 ) -> Recheck:
     """What the stored version ``submission_id`` means for an application returned for
     correction (nothing for any other application)."""

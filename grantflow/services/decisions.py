@@ -24,8 +24,8 @@ from datetime import datetime
 from grantflow.domain.errors import GrantflowError
 from grantflow.domain.lifecycle import Action
 from grantflow.services import lifecycle, partnership, selection
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 DIRECT_ACTIONS = frozenset(
     {Action.RESUBMIT, Action.WITHDRAW, Action.START_IMPLEMENTATION, Action.CLOSE}
@@ -47,7 +47,7 @@ class Decided:
 
 
 def decide(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     action: Action,
     *,

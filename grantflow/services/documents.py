@@ -27,8 +27,8 @@ from grantflow.domain.ledger import Ledger, LedgerEntry, LedgerTotals
 from grantflow.domain.lifecycle import STAGE_3_STATES, Stage, State
 from grantflow.domain.outline import Outline
 from grantflow.domain.partners import DonorMunicipality
-from grantflow.services.lifecycle_ports import Partnership, PartnershipStatus
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation.form import FormDefinition
 
 Kind = Literal["application", "decision", "agreement", "final_report", "publication"]

@@ -8,7 +8,8 @@ from typing import Protocol
 
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.services.lifecycle import record
-from grantflow.services.lifecycle_ports import DonorRepository, LifecycleUnitOfWork
+from grantflow.services.ports.partners import DonorRepository
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 class DonorPoolRepository(DonorRepository, Protocol):
@@ -17,7 +18,7 @@ class DonorPoolRepository(DonorRepository, Protocol):
         ...
 
 
-class DonorPoolUnitOfWork(LifecycleUnitOfWork, Protocol):
+class DonorPoolUnitOfWork(UnitOfWork, Protocol):
     @property
     def donors(self) -> DonorPoolRepository: ...  # narrowed: the pool can be written
 

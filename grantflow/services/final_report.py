@@ -25,15 +25,12 @@ from grantflow.domain.errors import Conflict, NotFound
 from grantflow.domain.final_report import FinalReport, lump_sum_split
 from grantflow.domain.ledger import ZERO, EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action, State
-from grantflow.services.document_ports import (
-    NewFinalReport,
-    ProgrammeUnitOfWork,
-    StoredFinalReport,
-)
 from grantflow.services.ledger import account_of, book
 from grantflow.services.lifecycle import advance
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application, FileStore
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.files import FileStore
+from grantflow.services.ports.final_reports import NewFinalReport, StoredFinalReport
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.final_report import validate_final_report
 from grantflow.validation.workbook import RawWorkbook
 
@@ -46,7 +43,7 @@ class FinalReportIntake:
     created: bool  # False: this version was taken in before (nothing new booked)
 
 
-def committed_lump_sum(uow: LifecycleUnitOfWork, application: Application) -> Decimal:
+def committed_lump_sum(uow: UnitOfWork, application: Application) -> Decimal:
     """Everything the application's signed agreement committed (the limit of its final
     report): its own call's account, never another call's money of the same city."""
     entries = uow.ledger.entries_for_update(account_of(application))
@@ -54,7 +51,7 @@ def committed_lump_sum(uow: LifecycleUnitOfWork, application: Application) -> De
 
 
 def submit_final_report(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     call_code: str,
     application_id: int,
     report: FinalReport,
@@ -119,7 +116,7 @@ class FinalReportUpload:
 
 
 def take_in_final_report(
-    uow: ProgrammeUnitOfWork,
+    uow: UnitOfWork,
     files: FileStore,
     application_id: int,
     raw: RawWorkbook,

@@ -29,7 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from grantflow.domain.errors import Conflict
-from grantflow.services.ports import FileStore, NewSubmission, Submission, UnitOfWork
+from grantflow.services.ports.applications import NewSubmission, Submission
+from grantflow.services.ports.files import FileStore
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import ValidationResult
 
 # Writers to one application take turns (``lock``), so the only races left

@@ -19,12 +19,12 @@ from decimal import Decimal
 
 from grantflow.domain.ledger import Account, EntryKind, Ledger, LedgerEntry, replayed
 from grantflow.services.lifecycle import record
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 def book(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     *,
     key: str,
     call: str,
@@ -61,13 +61,13 @@ def account_of(application: Application) -> Account:
     return Account(application.call_code, application.teryt)
 
 
-def open_amount(uow: LifecycleUnitOfWork, account: Account) -> Decimal:
+def open_amount(uow: UnitOfWork, account: Account) -> Decimal:
     """The account's open reservation, read under the account's lock."""
     return Ledger.from_entries(uow.ledger.entries_for_update(account)).account_balance(account).open
 
 
 def settle_open(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     kind: EntryKind,
     key: str,
     application: Application,
@@ -98,7 +98,7 @@ def settle_open(
     return entry
 
 
-def current_ledger(uow: LifecycleUnitOfWork) -> Ledger:
+def current_ledger(uow: UnitOfWork) -> Ledger:
     """The whole programme's ledger (for ``grantflow ledger`` and the flows' artifacts)."""
     with uow:
         return Ledger.from_entries(uow.ledger.all())

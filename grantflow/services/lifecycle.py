@@ -15,8 +15,8 @@ from typing import Any
 from grantflow.domain.audit import AuditEntry, next_entry, verify_chain
 from grantflow.domain.errors import GrantflowError, NotFound
 from grantflow.domain.lifecycle import Action, transition
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application, Submission
+from grantflow.services.ports.applications import Application, Submission
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 class ReasonRequired(GrantflowError):
@@ -31,7 +31,7 @@ def require_reason(reason: str, what: str, application_id: int) -> str:
 
 
 def record(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     *,
     at: datetime,
     actor: str,
@@ -55,7 +55,7 @@ def record(
 
 
 def advance(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     action: Action,
     *,
@@ -85,7 +85,7 @@ def in_states(applications: Iterable[Application], *states: str) -> list[Applica
     return sorted((a for a in applications if a.state in states), key=lambda a: a.id)
 
 
-def current_version(uow: LifecycleUnitOfWork, application_id: int) -> Submission:
+def current_version(uow: UnitOfWork, application_id: int) -> Submission:
     """The newest valid upload: the version that is assessed, ranked and funded."""
     valid = [s for s in uow.submissions.for_application(application_id) if s.outline is not None]
     if not valid:
@@ -94,7 +94,7 @@ def current_version(uow: LifecycleUnitOfWork, application_id: int) -> Submission
 
 
 def apply(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     action: Action,
     *,
@@ -115,7 +115,7 @@ def apply(
 
 
 def formal_check(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     *,
     correct: bool,
@@ -134,7 +134,7 @@ def formal_check(
 
 
 def return_for_correction(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     *,
     deadline: date,
@@ -161,7 +161,7 @@ def return_for_correction(
     return changed
 
 
-def verify_audit(uow: LifecycleUnitOfWork) -> tuple[int, AuditEntry | None]:
+def verify_audit(uow: UnitOfWork) -> tuple[int, AuditEntry | None]:
     """(entries checked, the first broken entry or None) for ``grantflow audit verify``."""
     with uow:
         entries = uow.audit.all()

@@ -15,7 +15,7 @@ from grantflow.domain.ledger import LedgerTotals
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Ranking
 from grantflow.services.ledger import current_ledger
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 def _money(value: Decimal) -> str:
@@ -32,7 +32,7 @@ def _score(value: Decimal | None) -> str | None:
 
 
 def applications_view(
-    uow: LifecycleUnitOfWork, programme: Programme, call_code: str | None = None
+    uow: UnitOfWork, programme: Programme, call_code: str | None = None
 ) -> list[dict[str, Any]]:
     """Each application: state, scores per reviewer, final score, rank and decision."""
     with uow:
@@ -94,7 +94,7 @@ def _totals(totals: LedgerTotals) -> dict[str, Any]:
     }
 
 
-def ledger_view(uow: LifecycleUnitOfWork) -> dict[str, Any]:
+def ledger_view(uow: UnitOfWork) -> dict[str, Any]:
     """Entries in booking order, the balance of every account (call and city), the totals
     of every call and of the programme, broken rules."""
     ledger = current_ledger(uow)
@@ -135,7 +135,7 @@ class ReviewerLoad:
     submitted: int
 
 
-def reviewer_load_view(uow: LifecycleUnitOfWork) -> list[ReviewerLoad]:
+def reviewer_load_view(uow: UnitOfWork) -> list[ReviewerLoad]:
     with uow:
         reviewers = uow.reviewers.list()
         assignments = uow.assignments.list()

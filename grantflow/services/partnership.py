@@ -47,33 +47,30 @@ from grantflow.services.lifecycle import (
     record,
     require_reason,
 )
-from grantflow.services.lifecycle_ports import (
-    LifecycleUnitOfWork,
-    Partnership,
-    PartnershipStatus,
-)
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.partners import Partnership, PartnershipStatus
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 class PartnershipError(GrantflowError):
     """An operator's partnership step the rules do not allow."""
 
 
-def _taken(uow: LifecycleUnitOfWork) -> Counter[str]:
+def _taken(uow: UnitOfWork) -> Counter[str]:
     """Places used per donor: confirmed and signed partnerships (proposals hold none)."""
     return Counter(
         p.donor_code for p in uow.partnerships.list() if p.status is not PartnershipStatus.PROPOSED
     )
 
 
-def _needs(uow: LifecycleUnitOfWork, application_id: int) -> CityNeeds:
+def _needs(uow: UnitOfWork, application_id: int) -> CityNeeds:
     outline = current_version(uow, application_id).outline
     assert outline is not None  # current_version returns valid versions only
     return CityNeeds.from_outline(application_id, outline)
 
 
 def reconcile_partner_search(
-    uow: LifecycleUnitOfWork, call_code: str, solver: AssignmentSolver, *, at: datetime, actor: str
+    uow: UnitOfWork, call_code: str, solver: AssignmentSolver, *, at: datetime, actor: str
 ) -> tuple[PairScore, ...]:
     """Open searches (or start the projects of cities wanting no partner) and (re)propose
     donors for cities without a confirmed partner."""
@@ -125,7 +122,7 @@ def reconcile_partner_search(
 
 
 def confirm_partner(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     donor_code: str,
     *,
@@ -171,7 +168,7 @@ def confirm_partner(
 
 
 def sign_agreement(
-    uow: LifecycleUnitOfWork, call_code: str, application_id: int, *, at: datetime, actor: str
+    uow: UnitOfWork, call_code: str, application_id: int, *, at: datetime, actor: str
 ) -> Partnership:
     """The agreement is signed: the city's open lump sum is committed."""
     with uow:
@@ -211,7 +208,7 @@ def sign_agreement(
 
 
 def close_partner_search(
-    uow: LifecycleUnitOfWork, call_code: str, *, at: datetime, actor: str
+    uow: UnitOfWork, call_code: str, *, at: datetime, actor: str
 ) -> list[int]:
     """At the deadline: every city still searching gets ``no_partner`` and its lump sum returned.
 
@@ -254,7 +251,7 @@ def close_partner_search(
 
 
 def reopen_search(
-    uow: LifecycleUnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str
+    uow: UnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str
 ) -> Application:
     """A confirmed pair fell through before signing: back to the search, the donor's place
     freed (the next run of the flow proposes again)."""
@@ -274,7 +271,7 @@ def reopen_search(
 
 
 def _start_implementation(
-    uow: LifecycleUnitOfWork, application: Application, *, at: datetime, actor: str, reason: str
+    uow: UnitOfWork, application: Application, *, at: datetime, actor: str, reason: str
 ) -> Application:
     still_reserved = open_amount(uow, account_of(application))
     if still_reserved > 0:
@@ -290,7 +287,7 @@ def _start_implementation(
 
 
 def start_implementation(
-    uow: LifecycleUnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str = ""
+    uow: UnitOfWork, application_id: int, *, at: datetime, actor: str, reason: str = ""
 ) -> Application:
     """The project starts (after signing, after the search closed, or without a partner)."""
     with uow:
@@ -313,7 +310,7 @@ class PartnerSearchRound:
 
 
 def reconcile(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     call_code: str,
     programme: Programme,
     solver: AssignmentSolver,

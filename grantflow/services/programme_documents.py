@@ -1,7 +1,7 @@
 """The programme's documents from the store: which files exist, what each says, where it goes.
 
 For every kind of SPEC section 8 a builder reads the store through the
-``ProgrammeUnitOfWork`` port and returns ``RenderRequest``s (the contexts of
+``UnitOfWork`` port and returns ``RenderRequest``s (the contexts of
 ``grantflow.services.documents``), so the flow and the CLI only choose what
 to render and where:
 
@@ -42,7 +42,6 @@ from grantflow.domain.outline import Outline
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Decision, RankedProposal
 from grantflow.services import documents
-from grantflow.services.document_ports import DocumentRecord, ProgrammeUnitOfWork
 from grantflow.services.documents import (
     FORMATS,
     KINDS,
@@ -56,8 +55,10 @@ from grantflow.services.documents import (
     Signatory,
 )
 from grantflow.services.lifecycle import current_version
-from grantflow.services.lifecycle_ports import PartnershipStatus
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.documents import DocumentRecord
+from grantflow.services.ports.partners import PartnershipStatus
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.form import FormDefinition
 
 # A request for one language and format, written to the given target.
@@ -108,7 +109,7 @@ def _stem(kind: Kind, application: Application) -> str:
     return f"{kind}/{application.call_code}/{slug(application.city_name)}"
 
 
-def _outlines(uow: ProgrammeUnitOfWork, applications: Iterable[Application]) -> dict[int, Outline]:
+def _outlines(uow: UnitOfWork, applications: Iterable[Application]) -> dict[int, Outline]:
     """The newest valid outline of each application that has one."""
     found = {}
     for application in applications:
@@ -121,7 +122,7 @@ def _outlines(uow: ProgrammeUnitOfWork, applications: Iterable[Application]) -> 
     return found
 
 
-def _final_reports(uow: ProgrammeUnitOfWork) -> dict[int, tuple[FinalReport, date]]:
+def _final_reports(uow: UnitOfWork) -> dict[int, tuple[FinalReport, date]]:
     """The newest valid final report of each project, with the day it came in."""
     found = {}
     for stored in uow.final_reports.list():  # by application, then version
@@ -166,7 +167,7 @@ def _application_build(
 
 
 def application_documents(
-    uow: ProgrammeUnitOfWork, programme: Programme, form: FormDefinition
+    uow: UnitOfWork, programme: Programme, form: FormDefinition
 ) -> list[Planned]:
     planned = []
     for application in uow.applications.list():
@@ -234,7 +235,7 @@ def _decision_build(letter: DecisionLetter, programme: Programme) -> Build:
     return build
 
 
-def decision_documents(uow: ProgrammeUnitOfWork, programme: Programme) -> list[Planned]:
+def decision_documents(uow: UnitOfWork, programme: Programme) -> list[Planned]:
     applications = uow.applications.list()
     outlines = _outlines(uow, applications)
     log = uow.audit.all()
@@ -283,7 +284,7 @@ def _agreement_build(terms: AgreementContext, programme: Programme, form: FormDe
 
 
 def agreement_documents(
-    uow: ProgrammeUnitOfWork, programme: Programme, form: FormDefinition
+    uow: UnitOfWork, programme: Programme, form: FormDefinition
 ) -> list[Planned]:
     pairs = [
         p
@@ -345,7 +346,7 @@ def _final_report_build(
 
 
 def final_report_documents(
-    uow: ProgrammeUnitOfWork, programme: Programme, form: FormDefinition
+    uow: UnitOfWork, programme: Programme, form: FormDefinition
 ) -> list[Planned]:
     ledger = Ledger.from_entries(uow.ledger.all())
     partners = {
@@ -374,7 +375,7 @@ def final_report_documents(
 
 
 def publication_documents(
-    uow: ProgrammeUnitOfWork, programme: Programme, form: FormDefinition, issued: date
+    uow: UnitOfWork, programme: Programme, form: FormDefinition, issued: date
 ) -> list[Planned]:
     applications = uow.applications.list()
     publication = documents.publication_context(
@@ -402,7 +403,7 @@ def publication_documents(
 
 
 def programme_requests(
-    uow: ProgrammeUnitOfWork,
+    uow: UnitOfWork,
     *,
     programme: Programme,
     form: FormDefinition,
@@ -468,7 +469,7 @@ ATTEMPTS = 3
 
 
 def record_documents(
-    uow: ProgrammeUnitOfWork,
+    uow: UnitOfWork,
     generated: Sequence[GeneratedDocument],
     *,
     home: Path,
@@ -505,7 +506,7 @@ class StoreDocumentLog:
     """The ``DocumentLog`` port on the store (paths relative to ``home``)."""
 
     def __init__(
-        self, uow: ProgrammeUnitOfWork, home: Path, clock: Callable[[], datetime] = utc_now
+        self, uow: UnitOfWork, home: Path, clock: Callable[[], datetime] = utc_now
     ) -> None:
         self._uow, self._home, self._clock = uow, home, clock
         self.new = 0  # records added so far (identical bytes recorded before are not)

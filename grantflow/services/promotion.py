@@ -15,12 +15,12 @@ from datetime import datetime
 from grantflow.domain.errors import IllegalTransition
 from grantflow.domain.lifecycle import State
 from grantflow.services.lifecycle import current_version, in_states, record
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application, NewSubmission
+from grantflow.services.ports.applications import Application, NewSubmission
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 def promote_to_stage2(
-    uow: LifecycleUnitOfWork, application_id: int, call_code: str, *, at: datetime, actor: str
+    uow: UnitOfWork, application_id: int, call_code: str, *, at: datetime, actor: str
 ) -> Application:
     with uow:
         outline_app = uow.applications.get(application_id)
@@ -58,7 +58,7 @@ def promote_to_stage2(
 
 
 def promote_shortlisted(
-    uow: LifecycleUnitOfWork, outline_call: str, proposal_call: str, *, at: datetime, actor: str
+    uow: UnitOfWork, outline_call: str, proposal_call: str, *, at: datetime, actor: str
 ) -> list[Application]:
     """Every shortlisted outline of ``outline_call`` into ``proposal_call`` (idempotent)."""
     with uow:

@@ -36,11 +36,11 @@ from grantflow.domain.assessment import (
 from grantflow.domain.lifecycle import Action, State
 from grantflow.domain.programme import Programme
 from grantflow.services.lifecycle import advance, in_states, record
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 def register_reviewer(
-    uow: LifecycleUnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str
+    uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str
 ) -> None:
     with uow:
         uow.reviewers.add(reviewer)
@@ -64,7 +64,7 @@ class AssessmentRound:
 
 
 def reconcile_assessment(
-    uow: LifecycleUnitOfWork, call_code: str, programme: Programme, *, at: datetime, actor: str
+    uow: UnitOfWork, call_code: str, programme: Programme, *, at: datetime, actor: str
 ) -> AssessmentRound:
     with uow:
         started = [
@@ -106,12 +106,12 @@ def reconcile_assessment(
     return AssessmentRound(tuple(started), plan.new, plan.shortages, completed)
 
 
-def _assessment(uow: LifecycleUnitOfWork, application_id: int, programme: Programme) -> Assessment:
+def _assessment(uow: UnitOfWork, application_id: int, programme: Programme) -> Assessment:
     return assess(uow.scorecards.for_application(application_id), programme.divergence_threshold)
 
 
 def declare(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     reviewer_code: str,
     *,
@@ -158,7 +158,7 @@ def declare(
 
 
 def score(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     reviewer_code: str,
     points: Mapping[str, Decimal],

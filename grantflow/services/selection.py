@@ -38,11 +38,11 @@ from grantflow.domain.ranking import (
 from grantflow.domain.ranking import withdraw as withdraw_from_ranking
 from grantflow.services.ledger import book, settle_open
 from grantflow.services.lifecycle import advance, current_version, in_states, record
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
-def _proposal(uow: LifecycleUnitOfWork, application: Application, programme: Programme) -> Proposal:
+def _proposal(uow: UnitOfWork, application: Application, programme: Programme) -> Proposal:
     assessment = assess(
         uow.scorecards.for_application(application.id), programme.divergence_threshold
     )
@@ -74,7 +74,7 @@ def _summary(ranking: Ranking) -> list[dict[str, object]]:
 
 
 def propose_ranking(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     call_code: str,
     programme: Programme,
     *,
@@ -116,7 +116,7 @@ _ACTIONS = {
 
 
 def _reserve_lump_sum(
-    uow: LifecycleUnitOfWork, application: Application, at: datetime, actor: str
+    uow: UnitOfWork, application: Application, at: datetime, actor: str
 ) -> None:
     outline = current_version(uow, application.id).outline
     lump_sum = outline.lump_sum_eur if outline is not None and outline.wants_partner else None
@@ -135,7 +135,7 @@ def _reserve_lump_sum(
 
 
 def approve_ranking(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     call_code: str,
     changes: Sequence[CommitteeChange],
     *,
@@ -183,7 +183,7 @@ def approve_ranking(
 
 
 def reconcile_selection(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     call_code: str,
     programme: Programme,
     *,
@@ -221,7 +221,7 @@ class Withdrawn:
 
 
 def withdraw(
-    uow: LifecycleUnitOfWork,
+    uow: UnitOfWork,
     application_id: int,
     *,
     at: datetime,
@@ -260,7 +260,7 @@ def withdraw(
 
 
 def _leave_ranking(
-    uow: LifecycleUnitOfWork, application: Application, *, at: datetime, actor: str
+    uow: UnitOfWork, application: Application, *, at: datetime, actor: str
 ) -> Application | None:
     """Mark the city withdrawn in its call's ranking; move the first fitting reserve up
     when a funded city left (in a proposal the committee has not approved yet, the

@@ -164,11 +164,11 @@ class TestDemo:
 def stored_documents(home: Path) -> set[tuple[str, str]]:
     """(path, SHA-256) of every document the demo recorded in its store."""
     from grantflow.adapters.store import make_engine
-    from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 
     engine = make_engine(f"sqlite:///{home / 'grantflow.db'}")
     try:
-        uow = SqlProgrammeUnitOfWork(engine)
+        uow = SqlUnitOfWork(engine)
         with uow:
             return {(d.path, d.sha256) for d in uow.documents.list()}
     finally:

@@ -23,11 +23,11 @@ import pytest
 from grantflow import checking, resources
 from grantflow.adapters.formgen import write_filled
 from grantflow.adapters.store import make_engine, migrate
-from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.ledger import EntryKind
 from grantflow.sample_final_reports import reference_final_reports
 from grantflow.services.ledger import book
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation import form as forms
 from tests.e2e.test_cli import NOISE, combined, grantflow
 
@@ -37,12 +37,12 @@ REPORT = resources.samples() / "final_reports" / "lomza.xlsx"
 
 
 @contextmanager
-def store(home: Path) -> Iterator[SqlProgrammeUnitOfWork]:
+def store(home: Path) -> Iterator[SqlUnitOfWork]:
     url = f"sqlite:///{home / 'grantflow.db'}"
     migrate(url)
     engine = make_engine(url)
     try:
-        yield SqlProgrammeUnitOfWork(engine)
+        yield SqlUnitOfWork(engine)
     finally:
         engine.dispose()
 

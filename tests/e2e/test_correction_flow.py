@@ -11,7 +11,7 @@ import pytest
 from grantflow import config, resources
 from grantflow.adapters.sample_files import write_sample
 from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.lifecycle import State
 from grantflow.sample_generator import generate_outlines
 from grantflow.services import lifecycle
@@ -31,7 +31,7 @@ def corrected_outline(folder: Path, seed: int) -> Path:
 def give_back(application_id: int, deadline: date) -> str:
     engine = make_engine(config.load().database_url)
     try:
-        uow = SqlLifecycleUnitOfWork(engine)
+        uow = SqlUnitOfWork(engine)
         lifecycle.return_for_correction(
             uow,
             application_id,
@@ -75,7 +75,7 @@ class TestACorrectedUpload:
         assert f"after the correction deadline {today - timedelta(days=1)}" in late.note
         engine = make_engine(config.load().database_url)
         try:
-            uow = SqlLifecycleUnitOfWork(engine)
+            uow = SqlUnitOfWork(engine)
             with uow:
                 assert uow.applications.get(first.application_id).state == (
                     State.RETURNED_FOR_CORRECTION

@@ -40,13 +40,13 @@ from sqlalchemy import create_engine, text
 
 from grantflow import resources
 from grantflow.adapters.store import make_engine, migrate, normalise_url
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Reviewer
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Programme
 from grantflow.services import lifecycle, review
 from grantflow.services.ledger import current_ledger
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
 from tests.integration.store_fixtures import postgres_url, require_postgres
@@ -74,10 +74,10 @@ class Store:
     home: Path
 
     @contextmanager
-    def uow(self) -> Iterator[SqlLifecycleUnitOfWork]:
+    def uow(self) -> Iterator[SqlUnitOfWork]:
         engine = make_engine(self.url)
         try:
-            yield SqlLifecycleUnitOfWork(engine)
+            yield SqlUnitOfWork(engine)
         finally:
             engine.dispose()
 
@@ -165,7 +165,7 @@ def assessed_call(store: Store, programme: Programme) -> None:
         _populate(uow, programme)
 
 
-def _populate(uow: SqlLifecycleUnitOfWork, programme: Programme) -> None:
+def _populate(uow: SqlUnitOfWork, programme: Programme) -> None:
     with uow:
         for number in range(COUNT):
             city = f"{TOWNS[number % len(TOWNS)]} {number + 1}"

@@ -20,7 +20,7 @@ from grantflow.adapters.store import SqlUnitOfWork, make_engine, migrate
 from grantflow.domain.names import slug
 from grantflow.services import intake as intake_service
 from grantflow.services.intake import Applicant, SubmissionOutcome
-from grantflow.services.ports import Submission
+from grantflow.services.ports.applications import Submission
 from tests.intake_data import CHELM
 from tests.integration import hostile
 from workflows.intake import FileSummary, chunks, intake, report_name, store, validate

@@ -18,13 +18,13 @@ import openpyxl
 import pytest
 
 from grantflow.adapters.store import make_engine, migrate
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Reviewer
 from grantflow.domain.ledger import EntryKind
 from grantflow.domain.programme import Programme
 from grantflow.services import lifecycle, review, selection
 from grantflow.services.ledger import book
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
 from tests.unit.test_lifecycle_services import outline_of
@@ -57,17 +57,17 @@ def cli(
     return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=180)
 
 
-def store(home: Path) -> Iterator[SqlLifecycleUnitOfWork]:
+def store(home: Path) -> Iterator[SqlUnitOfWork]:
     url = f"sqlite:///{home / 'grantflow.db'}"
     migrate(url)
     engine = make_engine(url)
     try:
-        yield SqlLifecycleUnitOfWork(engine)
+        yield SqlUnitOfWork(engine)
     finally:
         engine.dispose()
 
 
-def submitted_call(uow: SqlLifecycleUnitOfWork) -> None:
+def submitted_call(uow: SqlUnitOfWork) -> None:
     """The three proposals, submitted, and the expert pool."""
     with uow:
         for number, (city, teryt, _) in enumerate(CITIES):
@@ -104,7 +104,7 @@ def points(programme: Programme, total: int) -> dict[str, Decimal]:
     return spread
 
 
-def decided_call(uow: SqlLifecycleUnitOfWork) -> None:
+def decided_call(uow: SqlUnitOfWork) -> None:
     """Chełm and the hostile city assessed by both Polish readers, selected, lump sums moved."""
     programme = load_programme()
     for application_id in (1, 2):

@@ -18,12 +18,12 @@ from typing import Protocol, Self
 from sqlalchemy import Engine
 
 from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.errors import Conflict, LedgerError
 from grantflow.domain.ledger import EntryKind
 from grantflow.services.ledger import book
-from grantflow.services.lifecycle_ports import Partnership
 from grantflow.services.partnership import PartnershipError, confirm_partner
+from grantflow.services.ports.partners import Partnership
 
 BATCH_CITY = "3062011"  # Konin
 CALL = "stage2-proposal"
@@ -34,7 +34,7 @@ def book_once(url: str, key: str, city: str, kind: str, amount: str) -> str:
     """'created', 'replayed' or 'refused'. A lost race (Conflict) is retried in a fresh
     transaction, as every caller of the store does."""
     engine = make_engine(url)
-    uow = SqlLifecycleUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine)
     try:
         for _ in range(50):
             try:
@@ -70,7 +70,7 @@ class Barrier(Protocol):
 PAUSE_S = 2.0
 
 
-class PausingUnitOfWork(SqlLifecycleUnitOfWork):
+class PausingUnitOfWork(SqlUnitOfWork):
     """Waits at ``barrier`` right after reading the partnerships (the donors' taken places),
     so two racers both read before either writes, unless a lock keeps the second one out
     until the first committed (then the barrier times out and each goes on alone)."""
@@ -117,7 +117,7 @@ def run_batch(url: str, count: int) -> None:
     """Book ``count`` reservations, one transaction each, pausing inside each transaction
     so that a kill lands between a write and its commit."""
     engine = make_engine(url)
-    uow = SqlLifecycleUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine)
     try:
         for number in range(count):
             with uow:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from tests.unit.test_correction import CorrectionScenarios
 
 
 class TestCorrectionOnTheStore(CorrectionScenarios):
     @pytest.fixture
-    def uow(self, engine: Engine) -> SqlLifecycleUnitOfWork:
-        return SqlLifecycleUnitOfWork(engine)
+    def uow(self, engine: Engine) -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine)

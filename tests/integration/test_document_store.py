@@ -19,8 +19,8 @@ from grantflow import resources
 from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.formgen import write_filled
 from grantflow.adapters.spreadsheet import read_workbook
-from grantflow.adapters.store.document_models import DocumentRow
-from grantflow.adapters.store.document_uow import SqlProgrammeUnitOfWork
+from grantflow.adapters.store.models.documents import DocumentRow
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.errors import LedgerError, NotFound
 from grantflow.domain.ledger import EntryKind
 from grantflow.sample_final_reports import reference_final_reports
@@ -37,11 +37,11 @@ STAGE2 = "stage2-proposal"
 
 
 @pytest.fixture
-def programme_uow(engine: Engine) -> SqlProgrammeUnitOfWork:
-    return SqlProgrammeUnitOfWork(engine)
+def programme_uow(engine: Engine) -> SqlUnitOfWork:
+    return SqlUnitOfWork(engine)
 
 
-def in_implementation(uow: SqlProgrammeUnitOfWork, city: str, teryt: str) -> int:
+def in_implementation(uow: SqlUnitOfWork, city: str, teryt: str) -> int:
     """A funded project whose agreement committed EUR 150 000.00."""
     with uow:
         application = uow.applications.add(
@@ -64,7 +64,7 @@ def in_implementation(uow: SqlProgrammeUnitOfWork, city: str, teryt: str) -> int
 
 
 def take_in(
-    uow: SqlProgrammeUnitOfWork, home: Path, application_id: int, path: Path
+    uow: SqlUnitOfWork, home: Path, application_id: int, path: Path
 ) -> FinalReportUpload:
     return take_in_final_report(
         uow,
@@ -78,14 +78,14 @@ def take_in(
     )
 
 
-def ledger_of(uow: SqlProgrammeUnitOfWork, teryt: str) -> list[tuple[str, Decimal]]:
+def ledger_of(uow: SqlUnitOfWork, teryt: str) -> list[tuple[str, Decimal]]:
     with uow:
         return [(str(e.kind), e.amount) for e in uow.ledger.all() if e.city == teryt]
 
 
 class TestFinalReportIntake:
     def test_a_valid_report_is_kept_as_version_1_and_books_spend_and_return(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         lomza = in_implementation(uow, "Łomża", "2062011")
@@ -108,7 +108,7 @@ class TestFinalReportIntake:
         assert stored.final_report == upload.stored.final_report
 
     def test_the_same_file_again_stores_and_books_nothing_new(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         lomza = in_implementation(uow, "Łomża", "2062011")
@@ -118,7 +118,7 @@ class TestFinalReportIntake:
         assert len(ledger_of(uow, "2062011")) == 4
 
     def test_a_second_different_report_after_the_booking_is_refused_and_not_kept(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         lomza = in_implementation(uow, "Łomża", "2062011")
@@ -135,7 +135,7 @@ class TestFinalReportIntake:
         assert len(ledger_of(uow, "2062011")) == 4
 
     def test_an_overspent_report_is_kept_invalid_and_books_nothing(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         walbrzych = in_implementation(uow, "Wałbrzych", "0265011")
@@ -155,7 +155,7 @@ class TestFinalReportIntake:
             assert uow.applications.get(walbrzych).state == "implementation"
 
     def test_a_report_of_another_city_names_the_mistake(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         lomza = in_implementation(uow, "Łomża", "2062011")
@@ -174,7 +174,7 @@ def _document(home: Path, sha: str, application_id: int | None) -> GeneratedDocu
 
 class TestDocumentsTable:
     def test_identical_bytes_are_recorded_once_and_a_changed_file_again(
-        self, programme_uow: SqlProgrammeUnitOfWork, tmp_path: Path
+        self, programme_uow: SqlUnitOfWork, tmp_path: Path
     ) -> None:
         uow = programme_uow
         lomza = in_implementation(uow, "Łomża", "2062011")
@@ -197,7 +197,7 @@ class TestDocumentsTable:
 
     @pytest.mark.parametrize("application", [True, False], ids=["per-application", "programme"])
     def test_the_database_refuses_a_second_row_of_the_same_bytes(
-        self, engine: Engine, programme_uow: SqlProgrammeUnitOfWork, application: bool
+        self, engine: Engine, programme_uow: SqlUnitOfWork, application: bool
     ) -> None:
         lomza = in_implementation(programme_uow, "Łomża", "2062011") if application else None
         row = {

@@ -15,16 +15,16 @@ from sqlalchemy import Engine, text
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.store import head_revision
-from grantflow.adapters.store.lifecycle_uow import SqlLifecycleUnitOfWork
-from grantflow.adapters.store.models import Base
+from grantflow.adapters.store.models.base import Base
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Reviewer, Scorecard, ScoresLocked
 from grantflow.domain.audit import verify_chain
 from grantflow.domain.errors import Conflict, IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.services import lifecycle, partnership, review, selection
 from grantflow.services.ledger import book, current_ledger
-from grantflow.services.lifecycle_ports import PartnershipStatus
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
+from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.report import FileReport
 from tests.integration.ledger_race import BATCH_AMOUNT, book_once, confirm_once
 from tests.unit.factories import STAGE2
@@ -44,9 +44,9 @@ CHELM = "0662011"
 
 
 @pytest.fixture
-def lifecycle_uow(engine: Engine) -> SqlLifecycleUnitOfWork:
+def lifecycle_uow(engine: Engine) -> SqlUnitOfWork:
     """Three Stage 2 proposals (Chełm, Hrubieszów, Konin), Kristiansand, four reviewers."""
-    uow = SqlLifecycleUnitOfWork(engine)
+    uow = SqlUnitOfWork(engine)
     with uow:
         for city, teryt in CITIES:
             app = uow.applications.add(
@@ -79,12 +79,12 @@ def lifecycle_uow(engine: Engine) -> SqlLifecycleUnitOfWork:
     return uow
 
 
-def states(uow: SqlLifecycleUnitOfWork) -> list[str]:
+def states(uow: SqlUnitOfWork) -> list[str]:
     with uow:
         return [a.state for a in uow.applications.list(STAGE2)]
 
 
-def assess_everything(uow: SqlLifecycleUnitOfWork) -> None:
+def assess_everything(uow: SqlUnitOfWork) -> None:
     """The experts' work of the unit story, through the real store."""
     ids = [1, 2, 3]
     for application_id in ids:
@@ -177,7 +177,7 @@ class TestLedgerAccountsMigration:
         migrate(empty_database_url)
         engine = make_engine(empty_database_url)
         try:
-            with SqlLifecycleUnitOfWork(engine) as uow:
+            with SqlUnitOfWork(engine) as uow:
                 calls = {e.key: e.call for e in uow.ledger.all()}
         finally:
             engine.dispose()
@@ -191,7 +191,7 @@ class TestLedgerAccountsMigration:
 
 class TestTheStage2Story:
     def test_from_formal_check_to_the_partner_search_deadline(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork
+        self, lifecycle_uow: SqlUnitOfWork
     ) -> None:
         uow = lifecycle_uow
         assess_everything(uow)
@@ -241,7 +241,7 @@ class TestTheStage2Story:
         assert broken is None and checked > 40
 
     def test_a_refused_transition_leaves_no_trace(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork
+        self, lifecycle_uow: SqlUnitOfWork
     ) -> None:
         uow = lifecycle_uow
         with uow:
@@ -254,7 +254,7 @@ class TestTheStage2Story:
 
 
 class TestTheAuditLog:
-    def test_the_chain_survives_the_round_trip(self, lifecycle_uow: SqlLifecycleUnitOfWork) -> None:
+    def test_the_chain_survives_the_round_trip(self, lifecycle_uow: SqlUnitOfWork) -> None:
         assess_everything(lifecycle_uow)
         with lifecycle_uow as uow:
             entries = uow.audit.all()
@@ -264,7 +264,7 @@ class TestTheAuditLog:
         assert submitted.at.tzinfo is not None
 
     def test_an_entry_edited_in_the_database_is_named(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, engine: Engine
+        self, lifecycle_uow: SqlUnitOfWork, engine: Engine
     ) -> None:
         assess_everything(lifecycle_uow)
         with engine.begin() as connection:
@@ -277,7 +277,7 @@ class TestTheAuditLog:
         assert checked > 9
 
     def test_a_deleted_entry_breaks_the_chain_at_its_successor(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, engine: Engine
+        self, lifecycle_uow: SqlUnitOfWork, engine: Engine
     ) -> None:
         with engine.begin() as connection:
             connection.execute(text("DELETE FROM audit_log WHERE seq = 2"))
@@ -285,7 +285,7 @@ class TestTheAuditLog:
         assert broken is not None and broken.seq == 3
 
     def test_a_second_entry_with_a_taken_sequence_number_is_a_conflict(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork
+        self, lifecycle_uow: SqlUnitOfWork
     ) -> None:
         with lifecycle_uow as uow:
             last = uow.audit.last_for_update()
@@ -300,7 +300,7 @@ class TestMoney:
         ["150000.00", "149999.99", "0.01", "140000.10", "999999999999.99"],
     )
     def test_amounts_come_back_to_the_cent(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, amount: str
+        self, lifecycle_uow: SqlUnitOfWork, amount: str
     ) -> None:
         with lifecycle_uow as uow:
             book(
@@ -319,7 +319,7 @@ class TestMoney:
         assert stored is not None
         assert (type(stored.amount), str(stored.amount)) == (Decimal, amount)
 
-    def test_a_key_booked_twice_is_stored_once(self, lifecycle_uow: SqlLifecycleUnitOfWork) -> None:
+    def test_a_key_booked_twice_is_stored_once(self, lifecycle_uow: SqlUnitOfWork) -> None:
         for _ in range(2):
             with lifecycle_uow as uow:
                 book(
@@ -343,7 +343,7 @@ class TestMoney:
                 )
 
     def test_over_committing_is_refused_and_nothing_is_written(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork
+        self, lifecycle_uow: SqlUnitOfWork
     ) -> None:
         with lifecycle_uow as uow:
             book(
@@ -373,7 +373,7 @@ class TestMoney:
 
 class TestScorecards:
     def test_a_submitted_scorecard_cannot_be_replaced(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork
+        self, lifecycle_uow: SqlUnitOfWork
     ) -> None:
         points = criteria_points((25, 25, 16, 16))
         with lifecycle_uow as uow:
@@ -391,7 +391,7 @@ RACERS = 8
 COMMIT = Decimal("50000.00")
 
 
-def _reserve(uow: SqlLifecycleUnitOfWork, city: str, amount: Decimal) -> None:
+def _reserve(uow: SqlUnitOfWork, city: str, amount: Decimal) -> None:
     with uow:
         book(
             uow,
@@ -412,7 +412,7 @@ def _race_jobs(url: str) -> list[tuple[str, str, str, str, str]]:
     return [(url, f"commit:{KONIN}:{n // 2}", KONIN, "commit", str(COMMIT)) for n in range(RACERS)]
 
 
-def _assert_nothing_over_committed(uow: SqlLifecycleUnitOfWork, outcomes: list[str]) -> None:
+def _assert_nothing_over_committed(uow: SqlUnitOfWork, outcomes: list[str]) -> None:
     ledger = current_ledger(uow)
     commits = [e for e in ledger.entries if e.kind is EntryKind.COMMIT]
     assert ledger.problems() == []
@@ -426,7 +426,7 @@ def _assert_nothing_over_committed(uow: SqlLifecycleUnitOfWork, outcomes: list[s
 
 class TestConcurrentBookings:
     def test_threads_never_over_commit_a_city(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
@@ -436,7 +436,7 @@ class TestConcurrentBookings:
         _assert_nothing_over_committed(lifecycle_uow, outcomes)
 
     def test_processes_never_over_commit_a_city(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
     ) -> None:
         import multiprocessing
 
@@ -446,7 +446,7 @@ class TestConcurrentBookings:
         _assert_nothing_over_committed(lifecycle_uow, outcomes)
 
 
-def _searching(uow: SqlLifecycleUnitOfWork) -> None:
+def _searching(uow: SqlUnitOfWork) -> None:
     """Chełm and Hrubieszów both look for a partner; Kristiansand has one place."""
     with uow:
         for application_id in (1, 2):
@@ -454,7 +454,7 @@ def _searching(uow: SqlLifecycleUnitOfWork) -> None:
         uow.commit()
 
 
-def _assert_one_confirmed(uow: SqlLifecycleUnitOfWork, outcomes: list[str]) -> None:
+def _assert_one_confirmed(uow: SqlUnitOfWork, outcomes: list[str]) -> None:
     assert sorted(outcomes) == ["confirmed", "refused"]
     with uow:
         confirmed = [p for p in uow.partnerships.list() if p.donor_code == "NO-4204"]
@@ -468,7 +468,7 @@ class TestConcurrentConfirmations:
     """Two operators confirm different cities with the same donor's last place at once."""
 
     def test_threads_never_give_a_donor_more_partners_than_its_capacity(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
     ) -> None:
         import threading
         from concurrent.futures import ThreadPoolExecutor
@@ -482,7 +482,7 @@ class TestConcurrentConfirmations:
         _assert_one_confirmed(lifecycle_uow, outcomes)
 
     def test_processes_never_give_a_donor_more_partners_than_its_capacity(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
     ) -> None:
         import multiprocessing
 
@@ -497,7 +497,7 @@ class TestConcurrentConfirmations:
 
 class TestKillAndRerun:
     def test_a_batch_killed_midway_and_run_again_books_everything_once(
-        self, lifecycle_uow: SqlLifecycleUnitOfWork, database_url: str
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
     ) -> None:
         import os
         import signal

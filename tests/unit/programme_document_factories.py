@@ -17,8 +17,8 @@ from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.services import documents
 from grantflow.services.documents import AgreementContext, PublicationContext, Signatory
-from grantflow.services.lifecycle_ports import Partnership, PartnershipStatus
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation import form as forms
 from tests.unit.document_factories import HOSTILE_CITY, chelm_outline
 

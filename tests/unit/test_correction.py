@@ -12,11 +12,11 @@ from grantflow.domain.lifecycle import State
 from grantflow.services import correction, intake, lifecycle
 from grantflow.services.correction import Recheck
 from grantflow.services.intake import SubmissionOutcome
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import ValidationResult
 from tests.intake_data import CHELM, STAGE1, invalid_result, valid_result
-from tests.unit.fakes import FakeFileStore
-from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+from tests.unit.fakes.files import FakeFileStore
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 DEADLINE = date(2019, 12, 16)
 RETURNED_AT = datetime(2019, 12, 2, 14, 0, tzinfo=UTC)
@@ -24,7 +24,7 @@ OPERATOR = "operator:anna.nowak"
 
 
 def upload(
-    uow: LifecycleUnitOfWork, content: bytes, at: datetime, result: ValidationResult | None = None
+    uow: UnitOfWork, content: bytes, at: datetime, result: ValidationResult | None = None
 ) -> SubmissionOutcome:
     return intake.submit(
         uow,
@@ -40,7 +40,7 @@ def upload(
     )
 
 
-def recheck(uow: LifecycleUnitOfWork, outcome: SubmissionOutcome) -> Recheck:
+def recheck(uow: UnitOfWork, outcome: SubmissionOutcome) -> Recheck:
     assert outcome.application_id is not None
     return correction.recheck(
         uow,
@@ -51,12 +51,12 @@ def recheck(uow: LifecycleUnitOfWork, outcome: SubmissionOutcome) -> Recheck:
     )
 
 
-def state(uow: LifecycleUnitOfWork, application_id: int) -> str:
+def state(uow: UnitOfWork, application_id: int) -> str:
     with uow:
         return uow.applications.get(application_id).state
 
 
-def audit(uow: LifecycleUnitOfWork) -> list[str]:
+def audit(uow: UnitOfWork) -> list[str]:
     with uow:
         return [e.action for e in uow.audit.all()]
 
@@ -65,7 +65,7 @@ class CorrectionScenarios:
     """The scenarios, run by the test classes that give them a ``uow`` fixture."""
 
     @pytest.fixture
-    def returned(self, uow: LifecycleUnitOfWork) -> int:
+    def returned(self, uow: UnitOfWork) -> int:
         """Chełm's first outline, returned for correction until 16 December 2019."""
         first = upload(uow, b"PK\x03\x04 Chelm v1", datetime(2019, 11, 28, 10, 0, tzinfo=UTC))
         assert first.application_id is not None
@@ -80,7 +80,7 @@ class CorrectionScenarios:
         return first.application_id
 
     def test_a_corrected_version_before_the_deadline_re_enters_the_check(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, 9, 0, tzinfo=UTC))
         outcome = recheck(uow, second)
@@ -94,7 +94,7 @@ class CorrectionScenarios:
         assert state(uow, returned) == State.FORMALLY_CORRECT
 
     def test_a_version_on_the_deadline_day_in_warsaw_is_in_time(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         # 22:59 UTC is 23:59 on 16 December at the operator's seat (CET, UTC+1).
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 22, 59, tzinfo=UTC))
@@ -102,7 +102,7 @@ class CorrectionScenarios:
         assert state(uow, returned) == State.SUBMITTED
 
     def test_a_version_after_midnight_in_warsaw_is_late_though_still_the_deadline_in_utc(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         # 23:30 UTC on the 16th is 00:30 on 17 December in Chełm and Warsaw.
         late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 23, 30, tzinfo=UTC))
@@ -112,7 +112,7 @@ class CorrectionScenarios:
         assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
 
     def test_a_late_version_is_kept_and_the_refusal_recorded_once(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 17, 8, 0, tzinfo=UTC))
         outcome = recheck(uow, late)
@@ -128,7 +128,7 @@ class CorrectionScenarios:
         assert lifecycle.verify_audit(uow)[1] is None
 
     def test_a_version_with_errors_leaves_the_application_returned(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         broken = upload(
             uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 5, tzinfo=UTC), invalid_result()
@@ -141,7 +141,7 @@ class CorrectionScenarios:
         assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
 
     def test_the_same_file_again_after_its_resubmission_changes_nothing(
-        self, uow: LifecycleUnitOfWork, returned: int
+        self, uow: UnitOfWork, returned: int
     ) -> None:
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, tzinfo=UTC))
         recheck(uow, second)
@@ -151,7 +151,7 @@ class CorrectionScenarios:
         assert recheck(uow, again) == Recheck(False, "")
         assert audit(uow) == before
 
-    def test_an_application_never_returned_is_left_alone(self, uow: LifecycleUnitOfWork) -> None:
+    def test_an_application_never_returned_is_left_alone(self, uow: UnitOfWork) -> None:
         first = upload(uow, b"PK\x03\x04 Chelm v1", datetime(2019, 11, 28, tzinfo=UTC))
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 11, 29, tzinfo=UTC))
         assert recheck(uow, second) == Recheck(False, "")
@@ -162,5 +162,5 @@ class CorrectionScenarios:
 
 class TestCorrectionOnFakes(CorrectionScenarios):
     @pytest.fixture
-    def uow(self) -> FakeLifecycleUnitOfWork:
-        return FakeLifecycleUnitOfWork()
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork()

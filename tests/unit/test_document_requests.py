@@ -21,10 +21,10 @@ from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.ranking import Decision, Proposal, RankedProposal
 from grantflow.services import lifecycle, partnership, selection
-from grantflow.services.document_ports import NewFinalReport
 from grantflow.services.documents import GeneratedDocument, RenderRequest
 from grantflow.services.final_report import submit_final_report
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.final_reports import NewFinalReport
 from grantflow.services.programme_documents import (
     Selection,
     StoreDocumentLog,
@@ -35,8 +35,8 @@ from grantflow.services.programme_documents import (
 )
 from grantflow.validation import form as forms
 from grantflow.validation.report import FileReport
-from tests.unit.document_fakes import FakeProgrammeUnitOfWork
 from tests.unit.factories import STAGE2
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.programme_document_factories import SPENT, chelm_final_report
 from tests.unit.test_lifecycle_services import (
     AT,
@@ -56,13 +56,13 @@ REPORTED = AT + timedelta(days=1200)
 
 @dataclasses.dataclass(frozen=True)
 class Story:
-    uow: FakeProgrammeUnitOfWork
+    uow: FakeUnitOfWork
     partnered: int  # the application Kristiansand partners with
     alone: int  # the selected one left without a partner
 
 
 def story(*, approved: bool = True, reported: bool = True) -> Story:
-    uow = FakeProgrammeUnitOfWork()
+    uow = FakeUnitOfWork()
     populate_stage2(uow)
     assess_everything(uow)
     selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
@@ -101,7 +101,7 @@ def story(*, approved: bool = True, reported: bool = True) -> Story:
     return Story(uow, partnered, alone)
 
 
-def requests_of(uow: FakeProgrammeUnitOfWork, **selection_fields: Any) -> list[RenderRequest]:
+def requests_of(uow: FakeUnitOfWork, **selection_fields: Any) -> list[RenderRequest]:
     return programme_requests(
         uow,
         programme=PROGRAMME,
@@ -255,7 +255,7 @@ def _generated(path: Path, sha: str, application_id: int | None = 1) -> Generate
 
 class TestRecording:
     def test_each_file_is_recorded_once_with_its_path_inside_the_home(self) -> None:
-        uow = FakeProgrammeUnitOfWork()
+        uow = FakeUnitOfWork()
         home = Path("/srv/grantflow")
         batch = [
             _generated(home / "documents/decision/chelm.pdf", "a" * 64),
@@ -274,7 +274,7 @@ class TestRecording:
         ]
 
     def test_a_file_written_outside_the_home_keeps_its_absolute_path(self) -> None:
-        uow = FakeProgrammeUnitOfWork()
+        uow = FakeUnitOfWork()
         log = StoreDocumentLog(uow, Path("/srv/grantflow"), clock=lambda: AT)
         log.record([_generated(Path("/tmp/podglad/chelm.pdf"), "d" * 64)])
         with uow:

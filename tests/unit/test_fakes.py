@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from grantflow.domain.assessment import Reviewer
-from tests.unit.fakes import FakeUnitOfWork
-from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 EKSPERTKA = Reviewer("R07", "Agnieszka Żółkiewska", frozenset({"pl", "nb"}))
 MOMENT = datetime(2020, 3, 16, 10, 0, tzinfo=UTC)
@@ -14,7 +13,7 @@ MOMENT = datetime(2020, 3, 16, 10, 0, tzinfo=UTC)
 
 class TestTransactions:
     def test_a_rolled_back_lifecycle_transaction_forgets_its_writes(self) -> None:
-        uow = FakeLifecycleUnitOfWork()
+        uow = FakeUnitOfWork()
         with uow:
             uow.reviewers.add(EKSPERTKA)
             uow.rollback()
@@ -24,7 +23,7 @@ class TestTransactions:
             assert uow.reviewers.list() == []
 
     def test_lifecycle_writes_are_published_only_by_commit(self) -> None:
-        uow = FakeLifecycleUnitOfWork()
+        uow = FakeUnitOfWork()
         with uow:
             uow.reviewers.add(EKSPERTKA)
         with uow:
@@ -35,7 +34,7 @@ class TestTransactions:
         assert uow.commits == 1
 
     def test_the_lifecycle_unit_of_work_is_the_intake_one_with_more_tables(self) -> None:
-        uow = FakeLifecycleUnitOfWork()
+        uow = FakeUnitOfWork()
         assert isinstance(uow, FakeUnitOfWork)
         with uow:
             chelm = uow.applications.add(

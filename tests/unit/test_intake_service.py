@@ -24,7 +24,9 @@ from tests.intake_data import (
     valid_result,
 )
 from tests.unit.factories import reference_programme
-from tests.unit.fakes import FakeFileStore, FakeUnitOfWork, Tables
+from tests.unit.fakes.files import FakeFileStore
+from tests.unit.fakes.tables import Tables
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 CHELM_V1 = b"PK\x03\x04 Chelm outline, first upload"
 CHELM_V2 = b"PK\x03\x04 Chelm outline, corrected"

@@ -19,13 +19,13 @@ from grantflow.domain.ranking import Decision
 from grantflow.services import decisions, lifecycle, partnership, review, selection
 from grantflow.services.final_report import committed_lump_sum
 from grantflow.services.ledger import book, current_ledger, settle_open
-from grantflow.services.lifecycle_ports import PartnershipStatus
 from grantflow.services.partnership import PartnershipError
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
+from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.report import FileReport
 from tests.unit.factories import STAGE1, STAGE2, chelm_workbook, reference_programme
-from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 PROGRAMME = reference_programme(funded_count=2, reserve_count=1)
 AT = datetime(2020, 12, 1, 9, 0, tzinfo=UTC)
@@ -61,7 +61,7 @@ def criteria_points(values: tuple[int, int, int, int]) -> dict[str, Decimal]:
     return {code: Decimal(v) for code, v in zip(codes, values, strict=True)}
 
 
-def populate_stage2(uow: FakeLifecycleUnitOfWork) -> None:
+def populate_stage2(uow: FakeUnitOfWork) -> None:
     """Three Stage 2 proposals with a valid version each, the donors, four experts."""
     with uow:
         for city, teryt in CITIES:
@@ -95,17 +95,17 @@ def populate_stage2(uow: FakeLifecycleUnitOfWork) -> None:
 
 
 @pytest.fixture
-def uow() -> FakeLifecycleUnitOfWork:
-    uow = FakeLifecycleUnitOfWork()
+def uow() -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
     populate_stage2(uow)
     return uow
 
 
-def state(uow: FakeLifecycleUnitOfWork, application_id: int) -> str:
+def state(uow: FakeUnitOfWork, application_id: int) -> str:
     return uow.committed.applications[application_id].state
 
 
-def assess_everything(uow: FakeLifecycleUnitOfWork) -> None:
+def assess_everything(uow: FakeUnitOfWork) -> None:
     for application_id in (1, 2, 3):
         lifecycle.formal_check(uow, application_id, correct=True, at=AT, actor=OPERATOR)
     first = review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
@@ -141,7 +141,7 @@ def assess_everything(uow: FakeLifecycleUnitOfWork) -> None:
 
 class TestTheProgrammeStory:
     def test_from_formal_check_to_the_partner_search_deadline(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         assess_everything(uow)
         assert [state(uow, i) for i in (1, 2, 3)] == ["assessed"] * 3
@@ -191,13 +191,13 @@ class TestTheProgrammeStory:
         assert broken is None
         assert checked == len(uow.committed.audit) > 40
 
-    def test_an_edited_audit_entry_is_found(self, uow: FakeLifecycleUnitOfWork) -> None:
+    def test_an_edited_audit_entry_is_found(self, uow: FakeUnitOfWork) -> None:
         assess_everything(uow)
         target = uow.committed.audit[5]
         uow.committed.audit[5] = dataclasses.replace(target, actor="operator:someone-else")
         assert lifecycle.verify_audit(uow)[1] == uow.committed.audit[5]
 
-    def test_a_refused_transition_leaves_no_trace(self, uow: FakeLifecycleUnitOfWork) -> None:
+    def test_a_refused_transition_leaves_no_trace(self, uow: FakeUnitOfWork) -> None:
         before = list(uow.committed.audit)
         with pytest.raises(IllegalTransition, match="'submitted' cannot 'select'"):
             lifecycle.apply(uow, 1, lifecycle.Action.SELECT, at=AT, actor=OPERATOR)
@@ -205,14 +205,14 @@ class TestTheProgrammeStory:
         assert state(uow, 1) == "submitted"
 
 
-def decided(uow: FakeLifecycleUnitOfWork) -> None:
+def decided(uow: FakeUnitOfWork) -> None:
     """The committee approved: Hrubieszów (2) and Chełm (1) funded, Konin (3) in reserve."""
     assess_everything(uow)
     selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
     selection.approve_ranking(uow, STAGE2, [], at=AT, actor="committee")
 
 
-def balance(uow: FakeLifecycleUnitOfWork, teryt: str, call: str = STAGE2) -> tuple[Decimal, ...]:
+def balance(uow: FakeUnitOfWork, teryt: str, call: str = STAGE2) -> tuple[Decimal, ...]:
     b = current_ledger(uow).balance(teryt, call)
     return (b.reserved, b.released, b.committed, b.returned, b.open)
 
@@ -223,7 +223,7 @@ NOTHING = (Decimal(0),) * 5
 
 class TestOperatorDecisions:
     def test_moving_a_reserve_up_by_hand_is_refused_so_no_city_skips_its_reservation(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         before = list(uow.committed.audit)
@@ -234,14 +234,14 @@ class TestOperatorDecisions:
 
     @pytest.mark.parametrize("action", sorted(set(Action) - decisions.DIRECT_ACTIONS))
     def test_an_action_that_books_or_ranks_is_never_a_direct_decision(
-        self, uow: FakeLifecycleUnitOfWork, action: Action
+        self, uow: FakeUnitOfWork, action: Action
     ) -> None:
         with pytest.raises(decisions.NotADirectDecision):
             decisions.decide(uow, 1, action, at=AT, actor=OPERATOR)
         assert state(uow, 1) == "submitted"
 
     def test_a_city_leaving_after_its_partner_was_confirmed_releases_its_lump_sum(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         solver = ScipyAssignmentSolver()
@@ -264,7 +264,7 @@ class TestOperatorDecisions:
         assert current_ledger(uow).problems() == []
 
     def test_a_city_leaving_the_partner_search_releases_its_lump_sum_once(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         partnership.reconcile_partner_search(
@@ -278,7 +278,7 @@ class TestOperatorDecisions:
         assert [(e.city, e.call, e.amount) for e in released] == [(CHELM_TERYT, STAGE2, LUMP_SUM)]
 
     def test_a_city_leaving_the_reserve_list_books_nothing_and_moves_nobody_up(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         entries = list(uow.committed.ledger)
@@ -288,7 +288,7 @@ class TestOperatorDecisions:
         assert uow.committed.rankings[STAGE2].entry(3).decision is Decision.WITHDRAWN
 
     def test_a_withdrawal_before_the_committee_decides_changes_only_the_proposal(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         assess_everything(uow)
         selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
@@ -301,7 +301,7 @@ class TestOperatorDecisions:
         assert current_ledger(uow).totals().reserved == 2 * LUMP_SUM
 
     def test_a_project_does_not_start_while_its_lump_sum_is_still_reserved(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         with pytest.raises(PartnershipError, match=r"still has EUR 150000\.00 of its lump sum"):
@@ -309,7 +309,7 @@ class TestOperatorDecisions:
         assert state(uow, 1) == "selected"
 
     def test_a_project_starts_once_its_agreement_committed_the_lump_sum(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         solver = ScipyAssignmentSolver()
@@ -324,7 +324,7 @@ class TestOperatorDecisions:
 
 class TestAPartnershipFlowRound:
     def test_a_selected_city_wanting_no_partner_starts_its_project_and_books_nothing(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         assess_everything(uow)
         hrubieszow = uow.committed.submissions[2]
@@ -345,7 +345,7 @@ class TestAPartnershipFlowRound:
         assert uow.committed.audit == audit  # the second run changed nothing
 
     def test_before_the_deadline_donors_are_proposed_and_from_it_the_search_closes(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         decided(uow)
         deadline = PROGRAMME.partner_search_deadline
@@ -366,7 +366,7 @@ class TestAPartnershipFlowRound:
 
 class TestTheSelectionRound:
     def test_the_ranking_is_proposed_again_only_when_new_applications_were_assessed(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         assert selection.reconcile_selection(uow, STAGE2, PROGRAMME, at=AT, actor="f") is None
         assess_everything(uow)
@@ -385,14 +385,14 @@ class TestTheSelectionRound:
 class TestFormalCheckReasons:
     @pytest.mark.parametrize("reason", ["", "   "])
     def test_a_formal_rejection_without_a_reason_is_refused(
-        self, uow: FakeLifecycleUnitOfWork, reason: str
+        self, uow: FakeUnitOfWork, reason: str
     ) -> None:
         with pytest.raises(lifecycle.ReasonRequired, match="application 1"):
             lifecycle.formal_check(uow, 1, correct=False, at=AT, actor=OPERATOR, reason=reason)
         assert state(uow, 1) == "submitted"
 
     def test_a_return_for_correction_without_a_reason_is_refused(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         with pytest.raises(lifecycle.ReasonRequired):
             lifecycle.return_for_correction(
@@ -401,7 +401,7 @@ class TestFormalCheckReasons:
         assert state(uow, 1) == "submitted"
 
     def test_reopening_a_partner_search_without_a_reason_is_refused_and_records_nothing(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         with uow:
             before = len(uow.audit.all())
@@ -410,7 +410,7 @@ class TestFormalCheckReasons:
         with uow:
             assert len(uow.audit.all()) == before
 
-    def test_an_accepted_application_needs_no_reason(self, uow: FakeLifecycleUnitOfWork) -> None:
+    def test_an_accepted_application_needs_no_reason(self, uow: FakeUnitOfWork) -> None:
         assert lifecycle.formal_check(uow, 1, correct=True, at=AT, actor=OPERATOR).state == (
             "formally_correct"
         )
@@ -419,7 +419,7 @@ class TestFormalCheckReasons:
 BILATERAL = "bilateral-2024"  # the next call, in which Chełm is funded again
 
 
-def reserve(uow: FakeLifecycleUnitOfWork, call: str, application_id: int, amount: Decimal) -> None:
+def reserve(uow: FakeUnitOfWork, call: str, application_id: int, amount: Decimal) -> None:
     with uow:
         book(
             uow,
@@ -436,7 +436,7 @@ def reserve(uow: FakeLifecycleUnitOfWork, call: str, application_id: int, amount
 
 class TestOneCityFundedInTwoCalls:
     @pytest.fixture
-    def chelm_twice(self, uow: FakeLifecycleUnitOfWork) -> FakeLifecycleUnitOfWork:
+    def chelm_twice(self, uow: FakeUnitOfWork) -> FakeUnitOfWork:
         """Chełm: EUR 150 000 reserved in the 2014-2021 call, EUR 140 000 in the next one."""
         with uow:
             uow.applications.add(
@@ -448,7 +448,7 @@ class TestOneCityFundedInTwoCalls:
         return uow
 
     def test_signing_in_the_next_call_commits_only_that_calls_reservation(
-        self, chelm_twice: FakeLifecycleUnitOfWork
+        self, chelm_twice: FakeUnitOfWork
     ) -> None:
         uow = chelm_twice
         with uow:
@@ -468,7 +468,7 @@ class TestOneCityFundedInTwoCalls:
             assert committed_lump_sum(uow, uow.applications.get(1)) == 0
 
     def test_a_booking_of_one_call_never_draws_on_the_other_calls_money(
-        self, chelm_twice: FakeLifecycleUnitOfWork
+        self, chelm_twice: FakeUnitOfWork
     ) -> None:
         uow = chelm_twice
         with uow, pytest.raises(LedgerError, match=r"only EUR 140000\.00"):
@@ -484,7 +484,7 @@ class TestOneCityFundedInTwoCalls:
             )
 
     def test_the_totals_reconcile_per_call_and_for_the_programme(
-        self, chelm_twice: FakeLifecycleUnitOfWork
+        self, chelm_twice: FakeUnitOfWork
     ) -> None:
         ledger = current_ledger(chelm_twice)
         assert ledger.problems() == []
@@ -497,7 +497,7 @@ class TestOneCityFundedInTwoCalls:
 
 class TestBookings:
     def test_a_key_booked_concurrently_after_the_first_look_is_an_idempotent_success(
-        self, uow: FakeLifecycleUnitOfWork
+        self, uow: FakeUnitOfWork
     ) -> None:
         """Another transaction booked the key between ``find`` and the account's lock."""
         winner = LedgerEntry(

@@ -17,10 +17,10 @@ from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import State
 from grantflow.services import documents
 from grantflow.services.final_report import submit_final_report
-from grantflow.services.ports import Application
+from grantflow.services.ports.applications import Application
 from grantflow.validation import form as forms
 from tests.unit.document_factories import chelm_outline
-from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.programme_document_factories import (
     AT,
     KRISTIANSAND,
@@ -155,8 +155,8 @@ class TestBarChart:
 CALL = "stage2-proposal"
 
 
-def _uow_in_implementation(committed: Decimal = LUMP_SUM) -> FakeLifecycleUnitOfWork:
-    uow = FakeLifecycleUnitOfWork()
+def _uow_in_implementation(committed: Decimal = LUMP_SUM) -> FakeUnitOfWork:
+    uow = FakeUnitOfWork()
     uow.committed.applications[4] = Application(
         4, CALL, 2, "0662011", "Chełm", State.IMPLEMENTATION, AT
     )

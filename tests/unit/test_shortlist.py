@@ -17,11 +17,11 @@ from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.programme import DEFAULT_SHORTLIST_COUNT, Programme
 from grantflow.domain.ranking import Decision
 from grantflow.services import lifecycle, review, selection
-from grantflow.services.ports import NewSubmission
+from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme, parse_programme
 from grantflow.validation.report import FileReport
 from tests.unit.factories import STAGE1, reference_programme
-from tests.unit.lifecycle_fakes import FakeLifecycleUnitOfWork
+from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.test_lifecycle_services import AT, OPERATOR, outline_of
 
 # City, TERYT, points per criterion of both experts (relevance, quality, partnership,
@@ -40,9 +40,9 @@ def reference_data() -> dict[str, Any]:
     return data
 
 
-def assessed_outlines(programme: Programme) -> FakeLifecycleUnitOfWork:
+def assessed_outlines(programme: Programme) -> FakeUnitOfWork:
     """Three Stage 1 outlines, each scored alike by its two experts."""
-    uow = FakeLifecycleUnitOfWork()
+    uow = FakeUnitOfWork()
     with uow:
         for number, (city, teryt, _) in enumerate(OUTLINES):
             app = uow.applications.add(

@@ -9,6 +9,7 @@ advisory lock, for its whole transaction).
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from pathlib import Path
 
 from alembic import command
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, MetaData, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from grantflow.adapters.store.engine import make_engine
-from grantflow.adapters.store.models import Base
+from grantflow.adapters.store.models.base import Base
 from grantflow.domain.errors import StorageError
 
 SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
@@ -26,15 +27,16 @@ SCRIPT_LOCATION = Path(__file__).resolve().parent / "migrations"
 _PG_MIGRATION_LOCK = 5_177_203
 
 
-# Modules whose classes map tables onto ``Base``: each registers its tables
-# when imported. A new group of tables adds its module here.
-MODEL_MODULES = ("models", "lifecycle_models", "document_models")
+# The package whose modules (one per aggregate) map tables onto ``Base``:
+# each registers its tables when imported.
+MODELS_PACKAGE = f"{__package__}.models"
 
 
 def target_metadata() -> MetaData:
     """Every table the models describe: what the migrations must build, exactly."""
-    for name in MODEL_MODULES:
-        importlib.import_module(f"{__package__}.{name}")
+    package = importlib.import_module(MODELS_PACKAGE)
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{MODELS_PACKAGE}.{module.name}")
     return Base.metadata
 
 

@@ -1,74 +1,21 @@
-"""Tables as SQLAlchemy 2 typed mappings.
-
-The schema itself is owned by the Alembic migrations (``migrations/versions``);
-these classes must describe the same tables, which
-``tests/integration/test_store.py`` checks by comparing them with a migrated
-database. Later tables (audit log, reviews, ledger entries, partners) join
-this module and a new migration each.
-"""
+"""Tables of applications and their uploaded versions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
 
-# Deterministic constraint names: Alembic can alter or drop them later
-# (SQLite batch migrations need names to find them).
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-# JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.
-Json = JSON().with_variant(JSONB(), "postgresql")
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC datetimes on both databases.
-
-    SQLite has no time zones: it stores the naive UTC value and this type
-    gives the zone back on the way out.
-    """
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+from grantflow.adapters.store.models.base import Base, Json, UtcDateTime
 
 
 class ApplicationRow(Base):

@@ -1,21 +1,17 @@
-"""What the use cases need from the outside world, as Protocols.
+"""Applications and their uploaded versions: what the use cases need from the store.
 
-Services program against these; ``grantflow.adapters.store`` and
-``grantflow.adapters.files`` implement them for real, ``tests/unit/fakes.py``
-in memory. Repositories hand out frozen records, never live ORM rows, so a
-service cannot change the database behind the unit of work's back.
-
-Every write that can race another writer (a unique key: one application per
-city and call, one version per file) raises ``grantflow.domain.errors.Conflict``
-when it loses; the caller re-reads in a fresh unit of work.
+Repositories hand out frozen records, never live ORM rows, so a service
+cannot change the database behind the unit of work's back. Every write that
+can race another writer (a unique key: one application per city and call,
+one version per file) raises ``grantflow.domain.errors.Conflict`` when it
+loses; the caller re-reads in a fresh unit of work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from grantflow.domain.outline import Outline
 from grantflow.validation.report import FileReport
@@ -86,6 +82,14 @@ class ApplicationRepository(Protocol):
 
     def list(self, call_code: str | None = None) -> list[Application]: ...
 
+    def get_for_update(self, application_id: int) -> Application:
+        """The application, locked until the unit of work ends; NotFound."""
+        ...
+
+    def set_state(self, application_id: int, state: str) -> Application:
+        """Store the new state (the service checked the transition); NotFound."""
+        ...
+
 
 class SubmissionRepository(Protocol):
     def get(self, submission_id: int) -> Submission:
@@ -106,37 +110,4 @@ class SubmissionRepository(Protocol):
 
     def for_application(self, application_id: int) -> list[Submission]:
         """Every version, oldest first."""
-        ...
-
-
-class UnitOfWork(Protocol):
-    """One transaction: ``with uow: ...; uow.commit()``. Leaving without commit rolls back.
-
-    A unit of work can be entered again after it is left (a fresh transaction).
-    """
-
-    # Read-only in the protocol, so an implementation may narrow the types.
-    @property
-    def applications(self) -> ApplicationRepository: ...
-
-    @property
-    def submissions(self) -> SubmissionRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
-
-    def rollback(self) -> None: ...
-
-
-class FileStore(Protocol):
-    def save_upload(self, sha256: str, content: bytes) -> str:
-        """Keep the original bytes (idempotent); return where, relative to the home."""
         ...

@@ -1,27 +1,14 @@
-"""In-memory implementations of grantflow.services.ports for unit tests.
-
-They keep the store's promises that services rely on: the unique keys
-(one application per call and TERYT; one version per file and per number)
-raise Conflict, and leaving a unit of work without commit undoes its writes.
-"""
+"""In-memory applications and their versions, with the store's unique keys."""
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Callable
 from datetime import datetime
-from types import TracebackType
-from typing import Self
 
 from grantflow.domain.errors import Conflict, NotFound
-from grantflow.services.ports import SUBMITTED, Application, NewSubmission, Submission
-
-
-@dataclasses.dataclass
-class Tables:
-    applications: dict[int, Application] = dataclasses.field(default_factory=dict)
-    submissions: dict[int, Submission] = dataclasses.field(default_factory=dict)
+from grantflow.services.ports.applications import SUBMITTED, Application, NewSubmission, Submission
+from tests.unit.fakes.tables import Tables
 
 
 class FakeApplicationRepository:
@@ -71,6 +58,14 @@ class FakeApplicationRepository:
             if call_code is None or a.call_code == call_code
         ]
 
+    def get_for_update(self, application_id: int) -> Application:
+        return self.get(application_id)
+
+    def set_state(self, application_id: int, state: str) -> Application:
+        changed = dataclasses.replace(self.get(application_id), state=str(state))
+        self._tables.applications[application_id] = changed
+        return changed
+
 
 class FakeSubmissionRepository:
     def __init__(self, tables: Tables, before_add: Callable[[], None]) -> None:
@@ -117,67 +112,3 @@ class FakeSubmissionRepository:
             (s for s in self._tables.submissions.values() if s.application_id == application_id),
             key=lambda s: s.version_no or 0,
         )
-
-
-class FakeUnitOfWork:
-    """Writes go to a working copy; ``commit`` publishes it, leaving without commit drops it.
-
-    The other fakes' units of work extend this one: they start from a larger
-    ``Tables`` and bind more repositories in ``_bind``.
-
-    ``concurrent_writes`` simulates other processes: each callable runs (once,
-    in order) just before one of this unit of work's submission inserts and
-    may write to ``committed`` as a competing writer would.
-    """
-
-    def __init__(self) -> None:
-        self.committed = Tables()
-        self.commits = 0
-        self.concurrent_writes: list[Callable[[Tables], None]] = []
-        self._working: Tables | None = None
-
-    def __enter__(self) -> Self:
-        self._begin()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._working = None
-
-    def commit(self) -> None:
-        assert self._working is not None, "commit outside the with block"
-        self.committed = copy.deepcopy(self._working)
-        self.commits += 1
-
-    def rollback(self) -> None:
-        self._begin()
-
-    def _begin(self) -> None:
-        self._working = copy.deepcopy(self.committed)
-        self._bind(self._working)
-
-    def _bind(self, tables: Tables) -> None:
-        """Point the repositories at this transaction's tables; a subclass adds its own."""
-        self.applications = FakeApplicationRepository(tables)
-        self.submissions = FakeSubmissionRepository(tables, self._interleave)
-
-    def _interleave(self) -> None:
-        if self.concurrent_writes and self._working is not None:
-            self.concurrent_writes.pop(0)(self.committed)
-            # The competing writer committed first: our inserts now see its rows
-            # through the unique keys, as a database would.
-            for key, row in self.committed.submissions.items():
-                self._working.submissions.setdefault(key, row)
-
-
-class FakeFileStore:
-    def __init__(self) -> None:
-        self.uploads: dict[str, bytes] = {}
-
-    def save_upload(self, sha256: str, content: bytes) -> str:
-        self.uploads[sha256] = content
-        return f"uploads/{sha256[:2]}/{sha256}.xlsx"

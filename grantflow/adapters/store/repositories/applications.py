@@ -1,4 +1,4 @@
-"""Repositories over one SQLAlchemy session: rows in, frozen records out."""
+"""Applications and their uploaded versions over one SQLAlchemy session."""
 
 from __future__ import annotations
 
@@ -6,28 +6,21 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.codec import outline_from_json, to_json
-from grantflow.adapters.store.document_models import FinalReportRow
-from grantflow.adapters.store.models import ApplicationRow, KeptUpload, SubmissionRow
-from grantflow.domain.errors import Conflict, NotFound
-from grantflow.services.ports import SUBMITTED, Application, NewSubmission, Submission
+from grantflow.adapters.store.models.applications import ApplicationRow, KeptUpload, SubmissionRow
+from grantflow.adapters.store.models.final_reports import FinalReportRow
+from grantflow.adapters.store.repositories.base import WriterLock, flush_or_conflict
+from grantflow.domain.errors import NotFound
+from grantflow.services.ports.applications import SUBMITTED, Application, NewSubmission, Submission
 from grantflow.validation.report import FileReport
 
 
-def _flush(session: Session, what: str) -> None:
-    """Write now, so a lost race shows here as Conflict rather than at commit."""
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        raise Conflict(f"{what} was stored concurrently") from exc
-
-
 class SqlApplicationRepository:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, writer: WriterLock) -> None:
         self._session = session
+        self._writer = writer
 
     def get(self, application_id: int) -> Application:
         row = self._session.get(ApplicationRow, application_id)
@@ -55,7 +48,7 @@ class SqlApplicationRepository:
             created_at=created_at,
         )
         self._session.add(row)
-        _flush(self._session, f"the application of TERYT {teryt} to {call_code}")
+        flush_or_conflict(self._session, f"the application of TERYT {teryt} to {call_code}")
         return _application(row)
 
     def lock(self, application_id: int) -> None:
@@ -70,6 +63,22 @@ class SqlApplicationRepository:
         if call_code is not None:
             query = query.where(ApplicationRow.call_code == call_code)
         return [_application(row) for row in self._session.scalars(query)]
+
+    def get_for_update(self, application_id: int) -> Application:
+        self._writer.claim()
+        self._session.execute(
+            select(ApplicationRow.id).where(ApplicationRow.id == application_id).with_for_update()
+        )
+        return self.get(application_id)
+
+    def set_state(self, application_id: int, state: str) -> Application:
+        self._writer.claim()
+        row = self._session.get(ApplicationRow, application_id)
+        if row is None:
+            raise NotFound(f"no application {application_id}")
+        row.state = str(state)
+        flush_or_conflict(self._session, f"the state of application {application_id}")
+        return self.get(application_id)
 
 
 class SqlSubmissionRepository:
@@ -104,7 +113,7 @@ class SqlSubmissionRepository:
             **kept_upload_columns(new),
         )
         self._session.add(row)
-        _flush(self._session, f"the upload {new.file_name} ({new.sha256[:12]})")
+        flush_or_conflict(self._session, f"the upload {new.file_name} ({new.sha256[:12]})")
         return _submission(row)
 
     def for_application(self, application_id: int) -> list[Submission]:

@@ -1,36 +1,13 @@
-"""Tables of the documents issue: stored final reports and every generated document.
-
-Same metadata (``models.Base``) as the other tables; the schema is built by
-``migrations/versions/0003_documents.py`` and the store tests compare the two.
-"""
+"""The generated documents' table."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from grantflow.adapters.store.models import Base, Json, KeptUpload, UtcDateTime
-
-
-class FinalReportRow(KeptUpload, Base):
-    """One uploaded final report: a version of a project's report (kept for ever)."""
-
-    __tablename__ = "final_reports"
-    __table_args__ = (
-        # The same bytes uploaded again for the same project are the same version.
-        UniqueConstraint("application_id", "sha256"),
-        UniqueConstraint("application_id", "version_no"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="RESTRICT"), index=True
-    )
-    version_no: Mapped[int] = mapped_column(Integer)
-    final_report: Mapped[dict[str, Any] | None] = mapped_column(Json)
+from grantflow.adapters.store.models.base import Base, UtcDateTime
 
 
 class DocumentRow(Base):

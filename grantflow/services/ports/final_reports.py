@@ -1,8 +1,4 @@
-"""What the documents need from the store beyond the lifecycle: final reports and issued files.
-
-Extends ``grantflow.services.lifecycle_ports`` in the same style: frozen
-records out, a lost race on a unique key is ``Conflict``.
-"""
+"""Final reports: each project's uploaded versions with their validation."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ from datetime import datetime
 from typing import Protocol
 
 from grantflow.domain.final_report import FinalReport
-from grantflow.services.lifecycle_ports import LifecycleUnitOfWork
 from grantflow.validation.report import FileReport
 
 
@@ -56,39 +51,3 @@ class FinalReportRepository(Protocol):
     def list(self) -> list[StoredFinalReport]:
         """Every version of every project, by application then version."""
         ...
-
-
-@dataclass(frozen=True)
-class DocumentRecord:
-    """A generated file as the store keeps it."""
-
-    kind: str
-    lang: str
-    fmt: str
-    application_id: int | None  # None: a programme-wide document (the publication)
-    path: str  # relative to GRANTFLOW_HOME; absolute when written outside it
-    sha256: str
-    size: int
-    generated_at: datetime
-
-
-class DocumentRepository(Protocol):
-    def add(self, record: DocumentRecord) -> bool:
-        """Store the record; False (and nothing stored) when these bytes of this
-        document (kind, language, format, application) were recorded before.
-        Conflict when a concurrent writer recorded them first."""
-        ...
-
-    def list(self, application_id: int | None = None) -> list[DocumentRecord]:
-        """Every record in the order they were made (only one application's when given)."""
-        ...
-
-
-class ProgrammeUnitOfWork(LifecycleUnitOfWork, Protocol):
-    """The lifecycle's unit of work with the final reports and the documents."""
-
-    @property
-    def final_reports(self) -> FinalReportRepository: ...
-
-    @property
-    def documents(self) -> DocumentRepository: ...

@@ -1,0 +1,31 @@
+"""The in-memory store's tables: what a fake unit of work copies, and publishes on commit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from grantflow.domain.assessment import Assignment, Reviewer, Scorecard
+from grantflow.domain.audit import AuditEntry
+from grantflow.domain.ledger import LedgerEntry
+from grantflow.domain.partners import DonorMunicipality
+from grantflow.domain.ranking import Ranking
+from grantflow.services.ports.applications import Application, Submission
+from grantflow.services.ports.documents import DocumentRecord
+from grantflow.services.ports.final_reports import StoredFinalReport
+from grantflow.services.ports.partners import Partnership
+
+
+@dataclasses.dataclass
+class Tables:
+    applications: dict[int, Application] = dataclasses.field(default_factory=dict)
+    submissions: dict[int, Submission] = dataclasses.field(default_factory=dict)
+    audit: list[AuditEntry] = dataclasses.field(default_factory=list)
+    reviewers: dict[str, Reviewer] = dataclasses.field(default_factory=dict)
+    assignments: dict[tuple[int, str], Assignment] = dataclasses.field(default_factory=dict)
+    scorecards: dict[tuple[int, str], Scorecard] = dataclasses.field(default_factory=dict)
+    rankings: dict[str, Ranking] = dataclasses.field(default_factory=dict)
+    ledger: list[LedgerEntry] = dataclasses.field(default_factory=list)
+    donors: dict[str, DonorMunicipality] = dataclasses.field(default_factory=dict)
+    partnerships: dict[int, Partnership] = dataclasses.field(default_factory=dict)
+    final_reports: dict[int, StoredFinalReport] = dataclasses.field(default_factory=dict)
+    documents: list[DocumentRecord] = dataclasses.field(default_factory=list)
