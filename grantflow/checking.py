@@ -13,7 +13,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from grantflow.adapters.spreadsheet import Upload, read_upload
-from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.programme import Programme
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
@@ -39,10 +38,10 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 
 
 def programme_for(programme_path: Path | None, call_code: str) -> Programme:
+    """The programme whose call ``call_code`` the files go to; ConfigurationError when the
+    file is broken or has no such call."""
     programme = load_programme(programme_path)
-    if call_code not in {c.code for c in programme.calls}:
-        known = ", ".join(c.code for c in programme.calls)
-        raise ConfigurationError(f"unknown call {call_code!r}; the programme has: {known}")
+    programme.call(call_code)
     return programme
 
 

@@ -16,6 +16,8 @@ from prefect import flow, get_run_logger
 
 from grantflow import config
 from grantflow.config import Settings
+from grantflow.validation.programme_file import load_programme
+from workflows.demo_calendar import DemoCalendar, load_calendar
 from workflows.demo_documents import (
     ClosingResult,
     DocumentsDemoResult,
@@ -23,13 +25,14 @@ from workflows.demo_documents import (
     submit_final_reports,
 )
 from workflows.demo_home import sample_outlines
-from workflows.demo_programme import ProgrammeDemoResult, run_programme_demo
+from workflows.demo_programme import MAX_REVIEW_ROUNDS, ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
 
 @dataclass
 class DemoState:
     settings: Settings
+    calendar: DemoCalendar
     intake: list[FileSummary] = field(default_factory=list)
     programme: ProgrammeDemoResult | None = None
     closing: ClosingResult | None = None
@@ -41,17 +44,21 @@ Step = Callable[[DemoState], None]
 
 def submit_samples(state: DemoState) -> None:
     """Stage 1: every sample outline uploaded, validated, stored, its report published."""
-    state.intake = intake(files=[str(p) for p in sample_outlines()], submitted_by="demo")
+    state.intake = intake(
+        files=[str(p) for p in sample_outlines()],
+        submitted_by="demo",
+        as_of=state.calendar.at(state.calendar.outlines_submitted),
+    )
 
 
 def run_programme(state: DemoState) -> None:
     """Stages 1-3: formal check, experts, selection, lump sums, partners, the ledger."""
-    state.programme = run_programme_demo(state.settings)
+    state.programme = run_programme_demo(state.settings, state.calendar)
 
 
 def close_projects(state: DemoState) -> None:
     """Stage 3: the partnered projects' final reports; lump sums spent and returned."""
-    state.closing = submit_final_reports(state.settings)
+    state.closing = submit_final_reports(state.settings, state.calendar)
     if state.programme is not None:
         # The summary shows the ledger as the demo leaves it: a second run, which
         # finds the reports booked, then prints the same totals as the first.
@@ -61,7 +68,9 @@ def close_projects(state: DemoState) -> None:
 def generate_documents(state: DemoState) -> None:
     """Every document of the programme, into GRANTFLOW_HOME/documents."""
     assert state.programme is not None, "the programme step runs first"
-    state.documents = generate_every_document(state.settings, state.programme.programme_file)
+    state.documents = generate_every_document(
+        state.settings, state.programme.programme_file, state.calendar
+    )
 
 
 STEPS: tuple[tuple[str, Step], ...] = (
@@ -75,7 +84,8 @@ STEPS: tuple[tuple[str, Step], ...] = (
 @flow(name="demo")
 def demo() -> DemoState:
     """Run every step of the demo on the home in ``GRANTFLOW_HOME``."""
-    state = DemoState(settings=config.load())
+    calendar = load_calendar(load_programme(), rounds=MAX_REVIEW_ROUNDS)
+    state = DemoState(settings=config.load(), calendar=calendar)
     logger = get_run_logger()
     for number, (title, step) in enumerate(STEPS, start=1):
         logger.info("Step %d/%d: %s", number, len(STEPS), title)

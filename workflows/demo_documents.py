@@ -19,16 +19,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from grantflow import config, resources
-from grantflow.adapters.files import LocalFileStore
+from grantflow import bootstrap, config, resources
 from grantflow.adapters.spreadsheet import read_workbook
-from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
 from grantflow.sample_final_reports import reference_final_reports
@@ -38,8 +34,8 @@ from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
+from workflows.demo_calendar import DemoCalendar
 from workflows.documents import BatchResult, generate_documents
-from workflows.lifecycle_store import now, programme_of
 
 STAGE2 = "stage2-proposal"
 OPERATOR = "operator:demo"
@@ -95,12 +91,11 @@ class ClosingResult:
         return lines
 
 
-def submit_final_reports(settings: config.Settings) -> ClosingResult:
+def submit_final_reports(settings: config.Settings, calendar: DemoCalendar) -> ClosingResult:
     """Each partnered project with a sample report: implementation started, report taken in."""
     samples = sample_final_reports()
-    engine = make_engine(settings.database_url)
-    try:
-        uow = SqlUnitOfWork(engine)
+    with bootstrap.build(settings=settings) as wired:
+        uow = wired.unit_of_work()
         with uow:
             signed = {
                 p.application_id: uow.donors.get(p.donor_code).name
@@ -117,19 +112,19 @@ def submit_final_reports(settings: config.Settings) -> ClosingResult:
                     uow,
                     application.id,
                     Action.START_IMPLEMENTATION,
-                    at=now(),
+                    at=calendar.at(calendar.implementation_starts),
                     actor=OPERATOR,
                     reason="partnership agreement signed",
                 )
             path = samples[application.teryt]
             upload = take_in_final_report(
                 uow,
-                LocalFileStore(settings.home),
+                wired.files,
                 application.id,
                 read_workbook(path),
                 file_name=path.name,
                 content=path.read_bytes(),
-                at=now(),
+                at=calendar.at(calendar.final_reports_submitted),
                 actor=f"{application.city_name} (demo)",
             )
             intake = upload.intake
@@ -144,8 +139,6 @@ def submit_final_reports(settings: config.Settings) -> ClosingResult:
                 )
             )
         return ClosingResult(reported, ledger_view(uow))
-    finally:
-        engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -171,20 +164,21 @@ class DocumentsDemoResult:
         return lines
 
 
-def generate_every_document(settings: config.Settings, programme_file: str) -> DocumentsDemoResult:
-    """Every document of the programme into ``GRANTFLOW_HOME/documents``, through the flow."""
+def generate_every_document(
+    settings: config.Settings, programme_file: str, calendar: DemoCalendar
+) -> DocumentsDemoResult:
+    """Every document of the programme into ``GRANTFLOW_HOME/documents``, through the flow,
+    on the day the calendar publishes them."""
     folder = settings.home / DOCUMENTS
-    engine = make_engine(settings.database_url)
-    try:
+    made_at = calendar.at(calendar.documents_generated)
+    with bootstrap.build(settings=settings, programme_file=programme_file) as wired:
         requests = programme_requests(
-            SqlUnitOfWork(engine),
-            programme=programme_of(programme_file),
+            wired.unit_of_work(),
+            programme=wired.programme,
             form=form.load("outline"),
             folder=folder,
             selection=Selection(),
-            issued=date.today(),
+            issued=calendar.documents_generated,
         )
-    finally:
-        engine.dispose()
-    batch = generate_documents(requests, str(folder), settings=settings)
+    batch = generate_documents(requests, str(folder), settings=settings, as_of=made_at)
     return DocumentsDemoResult(folder, batch)

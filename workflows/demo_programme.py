@@ -25,14 +25,14 @@ Every step checks the store first, so running the demo again changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from grantflow import config, resources
+from grantflow import bootstrap, config, resources
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Assignment, Reviewer
 from grantflow.domain.lifecycle import State
@@ -51,7 +51,8 @@ from grantflow.services.lifecycle import in_states
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.promotion import promote_shortlisted
-from workflows.lifecycle_store import lifecycle_uow, now, programme_of
+from grantflow.validation.programme_file import load_programme
+from workflows.demo_calendar import DemoCalendar
 from workflows.partnership import partnership
 from workflows.review import review
 from workflows.selection import selection
@@ -67,7 +68,9 @@ REVIEWERS = (
     ("R05", "Ingrid Sæther-Nowak", "pl,nb,en", ""),
     ("R06", "Małgorzata Kość", "pl", ""),
 )
-MAX_REVIEW_ROUNDS = 5  # assign, score, arbitrate, complete: three rounds suffice
+MAX_REVIEW_ROUNDS = 5
+# The experts declare and score a few days after the review flow assigned them.
+EXPERTS_TAKE = timedelta(days=3)  # assign, score, arbitrate, complete: three rounds suffice
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ def demo_programme_file(home: Path, valid_outlines: int) -> Path:
     return path
 
 
-def _register_reviewers(uow: SqlUnitOfWork) -> None:
+def _register_reviewers(uow: SqlUnitOfWork, at: datetime) -> None:
     with uow:
         known = {r.code for r in uow.reviewers.list()}
     for code, name, languages, conflicts in REVIEWERS:
@@ -126,10 +129,10 @@ def _register_reviewers(uow: SqlUnitOfWork) -> None:
             reviewer = Reviewer(
                 code, name, frozenset(languages.split(",")), frozenset(filter(None, [conflicts]))
             )
-            review_service.register_reviewer(uow, reviewer, at=now(), actor=OPERATOR)
+            review_service.register_reviewer(uow, reviewer, at=at, actor=OPERATOR)
 
 
-def _formal_check(uow: SqlUnitOfWork, call_code: str) -> None:
+def _formal_check(uow: SqlUnitOfWork, call_code: str, at: datetime) -> None:
     """The operator's check, led by the automatic part: a valid version or none."""
     with uow:
         waiting = [
@@ -141,7 +144,7 @@ def _formal_check(uow: SqlUnitOfWork, call_code: str) -> None:
             uow,
             application_id,
             correct=has_valid,
-            at=now(),
+            at=at,
             actor=OPERATOR,
             reason="" if has_valid else "no version passes validation",
         )
@@ -170,7 +173,7 @@ def _points(programme: Programme, total: int) -> dict[str, Decimal]:
 
 
 def _simulate_experts(
-    uow: SqlUnitOfWork, call_code: str, programme: Programme
+    uow: SqlUnitOfWork, call_code: str, programme: Programme, at: datetime
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Every assigned expert declares and scores; (anything done, conflicts declared)."""
     with uow:
@@ -201,7 +204,7 @@ def _simulate_experts(
                 assignment.application_id,
                 assignment.reviewer_code,
                 conflict=conflict,
-                at=now(),
+                at=at,
                 reason="zna burmistrza prywatnie" if conflict else "",
             )
             acted = True
@@ -224,21 +227,23 @@ def _simulate_experts(
                 _points(programme, total),
                 programme,
                 submit=True,
-                at=now(),
+                at=at,
             )
             acted = True
     return acted, conflicts
 
 
 def _assess(
-    uow: SqlUnitOfWork, call_code: str, programme_file: str
+    uow: SqlUnitOfWork, call_code: str, programme_file: str, calendar: DemoCalendar
 ) -> tuple[list[tuple[int, str]], list[int]]:
-    """Review flow and experts in turns until nothing is left to do; (conflicts, arbitrated)."""
-    programme = programme_of(programme_file)
+    """Review flow and experts in turns until nothing is left to do, a round a week (the
+    experts act three days after the flow assigned them); (conflicts, arbitrated)."""
+    programme = load_programme(Path(programme_file))
     conflicts: list[tuple[int, str]] = []
-    for _ in range(MAX_REVIEW_ROUNDS):
-        review(call_code=call_code, programme_file=programme_file)
-        acted, declared = _simulate_experts(uow, call_code, programme)
+    for round_no in range(MAX_REVIEW_ROUNDS):
+        assigned_at = calendar.assessment(call_code, round_no)
+        review(call_code=call_code, programme_file=programme_file, as_of=assigned_at)
+        acted, declared = _simulate_experts(uow, call_code, programme, assigned_at + EXPERTS_TAKE)
         conflicts.extend(declared)
         if not acted:
             break
@@ -251,10 +256,15 @@ def _assess(
     return conflicts, arbitrated
 
 
-def _partners(uow: SqlUnitOfWork, programme: Programme, programme_file: str) -> list[int]:
+def _partners(
+    uow: SqlUnitOfWork, programme: Programme, programme_file: str, calendar: DemoCalendar
+) -> list[int]:
     """Propose, confirm and sign all but one proposal; close the search at the deadline."""
-    deadline = programme.partner_search_deadline
-    partnership(call_code=STAGE2, programme_file=programme_file, as_of=deadline - timedelta(days=1))
+    partnership(
+        call_code=STAGE2,
+        programme_file=programme_file,
+        as_of=calendar.at(calendar.partner_search),
+    )
     with uow:
         proposals = sorted(
             (p for p in uow.partnerships.list() if p.status is PartnershipStatus.PROPOSED),
@@ -265,41 +275,66 @@ def _partners(uow: SqlUnitOfWork, programme: Programme, programme_file: str) -> 
     for proposal in proposals[:-1]:
         confirmed.append(
             partnership_service.confirm_partner(
-                uow, proposal.application_id, proposal.donor_code, at=now(), actor=OPERATOR
+                uow,
+                proposal.application_id,
+                proposal.donor_code,
+                programme,
+                at=calendar.at(calendar.partners_confirmed),
+                actor=OPERATOR,
             )
         )
     for pair in confirmed:
         partnership_service.sign_agreement(
-            uow, STAGE2, pair.application_id, at=now(), actor=OPERATOR
+            uow,
+            STAGE2,
+            pair.application_id,
+            programme,
+            at=calendar.at(calendar.agreements_signed),
+            actor=OPERATOR,
         )
-    return partnership(call_code=STAGE2, programme_file=programme_file, as_of=deadline)
+    return partnership(
+        call_code=STAGE2,
+        programme_file=programme_file,
+        as_of=calendar.at(programme.partner_search_deadline),
+    )
 
 
-def run_programme_demo(settings: config.Settings) -> ProgrammeDemoResult:
+def run_programme_demo(settings: config.Settings, calendar: DemoCalendar) -> ProgrammeDemoResult:
     """Both stages and the partner search on the demo home's store (after intake)."""
-    with lifecycle_uow(settings) as uow:
+    with bootstrap.build(settings=settings) as wired:
+        uow = wired.unit_of_work()
         with uow:
             outlines = uow.applications.list(STAGE1)
             valid = sum(
                 1 for a in outlines if any(s.valid for s in uow.submissions.for_application(a.id))
             )
         programme_file = str(demo_programme_file(settings.home, valid))
-        programme = programme_of(programme_file)
-        _register_reviewers(uow)
+        programme = load_programme(Path(programme_file))
+        _register_reviewers(uow, calendar.at(calendar.experts_registered))
 
-        _formal_check(uow, STAGE1)
-        conflicts, arbitrated = _assess(uow, STAGE1, programme_file)
+        _formal_check(uow, STAGE1, calendar.at(calendar.stage1_formal_check))
+        conflicts, arbitrated = _assess(uow, STAGE1, programme_file, calendar)
         shortlist = selection(
-            call_code=STAGE1, programme_file=programme_file, approve=True, approved_by=COMMITTEE
+            call_code=STAGE1,
+            programme_file=programme_file,
+            approve=True,
+            approved_by=COMMITTEE,
+            as_of=calendar.at(calendar.stage1_selection),
         )
-        promote_shortlisted(uow, STAGE1, STAGE2, at=now(), actor=OPERATOR)
+        promote_shortlisted(
+            uow, STAGE1, STAGE2, at=calendar.at(calendar.proposals_submitted), actor=OPERATOR
+        )
 
-        _formal_check(uow, STAGE2)
-        more_conflicts, more_arbitrated = _assess(uow, STAGE2, programme_file)
+        _formal_check(uow, STAGE2, calendar.at(calendar.stage2_formal_check))
+        more_conflicts, more_arbitrated = _assess(uow, STAGE2, programme_file, calendar)
         ranking = selection(
-            call_code=STAGE2, programme_file=programme_file, approve=True, approved_by=COMMITTEE
+            call_code=STAGE2,
+            programme_file=programme_file,
+            approve=True,
+            approved_by=COMMITTEE,
+            as_of=calendar.at(calendar.stage2_selection),
         )
-        returned = _partners(uow, programme, programme_file)
+        returned = _partners(uow, programme, programme_file, calendar)
         ledger = ledger_view(uow)
     assert shortlist is not None and ranking is not None  # both calls had assessed applications
     return ProgrammeDemoResult(

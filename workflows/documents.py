@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -32,15 +33,13 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner
 
-from grantflow import config
+from grantflow import bootstrap, config
 from grantflow.adapters.documents.manifest import JsonManifest
 from grantflow.adapters.documents.renderer import TemplateRenderer
-from grantflow.adapters.store import make_engine, migrate
-from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.services import documents
 from grantflow.services.documents import GeneratedDocument, Kind, RenderRequest
-from grantflow.services.programme_documents import record_documents, utc_now
-from workflows.lifecycle_store import STORE_RETRIES, STORE_RETRY_DELAY_S
+from grantflow.services.programme_documents import record_documents
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
 # worker's WeasyPrint warm-up) yet leaves enough chunks to keep both cores busy.
@@ -82,16 +81,15 @@ def render_chunk(requests: list[RenderRequest]) -> Chunk:
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
-def record_in_store(generated: list[GeneratedDocument], settings: config.Settings) -> int:
+def record_in_store(
+    generated: list[GeneratedDocument], settings: config.Settings, as_of: datetime | None
+) -> int:
     """Each file with its SHA-256 in the store (idempotent, so a retry is safe)."""
-    migrate(settings.database_url)
-    engine = make_engine(settings.database_url)
-    try:
+    with bootstrap.build(settings=settings, as_of=as_of) as wired:
+        wired.migrate()
         return record_documents(
-            SqlUnitOfWork(engine), generated, home=settings.home, at=utc_now()
+            wired.unit_of_work(), generated, home=settings.home, at=wired.clock.now()
         )
-    finally:
-        engine.dispose()
 
 
 @contextmanager
@@ -132,12 +130,13 @@ def generate_documents(
     kinds: list[Kind] | None = None,
     chunk_size: int = CHUNK_SIZE,
     settings: config.Settings | None = None,
+    as_of: datetime | None = None,
 ) -> BatchResult:
     """Render ``requests`` (only those of ``kinds`` when given) into ``folder``.
 
     Every target must lie inside ``folder``: its manifest lists them. With
     ``settings``, every file is also recorded in that store, its path
-    relative to ``settings.home``.
+    relative to ``settings.home``, as made at ``as_of`` (default: now).
     """
     logger = get_run_logger()
     root = Path(folder).resolve()
@@ -168,7 +167,7 @@ def generate_documents(
     manifest = JsonManifest(root)
     manifest.record(generated)
     # Called, not submitted: recording runs in the flow's process, not in the pool.
-    recorded = record_in_store(generated, settings) if settings is not None else 0
+    recorded = record_in_store(generated, settings, as_of) if settings is not None else 0
     create_table_artifact(
         key="documents",
         table=[

@@ -9,7 +9,7 @@ time: every file comes back with ``created=False``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
@@ -17,18 +17,16 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from grantflow import checking, config
+from grantflow import bootstrap, checking, config
 from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
-from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.services import correction
 from grantflow.services import intake as intake_service
 from grantflow.services.intake import Applicant, NotKept
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
-from workflows.lifecycle_store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 Lang = Literal["pl", "nb", "en"]
 
@@ -87,11 +85,11 @@ def store(
     call_code: str,
     stage: int,
     submitted_by: str,
+    as_of: datetime | None,
 ) -> list[tuple[intake_service.SubmissionOutcome, str]]:
     """Each file's outcome, and what it means for an application returned for correction."""
-    engine = make_engine(settings.database_url)
-    try:
-        uow, files = SqlUnitOfWork(engine), LocalFileStore(settings.home)
+    with bootstrap.build(settings=settings, as_of=as_of) as wired:
+        uow, files, clock = wired.unit_of_work(), wired.files, wired.clock
         stored = []
         for item in checked:
             outcome = intake_service.submit(
@@ -104,6 +102,7 @@ def store(
                 call_code=call_code,
                 stage=stage,
                 submitted_by=submitted_by,
+                at=clock.now(),
             )
             note = ""
             if outcome.application_id is not None:
@@ -111,13 +110,11 @@ def store(
                     uow,
                     outcome.application_id,
                     outcome.submission_id,
-                    at=datetime.now(UTC),
+                    at=clock.now(),
                     actor=f"intake:{submitted_by}",
                 ).message
             stored.append((outcome, note))
         return stored
-    finally:
-        engine.dispose()
 
 
 @task(cache_policy=NO_CACHE)
@@ -183,9 +180,10 @@ def intake(
     submitted_by: str = "cli",
     programme_file: str | None = None,
     lang: Lang = "en",
+    as_of: datetime | None = None,
 ) -> list[FileSummary]:
-    """Validate uploaded outlines, keep each as a version of its city's application,
-    and publish every validation report."""
+    """Validate uploaded outlines, keep each as a version of its city's application
+    (received now, or at ``as_of``), and publish every validation report."""
     settings = config.load()
     stage = (
         checking.programme_for(Path(programme_file) if programme_file else None, call_code)
@@ -199,7 +197,12 @@ def intake(
         for c in chunk
     ]
     stored = store(
-        checked, settings=settings, call_code=call_code, stage=stage, submitted_by=submitted_by
+        checked,
+        settings=settings,
+        call_code=call_code,
+        stage=stage,
+        submitted_by=submitted_by,
+        as_of=as_of,
     )
     outcomes, notes = [o for o, _ in stored], [n for _, n in stored]
     return publish.map(

@@ -1,7 +1,7 @@
 """Partner search as an idempotent reconciler, and the deadline that closes it.
 
 A run registers the donor pool and applies ``grantflow.services.partnership.reconcile``
-for "today" (``as_of``, by default today at the Programme Operator's seat):
+for "today" (the day of ``as_of`` at the Programme Operator's seat, by default today):
 before the partner-search deadline it opens the search for every selected
 city that wants a partner, starts the project of every one that wants none,
 and proposes donors (scipy's assignment maximises the total score within
@@ -14,14 +14,14 @@ Running the flow twice changes nothing the second time.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from grantflow import config
+from grantflow import bootstrap, config
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.domain.matching import PairScore
 from grantflow.domain.names import slug
@@ -29,35 +29,30 @@ from grantflow.services import donor_pool
 from grantflow.services import partnership as partnership_service
 from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_view
 from grantflow.validation.donors_file import load_donors
-from workflows.lifecycle_store import (
-    STORE_RETRIES,
-    STORE_RETRY_DELAY_S,
-    lifecycle_uow,
-    now,
-    prepare_store,
-    programme_of,
-    today,
-)
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 ACTOR = "flow:partnership"
+
+
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
 def reconcile(
     settings: config.Settings,
     call_code: str,
     programme_file: str | None,
     donors_file: str | None,
-    as_of: date,
+    as_of: datetime | None,
 ) -> partnership_service.PartnerSearchRound:
     pool = load_donors(Path(donors_file) if donors_file else None)
-    with lifecycle_uow(settings) as uow:
-        donor_pool.register_donors(uow, pool, at=now(), actor=ACTOR)
+    with bootstrap.build(settings=settings, programme_file=programme_file, as_of=as_of) as wired:
+        uow, clock = wired.unit_of_work(), wired.clock
+        donor_pool.register_donors(uow, pool, at=clock.now(), actor=ACTOR)
         return partnership_service.reconcile(
             uow,
             call_code,
-            programme_of(programme_file),
+            wired.programme,
             ScipyAssignmentSolver(),
-            today=as_of,
-            at=now(),
+            today=clock.today(),
+            at=clock.now(),
             actor=ACTOR,
         )
 
@@ -83,8 +78,8 @@ def publish_proposals(call_code: str, proposals: tuple[PairScore, ...]) -> None:
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
 def publish_ledger(settings: config.Settings) -> dict[str, object]:
-    with lifecycle_uow(settings) as uow:
-        view = ledger_view(uow)
+    with bootstrap.build(settings=settings) as wired:
+        view = ledger_view(wired.unit_of_work())
     # Accounts, then the totals of each call, then the programme's.
     rows = [*view["cities"], *view["calls"], {"call": "programme", **view["totals"]}]
     create_table_artifact(
@@ -104,7 +99,7 @@ def partnership(
     call_code: str = "stage2-proposal",
     programme_file: str | None = None,
     donors_file: str | None = None,
-    as_of: date | None = None,
+    as_of: datetime | None = None,
 ) -> list[int]:
     """Propose partners until the deadline; at the deadline, close the search.
 
@@ -112,7 +107,7 @@ def partnership(
     """
     settings = config.load()
     prepare_store(settings.database_url)
-    outcome = reconcile(settings, call_code, programme_file, donors_file, as_of or today())
+    outcome = reconcile(settings, call_code, programme_file, donors_file, as_of)
     if not outcome.closed_search:
         publish_proposals(call_code, outcome.proposals)
     publish_ledger(settings)

@@ -11,26 +11,18 @@ new.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from grantflow import config
-from grantflow.adapters.store import make_engine
-from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
+from grantflow import bootstrap, config
 from grantflow.services.documents import KINDS, Kind, RenderRequest
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
 from workflows.documents import BatchResult, generate_documents
-from workflows.lifecycle_store import (
-    STORE_RETRIES,
-    STORE_RETRY_DELAY_S,
-    prepare_store,
-    programme_of,
-    today,
-)
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
@@ -39,20 +31,18 @@ def plan(
     folder: str,
     kinds: list[Kind],
     programme_file: str | None,
-    issued: date,
+    issued: date | None,
+    as_of: datetime | None,
 ) -> list[RenderRequest]:
-    engine = make_engine(settings.database_url)
-    try:
+    with bootstrap.build(settings=settings, programme_file=programme_file, as_of=as_of) as wired:
         return programme_requests(
-            SqlUnitOfWork(engine),
-            programme=programme_of(programme_file),
+            wired.unit_of_work(),
+            programme=wired.programme,
             form=form.load("outline"),
             folder=Path(folder).resolve(),
             selection=Selection(tuple(kinds)),
-            issued=issued,
+            issued=issued or wired.clock.today(),
         )
-    finally:
-        engine.dispose()
 
 
 @flow(name="programme-documents", log_prints=False)
@@ -61,9 +51,11 @@ def programme_documents(
     kinds: list[Kind] | None = None,
     programme_file: str | None = None,
     issued: date | None = None,
+    as_of: datetime | None = None,
 ) -> BatchResult:
-    """Render every document of ``kinds`` (default: all) the store holds into ``folder``."""
+    """Render every document of ``kinds`` (default: all) the store holds into ``folder``;
+    the publication dated ``issued`` (default: the day of ``as_of``, or today)."""
     settings = config.load()
     prepare_store(settings.database_url)
-    requests = plan(settings, folder, kinds or list(KINDS), programme_file, issued or today())
-    return generate_documents(requests, folder, settings=settings)
+    requests = plan(settings, folder, kinds or list(KINDS), programme_file, issued, as_of)
+    return generate_documents(requests, folder, settings=settings, as_of=as_of)

@@ -11,39 +11,37 @@ the flow twice changes nothing the second time.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from grantflow import config
+from grantflow import bootstrap, config
 from grantflow.domain.names import slug
 from grantflow.services import review as review_service
 from grantflow.services.lifecycle_views import ReviewerLoad, reviewer_load_view
-from workflows.lifecycle_store import (
-    STORE_RETRIES,
-    STORE_RETRY_DELAY_S,
-    lifecycle_uow,
-    now,
-    prepare_store,
-    programme_of,
-)
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
 def reconcile(
-    settings: config.Settings, call_code: str, programme_file: str | None
+    settings: config.Settings, call_code: str, programme_file: str | None, as_of: datetime | None
 ) -> review_service.AssessmentRound:
-    with lifecycle_uow(settings) as uow:
+    with bootstrap.build(settings=settings, programme_file=programme_file, as_of=as_of) as wired:
         return review_service.reconcile_assessment(
-            uow, call_code, programme_of(programme_file), at=now(), actor="flow:review"
+            wired.unit_of_work(),
+            call_code,
+            wired.programme,
+            at=wired.clock.now(),
+            actor="flow:review",
         )
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
 def reviewer_load(settings: config.Settings) -> list[ReviewerLoad]:
-    with lifecycle_uow(settings) as uow:
-        return reviewer_load_view(uow)
+    with bootstrap.build(settings=settings) as wired:
+        return reviewer_load_view(wired.unit_of_work())
 
 
 @task(cache_policy=NO_CACHE)
@@ -57,11 +55,13 @@ def publish_load(call_code: str, load: list[ReviewerLoad]) -> None:
 
 @flow(name="review", log_prints=False)
 def review(
-    call_code: str = "stage1-outline", programme_file: str | None = None
+    call_code: str = "stage1-outline",
+    programme_file: str | None = None,
+    as_of: datetime | None = None,
 ) -> review_service.AssessmentRound:
-    """Advance the expert assessment of a call as far as it can go now."""
+    """Advance the expert assessment of a call as far as it can go now (or at ``as_of``)."""
     settings = config.load()
     prepare_store(settings.database_url)
-    outcome = reconcile(settings, call_code, programme_file)
+    outcome = reconcile(settings, call_code, programme_file, as_of)
     publish_load(call_code, reviewer_load(settings))
     return outcome

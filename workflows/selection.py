@@ -11,22 +11,17 @@ second time: nothing new is assessed, nothing ranked is still undecided.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from grantflow import config
+from grantflow import bootstrap, config
 from grantflow.domain.names import slug
 from grantflow.domain.ranking import Ranking
 from grantflow.services import selection as selection_service
-from workflows.lifecycle_store import (
-    STORE_RETRIES,
-    STORE_RETRY_DELAY_S,
-    lifecycle_uow,
-    now,
-    prepare_store,
-    programme_of,
-)
+from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
@@ -37,13 +32,14 @@ def reconcile(
     shortlist: int | None,
     approve: bool,
     approved_by: str,
+    as_of: datetime | None,
 ) -> Ranking | None:
-    with lifecycle_uow(settings) as uow:
+    with bootstrap.build(settings=settings, programme_file=programme_file, as_of=as_of) as wired:
         return selection_service.reconcile_selection(
-            uow,
+            wired.unit_of_work(),
             call_code,
-            programme_of(programme_file),
-            at=now(),
+            wired.programme,
+            at=wired.clock.now(),
             actor="flow:selection",
             shortlist=shortlist,
             approve=approve,
@@ -81,10 +77,11 @@ def selection(
     shortlist: int | None = None,
     approve: bool = False,
     approved_by: str = "committee",
+    as_of: datetime | None = None,
 ) -> Ranking | None:
     """Propose the ranking of a call's assessed applications; apply it once approved."""
     settings = config.load()
     prepare_store(settings.database_url)
-    ranking = reconcile(settings, call_code, programme_file, shortlist, approve, approved_by)
+    ranking = reconcile(settings, call_code, programme_file, shortlist, approve, approved_by, as_of)
     publish_ranking(call_code, ranking)
     return ranking

@@ -23,6 +23,7 @@ from grantflow.validation.form import FormDefinition
 # reference programme's history, fixed so that samples never change by themselves.
 SAMPLE_TIME = datetime(2019, 9, 30, 12, 0, 0)
 
+
 def write_sample(
     form: FormDefinition,
     lang: str,

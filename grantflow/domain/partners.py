@@ -7,8 +7,35 @@ Pure data, loaded from the donor pool file (``samples/donors.yaml``) by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+
+from grantflow.domain.errors import GrantflowError
 
 DONOR_COUNTRIES = ("NO", "IS")
+
+
+class AgreementOutsideEligibility(GrantflowError):
+    """A partnership agreement that would end before it begins."""
+
+
+@dataclass(frozen=True)
+class AgreementPeriod:
+    starts_on: date
+    ends_on: date
+
+
+def agreement_period(signed_on: date, final_eligibility: date) -> AgreementPeriod:
+    """A partnership runs from the day its agreement is signed (or confirmed, for the
+    one to sign) until the programme's final eligibility date (SPEC section 2).
+
+    An agreement dated after that date would end before it begins: refused.
+    """
+    if signed_on > final_eligibility:
+        raise AgreementOutsideEligibility(
+            f"an agreement dated {signed_on} would end before it begins: partnerships "
+            f"last until the final eligibility date, {final_eligibility}"
+        )
+    return AgreementPeriod(signed_on, final_eligibility)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from grantflow.domain.errors import ConfigurationError
+
 DEFAULT_SHORTLIST_COUNT = 50
 
 
@@ -65,10 +67,16 @@ class Programme:
         for call in self.calls:
             if call.code == code:
                 return call
-        raise KeyError(code)
+        known = ", ".join(c.code for c in self.calls)
+        raise ConfigurationError(f"no call '{code}' in the programme (calls: {known})")
 
     def rate_for(self, month: str) -> Decimal:
-        return self.exchange_rates[month]
+        try:
+            return self.exchange_rates[month]
+        except KeyError:
+            raise ConfigurationError(
+                f"programme {self.code}: no EUR/PLN exchange rate for {month}"
+            ) from None
 
     def eligible_teryt(self) -> frozenset[str]:
         return frozenset(c.teryt for c in self.eligible_cities)

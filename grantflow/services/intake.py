@@ -24,9 +24,8 @@ Rules (SPEC sections 4 and 5):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from grantflow.domain.errors import Conflict
 from grantflow.services.ports.applications import NewSubmission, Submission
@@ -38,12 +37,6 @@ from grantflow.validation.outline import ValidationResult
 # are creating the application and storing an unidentified file: one retry
 # reads the winner's row. The third attempt is a margin, not a need.
 ATTEMPTS = 3
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -96,7 +89,7 @@ def submit(
     call_code: str,
     stage: int,
     submitted_by: str,
-    clock: Clock = _utc_now,
+    at: datetime,
 ) -> SubmissionOutcome:
     """Store one upload and its report; see the module's rules."""
     if isinstance(content, NotKept):
@@ -125,7 +118,7 @@ def submit(
                         report=result.report,
                         outline=result.outline,
                         submitted_by=submitted_by,
-                        submitted_at=clock(),
+                        submitted_at=at,
                     ),
                 )
                 uow.commit()

@@ -27,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from grantflow.domain.deadlines import operator_day
 from grantflow.domain.errors import GrantflowError, NotFound
 from grantflow.domain.ledger import EntryKind
 from grantflow.domain.lifecycle import Action, State
@@ -38,6 +39,7 @@ from grantflow.domain.matching import (
     remaining_capacity,
     score_pair,
 )
+from grantflow.domain.partners import agreement_period
 from grantflow.domain.programme import Programme
 from grantflow.services.ledger import account_of, open_amount, settle_open
 from grantflow.services.lifecycle import (
@@ -125,12 +127,17 @@ def confirm_partner(
     uow: UnitOfWork,
     application_id: int,
     donor_code: str,
+    programme: Programme,
     *,
     at: datetime,
     actor: str,
     justification: str = "",
 ) -> Partnership:
-    """Confirm the proposed donor, or another one with a justification (an override)."""
+    """Confirm the proposed donor, or another one with a justification (an override).
+
+    Refused once the agreement could no longer run (after the final eligibility date).
+    """
+    agreement_period(operator_day(at), programme.final_eligibility_date)
     with uow:
         # The lock first: the capacity read below must not be stale when this commits.
         uow.applications.get_for_update(application_id)
@@ -168,9 +175,19 @@ def confirm_partner(
 
 
 def sign_agreement(
-    uow: UnitOfWork, call_code: str, application_id: int, *, at: datetime, actor: str
+    uow: UnitOfWork,
+    call_code: str,
+    application_id: int,
+    programme: Programme,
+    *,
+    at: datetime,
+    actor: str,
 ) -> Partnership:
-    """The agreement is signed: the city's open lump sum is committed."""
+    """The agreement is signed: the city's open lump sum is committed.
+
+    Refused after the final eligibility date: the agreement would end before it begins.
+    """
+    agreement_period(operator_day(at), programme.final_eligibility_date)
     with uow:
         if uow.applications.get_for_update(application_id).call_code != call_code:
             raise NotFound(f"application {application_id} is not in {call_code}")
@@ -207,9 +224,7 @@ def sign_agreement(
     return signed
 
 
-def close_partner_search(
-    uow: UnitOfWork, call_code: str, *, at: datetime, actor: str
-) -> list[int]:
+def close_partner_search(uow: UnitOfWork, call_code: str, *, at: datetime, actor: str) -> list[int]:
     """At the deadline: every city still searching gets ``no_partner`` and its lump sum returned.
 
     A confirmed but unsigned partnership is given up first (back to the

@@ -56,6 +56,7 @@ from grantflow.services.documents import (
 )
 from grantflow.services.lifecycle import current_version
 from grantflow.services.ports.applications import Application
+from grantflow.services.ports.clock import Clock
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
@@ -95,10 +96,6 @@ class Selection:
     application_id: int | None = None
     lang: str | None = None
     fmt: Format | None = None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _day(moment: datetime) -> date:
@@ -505,11 +502,9 @@ def record_documents(
 class StoreDocumentLog:
     """The ``DocumentLog`` port on the store (paths relative to ``home``)."""
 
-    def __init__(
-        self, uow: UnitOfWork, home: Path, clock: Callable[[], datetime] = utc_now
-    ) -> None:
+    def __init__(self, uow: UnitOfWork, home: Path, clock: Clock) -> None:
         self._uow, self._home, self._clock = uow, home, clock
         self.new = 0  # records added so far (identical bytes recorded before are not)
 
     def record(self, documents: Sequence[GeneratedDocument]) -> None:
-        self.new += record_documents(self._uow, documents, home=self._home, at=self._clock())
+        self.new += record_documents(self._uow, documents, home=self._home, at=self._clock.now())

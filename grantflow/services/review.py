@@ -39,9 +39,7 @@ from grantflow.services.lifecycle import advance, in_states, record
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
-def register_reviewer(
-    uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str
-) -> None:
+def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str) -> None:
     with uow:
         uow.reviewers.add(reviewer)
         record(

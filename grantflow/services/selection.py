@@ -115,9 +115,7 @@ _ACTIONS = {
 }
 
 
-def _reserve_lump_sum(
-    uow: UnitOfWork, application: Application, at: datetime, actor: str
-) -> None:
+def _reserve_lump_sum(uow: UnitOfWork, application: Application, at: datetime, actor: str) -> None:
     outline = current_version(uow, application.id).outline
     lump_sum = outline.lump_sum_eur if outline is not None and outline.wants_partner else None
     if lump_sum is not None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.money import cents
 from grantflow.domain.outline import BudgetLine, Indicator, Outline
 from grantflow.domain.programme import Programme
@@ -37,12 +36,7 @@ class ValidationResult:
 
 
 def _rate(programme: Programme, call_code: str) -> Decimal:
-    try:
-        return programme.rate_for(programme.call(call_code).rate_month)
-    except KeyError as exc:
-        raise ConfigurationError(
-            f"programme {programme.code}: no call {call_code!r} or no EUR/PLN rate for it"
-        ) from exc
+    return programme.rate_for(programme.call(call_code).rate_month)
 
 
 def validate_outline(

@@ -87,7 +87,7 @@ class TestSubmitUsage:
             "submit", str(SAMPLES / "chelm.xlsx"), "--call", "stage9", home=tmp_path / "home"
         )
         assert run.returncode == 2
-        assert "unknown call 'stage9'" in run.stderr
+        assert "no call 'stage9' in the programme" in run.stderr
 
 
 class TestWorkerCounts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,10 @@ class TestIntakeFlow:
         assert Path(summary.report_html).is_file()
 
 
+# A day of the Stage 1 call (2019-05-15 to 2019-09-30).
+UPLOADED_AT = datetime(2019, 9, 16, 10, 0, tzinfo=UTC)
+
+
 class TestStoringWhatWasChecked:
     """The flow's steps called directly: the bytes kept are the bytes validated."""
 
@@ -113,7 +118,12 @@ class TestStoringWhatWasChecked:
         settings = config.load()
         migrate(settings.database_url)
         ((outcome, _note),) = store.fn(
-            [checked], settings=settings, call_code="stage1-outline", stage=1, submitted_by="cli"
+            [checked],
+            settings=settings,
+            call_code="stage1-outline",
+            stage=1,
+            submitted_by="cli",
+            as_of=UPLOADED_AT,
         )
         return outcome
 

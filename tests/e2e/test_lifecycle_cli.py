@@ -17,14 +17,16 @@ from typing import Any
 import openpyxl
 import pytest
 
+from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.store import make_engine, migrate
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Reviewer
 from grantflow.domain.ledger import EntryKind
 from grantflow.domain.programme import Programme
-from grantflow.services import lifecycle, review, selection
+from grantflow.services import donor_pool, lifecycle, partnership, review, selection
 from grantflow.services.ledger import book
 from grantflow.services.ports.applications import NewSubmission
+from grantflow.validation.donors_file import load_donors
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
 from tests.unit.test_lifecycle_services import outline_of
@@ -357,3 +359,62 @@ class TestPromote:
         assert (
             refused.stderr == f"grantflow: --call {CALL} is not a Stage 1 call of the programme\n"
         )
+
+
+def audit_log(home: Path) -> list[Any]:
+    for uow in store(home):
+        with uow:
+            return uow.audit.all()
+    raise AssertionError("unreachable: store() yields once")
+
+
+class TestAsOf:
+    def test_a_human_step_is_recorded_at_the_moment_given(self, tmp_path: Path) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+        checked = cli(home, "formal-check", "3", "--correct", "--as-of", "2020-11-09T10:15")
+        assert checked.returncode == 0, checked.stderr
+        entry = audit_log(home)[-1]
+        # 10:15 in Warsaw in November is 09:15 UTC.
+        assert (entry.action, entry.at) == (
+            "transition:accept_formally",
+            datetime(2020, 11, 9, 9, 15, tzinfo=UTC),
+        )
+
+    def test_a_malformed_moment_is_a_usage_error_and_records_nothing(self, tmp_path: Path) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+        before = audit_log(home)
+        refused = cli(home, "formal-check", "3", "--correct", "--as-of", "9.11.2020")
+        assert refused.returncode == 2
+        assert refused.stderr == (
+            "grantflow: --as-of: '9.11.2020' is not a date (2021-06-14) "
+            "or a date and time (2021-06-14T09:30)\n"
+        )
+        assert audit_log(home) == before
+
+    def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
+        self, fresh_decided: Path
+    ) -> None:
+        for uow in store(fresh_decided):
+            donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
+            proposals = partnership.reconcile_partner_search(
+                uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
+            )
+        pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
+        app, donor = str(pair.city.application_id), pair.donor.code
+        confirmed = cli(fresh_decided, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
+        assert confirmed.returncode == 0, confirmed.stderr
+
+        late = cli(fresh_decided, "partners", "sign", app, "--as-of", "2024-04-02")
+        assert late.returncode == 1
+        assert late.stderr == (
+            "grantflow: refused: an agreement dated 2024-04-02 would end before it begins: "
+            "partnerships last until the final eligibility date, 2024-03-31\n"
+        )
+        signed = cli(fresh_decided, "partners", "sign", app, "--as-of", "2021-06-14")
+        assert signed.returncode == 0, signed.stderr
+        assert signed.stdout == f"application {app}: signed with {donor}\n"
+        assert audit_log(fresh_decided)[-1].at == datetime(2021, 6, 14, 10, 0, tzinfo=UTC)

@@ -20,8 +20,16 @@ from pathlib import Path
 import pytest
 
 from grantflow import config, resources
+from grantflow.domain.deadlines import parse_moment
 from grantflow.validation.programme_file import load_programme
-from workflows.demo_programme import STAGE1, STAGE2, ProgrammeDemoResult, run_programme_demo
+from workflows.demo_calendar import load_calendar
+from workflows.demo_programme import (
+    MAX_REVIEW_ROUNDS,
+    STAGE1,
+    STAGE2,
+    ProgrammeDemoResult,
+    run_programme_demo,
+)
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,13 @@ def programme(
     os.environ["GRANTFLOW_DATABASE_URL"] = f"sqlite:///{home / 'grantflow.db'}"
     try:
         outlines = sorted((resources.samples() / "outlines").glob("*.xlsx"))
-        intake(files=[str(p) for p in outlines], submitted_by="demo")
-        yield Programme(home, run_programme_demo(config.load()))
+        calendar = load_calendar(load_programme(), rounds=MAX_REVIEW_ROUNDS)
+        intake(
+            files=[str(p) for p in outlines],
+            submitted_by="demo",
+            as_of=calendar.at(calendar.outlines_submitted),
+        )
+        yield Programme(home, run_programme_demo(config.load(), calendar))
     finally:
         for name, value in saved.items():
             if value is None:
@@ -91,8 +104,9 @@ class TestTheProgrammeDemo:
         for call in (STAGE1, STAGE2):
             assert review(call_code=call, programme_file=programme_file).assigned == ()
             selection(call_code=call, programme_file=programme_file, approve=True)
-        partnership(call_code=STAGE2, programme_file=programme_file, as_of=deadline)
-        early = deadline - timedelta(days=30)
+        at_deadline = parse_moment(str(deadline))
+        partnership(call_code=STAGE2, programme_file=programme_file, as_of=at_deadline)
+        early = at_deadline - timedelta(days=30)
         partnership(call_code=STAGE2, programme_file=programme_file, as_of=early)
         after = [programme.count(t) for t in ("audit_log", "ledger_entries", "assignments")]
         assert after == before

@@ -24,10 +24,13 @@ from grantflow.domain.ledger import EntryKind
 from grantflow.services.ledger import book
 from grantflow.services.partnership import PartnershipError, confirm_partner
 from grantflow.services.ports.partners import Partnership
+from grantflow.validation.programme_file import load_programme
 
 BATCH_CITY = "3062011"  # Konin
 CALL = "stage2-proposal"
 BATCH_AMOUNT = Decimal("1500.25")
+# Both operators confirm in the programme's partner search (it ends 2021-12-31).
+CONFIRMED_AT = datetime(2021, 5, 17, 10, 0, tzinfo=UTC)
 
 
 def book_once(url: str, key: str, city: str, kind: str, amount: str) -> str:
@@ -102,7 +105,8 @@ def confirm_once(url: str, application_id: int, donor: str, barrier: Barrier) ->
             PausingUnitOfWork(engine, barrier),
             application_id,
             donor,
-            at=datetime.now(UTC),
+            load_programme(),
+            at=CONFIRMED_AT,
             actor=f"operator:race-{application_id}",
             justification="the donor asked for this city",
         )

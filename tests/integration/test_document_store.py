@@ -63,9 +63,7 @@ def in_implementation(uow: SqlUnitOfWork, city: str, teryt: str) -> int:
     return application.id
 
 
-def take_in(
-    uow: SqlUnitOfWork, home: Path, application_id: int, path: Path
-) -> FinalReportUpload:
+def take_in(uow: SqlUnitOfWork, home: Path, application_id: int, path: Path) -> FinalReportUpload:
     return take_in_final_report(
         uow,
         LocalFileStore(home),

@@ -222,8 +222,8 @@ class TestTheStage2Story:
         again = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
         assert proposals == again and len(proposals) == 1
         matched = proposals[0].city.application_id
-        partnership.confirm_partner(uow, matched, "NO-4204", at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, at=AT, actor=OPERATOR)
+        partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 
@@ -240,9 +240,7 @@ class TestTheStage2Story:
         checked, broken = lifecycle.verify_audit(uow)
         assert broken is None and checked > 40
 
-    def test_a_refused_transition_leaves_no_trace(
-        self, lifecycle_uow: SqlUnitOfWork
-    ) -> None:
+    def test_a_refused_transition_leaves_no_trace(self, lifecycle_uow: SqlUnitOfWork) -> None:
         uow = lifecycle_uow
         with uow:
             before = uow.audit.all()
@@ -299,9 +297,7 @@ class TestMoney:
         "amount",
         ["150000.00", "149999.99", "0.01", "140000.10", "999999999999.99"],
     )
-    def test_amounts_come_back_to_the_cent(
-        self, lifecycle_uow: SqlUnitOfWork, amount: str
-    ) -> None:
+    def test_amounts_come_back_to_the_cent(self, lifecycle_uow: SqlUnitOfWork, amount: str) -> None:
         with lifecycle_uow as uow:
             book(
                 uow,
@@ -372,9 +368,7 @@ class TestMoney:
 
 
 class TestScorecards:
-    def test_a_submitted_scorecard_cannot_be_replaced(
-        self, lifecycle_uow: SqlUnitOfWork
-    ) -> None:
+    def test_a_submitted_scorecard_cannot_be_replaced(self, lifecycle_uow: SqlUnitOfWork) -> None:
         points = criteria_points((25, 25, 16, 16))
         with lifecycle_uow as uow:
             uow.assignments.add(review.Assignment(1, "R02"))

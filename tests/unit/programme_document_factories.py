@@ -79,8 +79,7 @@ def chelm_final_report(**changes: object) -> FinalReport:
         end_date=date(2023, 12, 31),
         summary_pl="Odnowiono Park Ludowy i bulwary nad Uherką; zażółć gęślą jaźń.",
         summary_nb=(
-            "Folkeparken og strandpromenadene langs Uherka er fornyet; "
-            "blåbærsyltetøy på ærfuglegg."
+            "Folkeparken og strandpromenadene langs Uherka er fornyet; blåbærsyltetøy på ærfuglegg."
         ),
         indicators=(
             IndicatorResult(

@@ -36,7 +36,7 @@ def upload(
         call_code=STAGE1,
         stage=1,
         submitted_by="urząd@chełm.pl",
-        clock=lambda: at,
+        at=at,
     )
 
 

@@ -80,8 +80,10 @@ class TestApplicationContext:
 
     def test_an_all_euro_budget_names_no_rate(self) -> None:
         outline = chelm_outline()
-        euro = tuple(dataclasses.replace(b, currency="EUR", amount=b.amount_eur, rate=None)
-                     for b in outline.budget)
+        euro = tuple(
+            dataclasses.replace(b, currency="EUR", amount=b.amount_eur, rate=None)
+            for b in outline.budget
+        )
         assert _context(budget=euro)["budget"]["rates"] == []  # type: ignore[index]
 
     def test_budget_lines_come_in_line_number_order(self) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
+from grantflow.adapters.clock import FixedClock
 from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.ranking import Decision, Proposal, RankedProposal
@@ -72,8 +73,8 @@ def story(*, approved: bool = True, reported: bool = True) -> Story:
     solver = ScipyAssignmentSolver()
     (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
     partnered = proposal.city.application_id
-    partnership.confirm_partner(uow, partnered, "NO-4204", at=AT, actor=OPERATOR)
-    partnership.sign_agreement(uow, STAGE2, partnered, at=AT, actor=OPERATOR)
+    partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+    partnership.sign_agreement(uow, STAGE2, partnered, PROGRAMME, at=AT, actor=OPERATOR)
     (alone,) = partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR)
     if reported:
         lifecycle.apply(uow, partnered, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
@@ -275,7 +276,7 @@ class TestRecording:
 
     def test_a_file_written_outside_the_home_keeps_its_absolute_path(self) -> None:
         uow = FakeUnitOfWork()
-        log = StoreDocumentLog(uow, Path("/srv/grantflow"), clock=lambda: AT)
+        log = StoreDocumentLog(uow, Path("/srv/grantflow"), clock=FixedClock(AT))
         log.record([_generated(Path("/tmp/podglad/chelm.pdf"), "d" * 64)])
         with uow:
             (stored,) = uow.documents.list(application_id=1)

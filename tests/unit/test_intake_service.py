@@ -51,7 +51,7 @@ def _submit(
         call_code=STAGE1,
         stage=1,
         submitted_by="urzad@chelm.pl",
-        clock=lambda: MOMENT,
+        at=MOMENT,
     )
 
 
@@ -140,6 +140,7 @@ class TestUploadsNotRead:
             call_code=STAGE1,
             stage=1,
             submitted_by="urzad@zamosc.pl",
+            at=MOMENT,
         )
         assert (again.created, again.submission_id) == (False, first.submission_id)
         assert other.created and other.submission_id != first.submission_id

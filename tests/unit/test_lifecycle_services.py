@@ -14,7 +14,7 @@ from grantflow.domain.errors import IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.outline import Outline
-from grantflow.domain.partners import DonorMunicipality
+from grantflow.domain.partners import AgreementOutsideEligibility, DonorMunicipality
 from grantflow.domain.ranking import Decision
 from grantflow.services import decisions, lifecycle, partnership, review, selection
 from grantflow.services.final_report import committed_lump_sum
@@ -140,9 +140,7 @@ def assess_everything(uow: FakeUnitOfWork) -> None:
 
 
 class TestTheProgrammeStory:
-    def test_from_formal_check_to_the_partner_search_deadline(
-        self, uow: FakeUnitOfWork
-    ) -> None:
+    def test_from_formal_check_to_the_partner_search_deadline(self, uow: FakeUnitOfWork) -> None:
         assess_everything(uow)
         assert [state(uow, i) for i in (1, 2, 3)] == ["assessed"] * 3
         assert all(
@@ -172,8 +170,8 @@ class TestTheProgrammeStory:
         proposals = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
         assert len(proposals) == 1  # Kristiansand has one place for two cities
         matched = proposals[0].city.application_id
-        partnership.confirm_partner(uow, matched, "NO-4204", at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, at=AT, actor=OPERATOR)
+        partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 
@@ -247,7 +245,7 @@ class TestOperatorDecisions:
         solver = ScipyAssignmentSolver()
         (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
         leaving = proposal.city.application_id
-        partnership.confirm_partner(uow, leaving, "NO-4204", at=AT, actor=OPERATOR)
+        partnership.confirm_partner(uow, leaving, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
         assert state(uow, leaving) == "partnership_confirmed"
 
         outcome = decisions.decide(
@@ -315,11 +313,52 @@ class TestOperatorDecisions:
         solver = ScipyAssignmentSolver()
         (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
         signed = proposal.city.application_id
-        partnership.confirm_partner(uow, signed, "NO-4204", at=AT, actor=OPERATOR)
-        partnership.sign_agreement(uow, STAGE2, signed, at=AT, actor=OPERATOR)
+        partnership.confirm_partner(uow, signed, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+        partnership.sign_agreement(uow, STAGE2, signed, PROGRAMME, at=AT, actor=OPERATOR)
         outcome = decisions.decide(uow, signed, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
         assert outcome.application.state == "implementation"
         assert balance(uow, proposal.city.teryt)[2] == LUMP_SUM  # committed, nothing open
+
+    def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
+        self, uow: FakeUnitOfWork
+    ) -> None:
+        decided(uow)
+        solver = ScipyAssignmentSolver()
+        (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
+        partnered = proposal.city.application_id
+        partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+        with uow:
+            audit = len(uow.audit.all())
+        too_late = datetime(2024, 5, 2, 10, 0, tzinfo=UTC)  # the programme ended 2024-04-30
+
+        with pytest.raises(
+            AgreementOutsideEligibility,
+            match=r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
+        ):
+            partnership.sign_agreement(
+                uow, STAGE2, partnered, PROGRAMME, at=too_late, actor=OPERATOR
+            )
+        assert state(uow, partnered) == "partnership_confirmed"
+        assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed
+        with uow:
+            assert len(uow.audit.all()) == audit
+
+    def test_a_partner_confirmed_after_the_final_eligibility_date_is_refused(
+        self, uow: FakeUnitOfWork
+    ) -> None:
+        decided(uow)
+        solver = ScipyAssignmentSolver()
+        (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
+        with pytest.raises(AgreementOutsideEligibility):
+            partnership.confirm_partner(
+                uow,
+                proposal.city.application_id,
+                "NO-4204",
+                PROGRAMME,
+                at=datetime(2024, 5, 6, 9, 0, tzinfo=UTC),  # after 2024-04-30
+                actor=OPERATOR,
+            )
+        assert state(uow, proposal.city.application_id) == "partner_search"
 
 
 class TestAPartnershipFlowRound:
@@ -391,9 +430,7 @@ class TestFormalCheckReasons:
             lifecycle.formal_check(uow, 1, correct=False, at=AT, actor=OPERATOR, reason=reason)
         assert state(uow, 1) == "submitted"
 
-    def test_a_return_for_correction_without_a_reason_is_refused(
-        self, uow: FakeUnitOfWork
-    ) -> None:
+    def test_a_return_for_correction_without_a_reason_is_refused(self, uow: FakeUnitOfWork) -> None:
         with pytest.raises(lifecycle.ReasonRequired):
             lifecycle.return_for_correction(
                 uow, 1, deadline=date(2019, 12, 16), at=AT, actor=OPERATOR, reason=""

@@ -146,9 +146,7 @@ class TestABrokenProgrammeFileNamesTheKey:
     def test_a_teryt_code_with_an_odd_voivodeship_is_refused(
         self, reference_data: dict[str, Any]
     ) -> None:
-        message = _broken(
-            reference_data, lambda d: d["eligible_cities"][1].update(teryt="0704011")
-        )
+        message = _broken(reference_data, lambda d: d["eligible_cities"][1].update(teryt="0704011"))
         assert message == (
             "programme.yaml: eligible_cities[1].teryt: 0704011 (Hrubieszów) "
             "is not a well-formed TERYT code"

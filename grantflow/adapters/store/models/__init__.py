@@ -1,0 +1,1 @@
+"""SQLAlchemy tables, one module per aggregate, on one declarative ``Base``."""

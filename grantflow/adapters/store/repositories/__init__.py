@@ -1,0 +1,1 @@
+"""Repositories over one SQLAlchemy session, one module per aggregate."""

@@ -1,4 +1,4 @@
-"""``grantflow run review|selection|partnership``: run a lifecycle flow now.
+"""Flows on demand: ``grantflow run review|selection|partnership`` and ``grantflow demo``.
 
 The flows are idempotent reconcilers (ARCHITECTURE.md, "Long-running human
 steps"): each advances what the people's decisions allow and ends. The human
@@ -14,24 +14,27 @@ usage error never waits for Prefect's server.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from grantflow.cli_lifecycle import (
+from grantflow.cli.common import (
+    AsOfOption,
     CallOption,
     ProgrammeOption,
-    _print_ranking,
-    _programme,
-    _store,
-    _usage,
+    moment,
     next_step,
+    print_ranking,
     refusals,
+    store,
+    usage,
+    wiring,
 )
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from grantflow.domain.programme import Programme
 
 run_app = typer.Typer(
@@ -40,31 +43,33 @@ run_app = typer.Typer(
 )
 
 
-def _prepare(call: str, programme: Path | None) -> tuple[str | None, Programme]:
-    """Check the call against the programme and configure Prefect; (the programme file's
-    path for the flow, the programme)."""
-    from grantflow import config
+def _prepare(
+    call: str, programme: Path | None, as_of: str | None
+) -> tuple[str | None, Programme, datetime | None]:
+    """Check the call against the programme and configure Prefect: (the programme file's
+    path for the flow, the programme, the moment the flow runs at)."""
     from workflows import prefect_env
 
-    loaded = _programme(programme)
-    try:
+    at = moment(as_of)
+    with wiring(programme) as built:
+        loaded = built.programme
         loaded.call(call)
-    except KeyError as exc:
-        known = ", ".join(c.code for c in loaded.calls)
-        raise _usage(f"no call '{call}' in the programme (calls: {known})") from exc
-    with refusals():
-        prefect_env.configure(config.load().home)
-    return (str(programme.resolve()) if programme else None), loaded
+        prefect_env.configure(built.settings.home)
+    return (str(programme.resolve()) if programme else None), loaded, at
 
 
 @run_app.command("review")
-def run_review(call: CallOption = "stage1-outline", programme: ProgrammeOption = None) -> None:
+def run_review(
+    call: CallOption = "stage1-outline",
+    programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
+) -> None:
     """Start assessments, assign experts, complete the applications scored in full."""
-    programme_file, _ = _prepare(call, programme)
+    programme_file, _, at = _prepare(call, programme, as_of)
     from workflows.review import review
 
     with refusals():
-        outcome = review(call_code=call, programme_file=programme_file)
+        outcome = review(call_code=call, programme_file=programme_file, as_of=at)
     typer.echo(
         f"review of {call}: {len(outcome.started)} started, {len(outcome.assigned)} experts "
         f"assigned, {len(outcome.completed)} assessed"
@@ -85,17 +90,20 @@ def run_selection(
         typer.Option("--shortlist", help="Stage 1: how many to shortlist (default: programme)."),
     ] = None,
     programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Rank the call's assessed applications: the proposal the committee approves or changes."""
-    programme_file, _ = _prepare(call, programme)
+    programme_file, _, at = _prepare(call, programme, as_of)
     from workflows.selection import selection
 
     with refusals():
-        ranking = selection(call_code=call, programme_file=programme_file, shortlist=shortlist)
+        ranking = selection(
+            call_code=call, programme_file=programme_file, shortlist=shortlist, as_of=at
+        )
     if ranking is None:
         typer.echo(f"nothing to rank in {call} yet")
         return
-    _print_ranking(ranking)
+    print_ranking(ranking)
     next_step(
         f"the committee approves: grantflow selection approve --call {call} "
         "[--change APP_ID=selected|reserve|rejected --justification TEXT]"
@@ -105,35 +113,25 @@ def run_selection(
 @run_app.command("partnership")
 def run_partnership(
     call: CallOption = "stage2-proposal",
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Today's date for the deadline check (default: today in Warsaw).",
-        ),
-    ] = None,
     donors: Annotated[
         Path | None, typer.Option("--donors", help="Donor pool file (default: the samples').")
     ] = None,
     programme: ProgrammeOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Open the partner search and propose donors; on or after the deadline, close it."""
-    try:
-        day = date.fromisoformat(as_of) if as_of else None
-    except ValueError as exc:
-        raise _usage(f"--as-of: {exc}") from exc
-    programme_file, loaded = _prepare(call, programme)
+    programme_file, loaded, at = _prepare(call, programme, as_of)
+    from grantflow.bootstrap import clock_at
     from grantflow.services.partnership import deadline_passed
-    from workflows.lifecycle_store import today
     from workflows.partnership import partnership
 
-    day = day or today()
+    day = clock_at(at).today()
     with refusals():
         closed = partnership(
             call_code=call,
             programme_file=programme_file,
             donors_file=str(donors.resolve()) if donors else None,
-            as_of=day,
+            as_of=at,
         )
     deadline = loaded.partner_search_deadline
     if deadline_passed(loaded, day):
@@ -142,10 +140,70 @@ def run_partnership(
         return
     from grantflow.services.ports.partners import PartnershipStatus
 
-    with _store() as uow, uow:
+    with store() as built, built.unit_of_work() as uow:
         proposed = [p for p in uow.partnerships.list() if p.status is PartnershipStatus.PROPOSED]
     for p in sorted(proposed, key=lambda p: p.application_id):
         typer.echo(f"application {p.application_id}: {p.donor_code} proposed ({p.explanation})")
     if proposed:
         next_step("grantflow partners confirm APP_ID DONOR [--justification TEXT]")
     next_step(f"at the deadline ({deadline}): grantflow run partnership --call {call}")
+
+
+def demo(
+    home: Annotated[
+        Path | None,
+        typer.Option(help="An empty or new folder for the demo (default: GRANTFLOW_HOME)."),
+    ] = None,
+) -> None:
+    """Run the programme's story on the sample outlines and print a summary.
+
+    The demo works in its own folder: a new or empty one, or one an earlier
+    demo made (running again is safe). It refuses a folder holding other data.
+    """
+    import time
+
+    from grantflow import config
+    from grantflow.domain.errors import ConfigurationError
+    from workflows import demo_home, prefect_env
+
+    started = time.monotonic()
+    try:
+        settings = demo_home.claim(home or config.load().home)
+    except ConfigurationError as exc:
+        raise usage(str(exc)) from exc
+    prefect_env.configure(settings.home)
+    from workflows.demo import demo as demo_flow
+
+    state = demo_flow()
+    rows = [
+        (
+            s.city or "?",
+            str(s.version_no or "-"),
+            "yes" if s.valid else "no",
+            str(s.errors),
+            Path(s.report_html).relative_to(settings.home).as_posix(),
+        )
+        for s in state.intake
+    ]
+    header = ("city", "version", "valid", "errors", "report (HTML; JSON next to it)")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    typer.echo("")
+    for row in [header, *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        typer.echo("  ".join(cells).rstrip())
+    valid = sum(1 for s in state.intake if s.valid)
+    typer.echo(
+        f"\n{len(rows)} outlines submitted, {valid} valid, {len(rows) - valid} with errors. "
+        f"Home: {settings.home} ({time.monotonic() - started:.0f} s)"
+    )
+    if state.programme is not None:
+        for line in state.programme.summary_lines():
+            typer.echo(line)
+    for result in (state.closing, state.documents):
+        for line in result.summary_lines() if result is not None else ():
+            typer.echo(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(run_app, name="run")
+    app.command()(demo)

@@ -1,9 +1,10 @@
-"""Commands for the programme's documents from the store, and the final report's intake.
+"""Documents: every kind from the store, the publication, and an outline's preview.
 
 ``grantflow generate KIND [--lang] [--format docx|pdf] [--application ID | --all] -o DIR``
 (KIND: application, decision, agreement, final-report, publication, all),
 ``grantflow publication --lang pl|nb -o FILE`` and
-``grantflow submit-final-report FILE --application ID``. What each document
+``grantflow generate application --outline FILE -o FILE`` (a preview without
+the store). What each document
 says is read from the store by ``grantflow.services.programme_documents``;
 every file is listed in ``DIR/manifest.json`` and recorded in the store with
 its SHA-256.
@@ -13,15 +14,13 @@ server and a process pool (each worker imports Prefect and WeasyPrint) takes
 longer than rendering them. A larger batch goes through the documents flow
 (``workflows/documents.py``) and shows its progress in the flow's log.
 
-Registered on the main app by ``grantflow.cli`` (``register(app, generate_app)``).
-Like ``cli.py``, adapters are imported inside the commands so the CLI starts fast.
+Adapters are imported inside the commands so the CLI starts fast.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -29,13 +28,29 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-if TYPE_CHECKING:
-    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
-    from grantflow.config import Settings
-    from grantflow.domain.programme import Programme
-    from grantflow.services.documents import Format, GeneratedDocument, Kind, RenderRequest
+from grantflow.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    DocumentFormat,
+    Lang,
+    LangOption,
+    ProgrammeOption,
+    store,
+    usage,
+    wiring,
+)
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from grantflow.bootstrap import Wiring
+    from grantflow.services.documents import (
+        DocumentRenderer,
+        Format,
+        GeneratedDocument,
+        Kind,
+        RenderRequest,
+    )
+
+generate_app = typer.Typer(help="Generate documents (docx, PDF).", no_args_is_help=True)
 # Up to this many documents are rendered in this process (about 0.15 s a PDF,
 # 0.05 s a docx), instead of paying some 10 s to start Prefect and the pool.
 IN_PROCESS_MAX = 24
@@ -55,21 +70,10 @@ class DocumentLang(StrEnum):
     nb = "nb"
 
 
-class ReportLang(StrEnum):
-    pl = "pl"
-    nb = "nb"
-    en = "en"
-
-
-class DocumentFormat(StrEnum):
-    docx = "docx"
-    pdf = "pdf"
-
-
 OutputDir = Annotated[
     Path, typer.Option("--output", "-o", help="Folder for the documents and manifest.json.")
 ]
-LangOption = Annotated[
+DocumentLangOption = Annotated[
     DocumentLang | None,
     typer.Option("--lang", "-l", help="Only this language (default: every one the kind has)."),
 ]
@@ -81,18 +85,9 @@ ApplicationOption = Annotated[
     int | None, typer.Option("--application", help="Only this application's documents.")
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every application's documents.")]
-ProgrammeOption = Annotated[
-    Path | None,
-    typer.Option("--programme", help="Programme file (default: the reference programme)."),
-]
 DateOption = Annotated[
     str | None, typer.Option("--date", help="Date of the publication (default: today).")
 ]
-
-
-def _usage(message: str) -> typer.Exit:
-    typer.echo(f"grantflow: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 def _kinds(kind: StoredKind) -> tuple[Kind, ...]:
@@ -103,49 +98,12 @@ def _kinds(kind: StoredKind) -> tuple[Kind, ...]:
     return (kind.value.replace("-", "_"),)  # type: ignore[return-value]  # a member of KINDS
 
 
-def _day(text: str | None) -> date:
+def _issued(text: str | None, built: Wiring) -> date:
+    """The date a document carries: ``--date``, else today on the command's clock."""
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text) if text else built.clock.today()
     except ValueError as exc:
-        raise _usage(f"--date: {exc}") from exc
-
-
-def _programme(path: Path | None) -> Programme:
-    from grantflow.domain.errors import ConfigurationError
-    from grantflow.validation.programme_file import load_programme
-
-    try:
-        return load_programme(path)
-    except ConfigurationError as exc:
-        raise _usage(str(exc)) from exc
-
-
-@contextmanager
-def _store() -> Iterator[tuple[Settings, SqlUnitOfWork]]:
-    """The configured store, migrated; errors become one line and an exit.
-
-    Unknown things and broken configuration are usage errors (2); an
-    operation the rules refuse (a project not in implementation, a second
-    final report after the first was booked) exits 1.
-    """
-    from grantflow import config
-    from grantflow.adapters.store import make_engine, migrate
-    from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
-    from grantflow.domain.errors import ConfigurationError, GrantflowError, NotFound
-
-    try:
-        settings = config.load()
-        migrate(settings.database_url)
-        engine = make_engine(settings.database_url)
-        try:
-            yield settings, SqlUnitOfWork(engine)
-        finally:
-            engine.dispose()
-    except (NotFound, ConfigurationError) as exc:
-        raise _usage(str(exc)) from exc
-    except GrantflowError as exc:
-        typer.echo(f"grantflow: refused: {exc}", err=True)
-        raise typer.Exit(EXIT_INVALID) from exc
+        raise usage(f"--date: {exc}") from exc
 
 
 def _progress(done: int, total: int) -> None:
@@ -159,14 +117,12 @@ def _progress(done: int, total: int) -> None:
 
 
 def render_here(
-    requests: Sequence[RenderRequest], folder: Path
+    requests: Sequence[RenderRequest], folder: Path, renderer: DocumentRenderer
 ) -> tuple[list[GeneratedDocument], list[tuple[str, str]]]:
     """Render in this process: (documents, (target, reason) of each failure); manifest written."""
     from grantflow.adapters.documents.manifest import JsonManifest
-    from grantflow.adapters.documents.renderer import TemplateRenderer
     from grantflow.services import documents
 
-    renderer = TemplateRenderer()
     done: list[GeneratedDocument] = []
     failed: list[tuple[str, str]] = []
     for number, request in enumerate(requests, start=1):
@@ -181,15 +137,17 @@ def render_here(
 def render_and_record(
     requests: Sequence[RenderRequest],
     folder: Path,
-    settings: Settings,
-    uow: SqlUnitOfWork,
+    built: Wiring,
 ) -> tuple[list[GeneratedDocument], list[tuple[str, str]], int]:
     """(documents, failures, new in the store): here for a few, through the flow for many."""
-    from grantflow.services.programme_documents import record_documents, utc_now
+    from grantflow.services.programme_documents import record_documents
 
+    settings = built.settings
     if len(requests) <= IN_PROCESS_MAX:
-        done, failed = render_here(requests, folder)
-        recorded = record_documents(uow, done, home=settings.home, at=utc_now())
+        done, failed = render_here(requests, folder, built.renderer)
+        recorded = record_documents(
+            built.unit_of_work(), done, home=settings.home, at=built.clock.now()
+        )
         return done, failed, recorded
     from workflows import prefect_env
 
@@ -224,26 +182,24 @@ def generate_stored(
 
     per_application = any(kind != "publication" for kind in kinds)
     if per_application and (application is None) == (not every):
-        raise _usage("give --application ID or --all")
+        raise usage("give --application ID or --all")
     if lang is not None and not any(lang in LANGUAGES[k] for k in kinds):
-        raise _usage(f"the {kinds[0]} exists in {', '.join(LANGUAGES[kinds[0]])}")
-    programme = _programme(programme_path)
-    day = _day(issued)
+        raise usage(f"the {kinds[0]} exists in {', '.join(LANGUAGES[kinds[0]])}")
     folder = output.resolve()
-    with _store() as (settings, uow):
+    with store(programme_path) as built:
         requests = programme_requests(
-            uow,
-            programme=programme,
+            built.unit_of_work(),
+            programme=built.programme,
             form=form.load("outline"),
             folder=folder,
             selection=Selection(kinds, application, lang, fmt),
-            issued=day,
+            issued=_issued(issued, built),
         )
         if not requests:
             which = f"application {application}" if application is not None else "the programme"
             typer.echo(f"grantflow: no {' or '.join(kinds)} document for {which}", err=True)
             raise typer.Exit(EXIT_INVALID)
-        done, failed, recorded = render_and_record(requests, folder, settings, uow)
+        done, failed, recorded = render_and_record(requests, folder, built)
     for document in done:
         typer.echo(
             f"{_where(document.path, folder)}  {document.size} bytes  sha256 {document.sha256}"
@@ -256,10 +212,102 @@ def generate_stored(
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 
 
+def generate_application(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The document (with --outline), else the documents' folder."
+        ),
+    ],
+    outline: Annotated[
+        Path | None,
+        typer.Option("--outline", help="Preview a valid outline file (.xlsx), without the store."),
+    ] = None,
+    application: Annotated[
+        int | None, typer.Option("--application", help="This stored application's document.")
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Every stored application's.")] = False,
+    lang: LangOption = Lang.pl,
+    fmt: Annotated[
+        DocumentFormat | None,
+        typer.Option("--format", "-f", help="Default: pdf for a preview, both from the store."),
+    ] = None,
+    programme: ProgrammeOption = None,
+    call: Annotated[str, typer.Option(help="Call whose rules apply.")] = "stage1-outline",
+    issued: Annotated[
+        str | None, typer.Option("--date", help="Date of the preview (default: today).")
+    ] = None,
+    archive: Annotated[bool, typer.Option("--pdfa", help="PDF/A-3b for archiving.")] = False,
+) -> None:
+    """Write application documents from the store, or preview an outline file.
+
+    From the store: --application ID or --all, into the folder -o DIR. A
+    preview: --outline FILE, written to -o FILE, without the store.
+
+    An invalid outline prints its validation report and exits with status 1.
+    The output folder's manifest.json records each file and its SHA-256.
+    """
+    if outline is None:
+        if archive:
+            raise usage("--pdfa applies to a preview (--outline)")
+        generate_stored(
+            ("application",),
+            output=output,
+            lang=lang.value,
+            fmt=None if fmt is None else fmt.value,
+            application=application,
+            every=every,
+            programme_path=programme,
+            issued=None,
+        )
+    if application is not None or every:
+        raise usage("--outline previews a file; --application and --all read the store")
+    fmt = fmt or DocumentFormat.pdf
+    from grantflow.adapters import report_render
+    from grantflow.adapters.documents.manifest import JsonManifest
+    from grantflow.adapters.spreadsheet import read_workbook
+    from grantflow.domain.errors import DocumentError
+    from grantflow.services import documents
+    from grantflow.validation import form
+    from grantflow.validation.outline import validate_outline
+    from grantflow.validation.report import Report
+
+    if lang.value not in documents.LANGUAGES["application"]:
+        raise usage(f"the application exists in {', '.join(documents.LANGUAGES['application'])}")
+    if not outline.is_file():
+        raise usage(f"no such file: {outline}")
+    with wiring(programme) as built:
+        day = _issued(issued, built)
+        loaded = built.programme
+        result = validate_outline(read_workbook(outline), loaded, call)
+    if result.outline is None:
+        text = report_render.render(Report(files=[result.report]), "text", lang.value)
+        sys.stdout.write(text.decode("utf-8"))
+        raise typer.Exit(EXIT_INVALID)
+    try:
+        request = documents.application_request(
+            result.outline,
+            form=form.load("outline"),
+            programme_name=loaded.name[lang.value],
+            lang=lang.value,
+            fmt=fmt.value,
+            target=output.resolve(),
+            issued=day,
+            pdf_variant="pdf/a-3b" if archive else "pdf/ua-1",
+        )
+        document = documents.generate(
+            request, renderer=built.renderer, log=JsonManifest(output.resolve().parent)
+        )
+    except DocumentError as exc:
+        typer.echo(f"grantflow: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from exc
+    typer.echo(f"{document.path}  {document.size} bytes  sha256 {document.sha256}")
+
+
 def _kind_command(kind: StoredKind) -> Callable[..., None]:
     def command(
         output: OutputDir,
-        lang: LangOption = None,
+        lang: DocumentLangOption = None,
         fmt: FormatOption = None,
         application: ApplicationOption = None,
         every: AllOption = False,
@@ -309,7 +357,6 @@ def publication(
     import dataclasses
 
     from grantflow.adapters.documents.manifest import JsonManifest
-    from grantflow.adapters.documents.renderer import TemplateRenderer
     from grantflow.domain.errors import DocumentError
     from grantflow.services import documents
     from grantflow.services.programme_documents import (
@@ -321,92 +368,34 @@ def publication(
 
     fmt: Format = "docx" if output.suffix.lower() == ".docx" else "pdf"
     target = output.resolve()
-    loaded, day = _programme(programme), _day(issued)
-    with _store() as (settings, uow):
+    with store(programme) as built:
+        uow = built.unit_of_work()
         (request,) = programme_requests(
             uow,
-            programme=loaded,
+            programme=built.programme,
             form=form.load("outline"),
             folder=target.parent,
             selection=Selection(("publication",), None, lang.value, fmt),
-            issued=day,
+            issued=_issued(issued, built),
         )
         try:
             document = documents.generate(
                 dataclasses.replace(request, target=target),
-                renderer=TemplateRenderer(),
+                renderer=built.renderer,
                 log=JsonManifest(target.parent),
             )
         except DocumentError as exc:
             typer.echo(f"grantflow: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from exc
-        StoreDocumentLog(uow, settings.home).record([document])
+        StoreDocumentLog(uow, built.settings.home, built.clock).record([document])
     typer.echo(f"{document.path}  {document.size} bytes  sha256 {document.sha256}")
 
 
-# --- the final report's intake ------------------------------------------------------------
-
-
-def submit_final_report(
-    file: Annotated[Path, typer.Argument(help="The filled final-report form (.xlsx).")],
-    application: Annotated[int, typer.Option("--application", help="The funded project.")],
-    by: Annotated[str, typer.Option("--by", help="Who submits (kept with the version).")] = "cli",
-    lang: Annotated[
-        ReportLang, typer.Option("--lang", "-l", help="Language of the validation report.")
-    ] = ReportLang.en,
-) -> None:
-    """Validate a final report, keep it as a version, and book the lump sum spent and returned.
-
-    The project must be in implementation. An invalid report is kept and its
-    validation report printed (exit 1); a valid one books ``spend`` and the
-    unspent part as ``return`` in the ledger (the same file again books nothing).
-    """
-    from grantflow.adapters import report_render
-    from grantflow.adapters.files import LocalFileStore
-    from grantflow.adapters.spreadsheet import read_upload
-    from grantflow.services.final_report import take_in_final_report
-    from grantflow.services.programme_documents import utc_now
-    from grantflow.validation.report import FileReport, Report
-
-    if not file.is_file():
-        raise _usage(f"no such file: {file}")
-    # One read: the bytes kept are the bytes checked, and never more than the limit.
-    read = read_upload(file)
-    if read.content is None:
-        unread = FileReport(read.workbook.file, list(read.workbook.issues))
-        sys.stdout.write(report_render.render(Report([unread]), "text", lang.value).decode())
-        raise typer.Exit(EXIT_INVALID)
-    with _store() as (settings, uow):
-        upload = take_in_final_report(
-            uow,
-            LocalFileStore(settings.home),
-            application,
-            read.workbook,
-            file_name=file.name,
-            content=read.content,
-            at=utc_now(),
-            actor=by,
-        )
-    stored = upload.stored
-    if upload.intake is None:
-        text = report_render.render(Report([stored.report]), "text", lang.value)
-        sys.stdout.write(text.decode("utf-8"))
-        raise typer.Exit(EXIT_INVALID)
-    intake = upload.intake
-    spent = intake.spent.amount if intake.spent else 0
-    returned = intake.returned.amount if intake.returned else 0
-    again = "" if upload.created else ", taken in before"
-    typer.echo(
-        f"{file.name}: {intake.application.city_name} (application {application}) "
-        f"final report version {stored.version_no}, valid; lump sum spent EUR {spent:,.2f}, "
-        f"returned EUR {returned:,.2f}; state {intake.application.state}{again}"
-    )
-
-
-def register(app: typer.Typer, generate_app: typer.Typer) -> None:
-    """``generate`` KIND subcommands (but ``application``, in cli.py), publication, intake."""
+def register(app: typer.Typer) -> None:
+    """``generate`` KIND subcommands and ``publication``."""
+    generate_app.command("application")(generate_application)
     for kind in StoredKind:
         if kind is not StoredKind.application:
             generate_app.command(kind.value)(_kind_command(kind))
+    app.add_typer(generate_app, name="generate")
     app.command("publication")(publication)
-    app.command("submit-final-report")(submit_final_report)
