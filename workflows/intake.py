@@ -2,14 +2,14 @@
 
 The flow orders the steps; the rules live in ``grantflow.checking``
 (reading, validating) and ``grantflow.services.intake`` (versions,
-idempotency). Running it twice on the same files changes nothing the second
-time: every file comes back with ``created=False``.
+idempotency, a corrected upload's re-check). Running it twice on the same
+files changes nothing the second time: every file comes back with
+``created=False``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -23,9 +23,8 @@ from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
-from grantflow.services import correction
 from grantflow.services import intake as intake_service
-from grantflow.services.intake import Applicant, NotKept
+from grantflow.services.intake import Applicant, NotKept, Upload
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
 from workflows.lifecycle_store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
@@ -87,35 +86,25 @@ def store(
     call_code: str,
     stage: int,
     submitted_by: str,
-) -> list[tuple[intake_service.SubmissionOutcome, str]]:
-    """Each file's outcome, and what it means for an application returned for correction."""
+) -> list[intake_service.Receipt]:
+    """Each file received: its version, and what it means for an application returned
+    for correction."""
     engine = make_engine(settings.database_url)
     try:
         uow, files = SqlUnitOfWork(engine), LocalFileStore(settings.home)
-        stored = []
-        for item in checked:
-            outcome = intake_service.submit(
-                uow,
-                files,
+        uploads = [
+            Upload(
+                call_code=call_code,
+                stage=stage,
                 file_name=Path(item.path).name,
                 content=item.content,
                 result=item.result,
                 applicant=item.applicant,
-                call_code=call_code,
-                stage=stage,
                 submitted_by=submitted_by,
             )
-            note = ""
-            if outcome.application_id is not None:
-                note = correction.recheck(
-                    uow,
-                    outcome.application_id,
-                    outcome.submission_id,
-                    at=datetime.now(UTC),
-                    actor=f"intake:{submitted_by}",
-                ).message
-            stored.append((outcome, note))
-        return stored
+            for item in checked
+        ]
+        return [intake_service.receive_upload(uow, files, upload) for upload in uploads]
     finally:
         engine.dispose()
 
@@ -123,13 +112,13 @@ def store(
 @task(cache_policy=NO_CACHE)
 def publish(
     item: Checked,
-    outcome: intake_service.SubmissionOutcome,
-    note: str,
+    receipt: intake_service.Receipt,
     settings: config.Settings,
     lang: Lang,
     call_code: str,
 ) -> FileSummary:
     """The report as a Prefect artifact and as HTML and JSON files under the home."""
+    outcome = receipt.outcome
     file_report = item.result.report
     report = Report([file_report])
     name = report_name(call_code, item.applicant, outcome)
@@ -154,7 +143,7 @@ def publish(
         report_html=str(html),
         report_json=str(json_path),
         artifact_key=name,
-        note=note,
+        note=receipt.note,
     )
 
 
@@ -198,10 +187,9 @@ def intake(
         for chunk in validate.map(chunks(files), call_code, programme_file).result()
         for c in chunk
     ]
-    stored = store(
+    receipts = store(
         checked, settings=settings, call_code=call_code, stage=stage, submitted_by=submitted_by
     )
-    outcomes, notes = [o for o, _ in stored], [n for _, n in stored]
     return publish.map(
-        checked, outcomes, notes, unmapped(settings), unmapped(lang), unmapped(call_code)
+        checked, receipts, unmapped(settings), unmapped(lang), unmapped(call_code)
     ).result()
