@@ -424,20 +424,15 @@ def promote(
     from grantflow.services import promotion
 
     loaded = _programme(programme)
-    stages = {c.code: c.stage for c in loaded.calls}
-    target = into or next((code for code, stage in stages.items() if stage == 2), None)
-    if stages.get(call) != 1:
-        raise _usage(f"--call {call} is not a Stage 1 call of the programme")
-    if target is None or stages.get(target) != 2:
-        raise _usage(f"--into {target} is not a Stage 2 call of the programme")
     with _store() as uow:
         promoted = promotion.promote_shortlisted(
-            uow, call, target, at=_now(), actor=f"operator:{by}"
+            uow, loaded, call, into, at=_now(), actor=f"operator:{by}"
         )
-    for application in promoted:
+    target = promoted.call_code
+    for application in promoted.applications:
         typer.echo(f"application {application.id} ({application.city_name}): {target}")
-    typer.echo(f"{len(promoted)} shortlisted outlines in {target}")
-    if promoted:
+    typer.echo(f"{len(promoted.applications)} shortlisted outlines in {target}")
+    if promoted.applications:
         next_step(f"grantflow formal-check APP --correct  (each proposal of {target})")
 
 

@@ -292,7 +292,7 @@ def run_programme_demo(settings: config.Settings) -> ProgrammeDemoResult:
         shortlist = selection(
             call_code=STAGE1, programme_file=programme_file, approve=True, approved_by=COMMITTEE
         )
-        promote_shortlisted(uow, STAGE1, STAGE2, at=now(), actor=OPERATOR)
+        promote_shortlisted(uow, programme, STAGE1, STAGE2, at=now(), actor=OPERATOR)
 
         _formal_check(uow, STAGE2)
         more_conflicts, more_arbitrated = _assess(uow, STAGE2, programme_file)

@@ -354,6 +354,7 @@ class TestPromote:
     def test_a_stage_2_call_cannot_be_promoted_from(self, tmp_path: Path) -> None:
         refused = cli(tmp_path / "home", "promote", "--call", CALL)
         assert refused.returncode == 2
-        assert (
-            refused.stderr == f"grantflow: --call {CALL} is not a Stage 1 call of the programme\n"
+        assert refused.stderr == (
+            f"grantflow: no Stage 1 call '{CALL}' in the programme "
+            "(Stage 1 calls: stage1-outline)\n"
         )
