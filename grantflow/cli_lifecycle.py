@@ -608,11 +608,13 @@ def ledger(
         sys.stdout.write(data)
     else:
         output.write_text(data, encoding="utf-8")
-    if view["problems"]:
+    if not view["reconciles"]:
         raise typer.Exit(EXIT_REFUSED)
 
 
 def _ledger_text(view: dict[str, Any]) -> str:
+    from grantflow.services.lifecycle_views import ledger_summary
+
     columns = ("reserved", "released", "committed", "spent", "returned", "open")
     lines = [f"{'call':<18}{'city':<10}" + "".join(f"{c:>16}" for c in columns)]
     rows = [
@@ -625,10 +627,7 @@ def _ledger_text(view: dict[str, Any]) -> str:
             f"{row['call']:<18}{row['city']:<10}"
             + "".join(f"{Decimal(row[c]):>16,.2f}" for c in columns)
         )
-    state = (
-        "reconcile" if view["totals"]["reconciles"] and not view["problems"] else "DO NOT reconcile"
-    )
-    lines.append(f"{len(view['entries'])} entries; totals {state} (EUR)")
+    lines.append(f"{ledger_summary(view)} (EUR)")
     lines.extend(f"problem: {p}" for p in view["problems"])
     return "\n".join(lines) + "\n"
 

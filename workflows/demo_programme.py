@@ -48,7 +48,7 @@ from grantflow.services import (
     review as review_service,
 )
 from grantflow.services.lifecycle import in_states
-from grantflow.services.lifecycle_views import ledger_view
+from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.promotion import promote_shortlisted
 from workflows.lifecycle_store import lifecycle_uow, now, programme_of
@@ -97,12 +97,7 @@ class ProgrammeDemoResult:
                 for k in ("reserved", "committed", "returned", "open")
             )
         )
-        state = (
-            "reconcile to the cent"
-            if totals["reconciles"] and not self.ledger["problems"]
-            else "DO NOT reconcile"
-        )
-        lines.append(f"Ledger: {len(self.ledger['entries'])} entries; totals {state}.")
+        lines.append(f"Ledger: {ledger_summary(self.ledger)}.")
         return lines
 
 

@@ -27,7 +27,7 @@ from grantflow.domain.matching import PairScore
 from grantflow.domain.names import slug
 from grantflow.services import donor_pool
 from grantflow.services import partnership as partnership_service
-from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_view
+from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_summary, ledger_view
 from grantflow.validation.donors_file import load_donors
 from workflows.lifecycle_store import (
     STORE_RETRIES,
@@ -40,6 +40,8 @@ from workflows.lifecycle_store import (
 )
 
 ACTOR = "flow:partnership"
+
+
 @task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
 def reconcile(
     settings: config.Settings,
@@ -93,8 +95,7 @@ def publish_ledger(settings: config.Settings) -> dict[str, object]:
             {"call": row["call"], "city": row.get("city", ""), **{k: row[k] for k in MONEY_FIELDS}}
             for row in rows
         ],
-        description=f"Lump sums per call and city (EUR); {len(view['entries'])} entries, "
-        f"totals {'reconcile' if view['totals']['reconciles'] else 'DO NOT reconcile'}",
+        description=f"Lump sums per call and city (EUR); {ledger_summary(view)}",
     )
     return view
 

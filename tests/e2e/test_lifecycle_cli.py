@@ -294,7 +294,7 @@ class TestDecide:
         view = ledger_json(fresh_decided)
         konin = next(row for row in view["cities"] if row["city"] == "3062011")
         assert (konin["call"], konin["released"], konin["open"]) == (CALL, "150000.00", "0.00")
-        assert view["problems"] == []
+        assert view["problems"] == [] and view["reconciles"]
 
     def test_a_formal_rejection_without_a_reason_is_refused_by_the_service(
         self, tmp_path: Path
