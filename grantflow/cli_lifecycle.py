@@ -267,8 +267,6 @@ def reviewers_register(
     from grantflow.services import review
 
     reviewer = Reviewer(code, name, _codes(languages), _codes(conflicts))
-    if not reviewer.languages:
-        raise _usage("--languages needs at least one language")
     with _store() as uow:
         review.register_reviewer(uow, reviewer, at=_now(), actor=f"operator:{by}")
     typer.echo(f"reviewer {code} registered ({', '.join(sorted(reviewer.languages))})")

@@ -210,6 +210,22 @@ class TestAuditVerify:
         assert verified.stdout == "audit log intact: 0 entries\n"
 
 
+class TestRegisteringReviewers:
+    def test_an_expert_who_reads_no_language_is_refused_by_the_service(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        refused = cli(
+            home, "reviewers", "register", "R07", "--name", "Zofia Kędzierska", "--languages", " , "
+        )
+        assert refused.returncode == 1
+        assert refused.stderr == (
+            "grantflow: refused: reviewer R07 (Zofia Kędzierska) reads no language: "
+            "register the languages they assess in (pl, nb, en)\n"
+        )
+        assert cli(home, "audit", "verify").stdout == "audit log intact: 0 entries\n"
+
+
 @pytest.mark.slow
 class TestRunningTheNextFlow:
     def test_a_formal_check_names_the_review_flow_and_running_it_assigns_experts(

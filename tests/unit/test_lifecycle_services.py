@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
-from grantflow.domain.assessment import Reviewer
+from grantflow.domain.assessment import AssessmentError, Reviewer
 from grantflow.domain.errors import IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action
@@ -140,9 +140,7 @@ def assess_everything(uow: FakeUnitOfWork) -> None:
 
 
 class TestTheProgrammeStory:
-    def test_from_formal_check_to_the_partner_search_deadline(
-        self, uow: FakeUnitOfWork
-    ) -> None:
+    def test_from_formal_check_to_the_partner_search_deadline(self, uow: FakeUnitOfWork) -> None:
         assess_everything(uow)
         assert [state(uow, i) for i in (1, 2, 3)] == ["assessed"] * 3
         assert all(
@@ -219,6 +217,18 @@ def balance(uow: FakeUnitOfWork, teryt: str, call: str = STAGE2) -> tuple[Decima
 
 CHELM_TERYT, HRUBIESZOW_TERYT, KONIN_TERYT = (teryt for _, teryt in CITIES)
 NOTHING = (Decimal(0),) * 5
+
+
+class TestTheExpertPool:
+    def test_an_expert_who_reads_no_language_is_not_registered(self, uow: FakeUnitOfWork) -> None:
+        with uow:
+            before = len(uow.audit.all())
+        nobody_reads = Reviewer("R07", "Zofia Kędzierska", frozenset())
+        with pytest.raises(AssessmentError, match=r"R07 \(Zofia Kędzierska\) reads no language"):
+            review.register_reviewer(uow, nobody_reads, at=AT, actor=OPERATOR)
+        with uow:
+            assert [r.code for r in uow.reviewers.list()] == ["R01", "R02", "R03", "R04"]
+            assert len(uow.audit.all()) == before
 
 
 class TestOperatorDecisions:
@@ -391,9 +401,7 @@ class TestFormalCheckReasons:
             lifecycle.formal_check(uow, 1, correct=False, at=AT, actor=OPERATOR, reason=reason)
         assert state(uow, 1) == "submitted"
 
-    def test_a_return_for_correction_without_a_reason_is_refused(
-        self, uow: FakeUnitOfWork
-    ) -> None:
+    def test_a_return_for_correction_without_a_reason_is_refused(self, uow: FakeUnitOfWork) -> None:
         with pytest.raises(lifecycle.ReasonRequired):
             lifecycle.return_for_correction(
                 uow, 1, deadline=date(2019, 12, 16), at=AT, actor=OPERATOR, reason=""
