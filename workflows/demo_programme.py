@@ -48,7 +48,7 @@ from grantflow.services import (
     review as review_service,
 )
 from grantflow.services.lifecycle import in_states
-from grantflow.services.lifecycle_views import ledger_view
+from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.promotion import promote_shortlisted
 from grantflow.validation.programme_file import load_programme
@@ -100,12 +100,7 @@ class ProgrammeDemoResult:
                 for k in ("reserved", "committed", "returned", "open")
             )
         )
-        state = (
-            "reconcile to the cent"
-            if totals["reconciles"] and not self.ledger["problems"]
-            else "DO NOT reconcile"
-        )
-        lines.append(f"Ledger: {len(self.ledger['entries'])} entries; totals {state}.")
+        lines.append(f"Ledger: {ledger_summary(self.ledger)}.")
         return lines
 
 
@@ -322,7 +317,12 @@ def run_programme_demo(settings: config.Settings, calendar: DemoCalendar) -> Pro
             as_of=calendar.at(calendar.stage1_selection),
         )
         promote_shortlisted(
-            uow, STAGE1, STAGE2, at=calendar.at(calendar.proposals_submitted), actor=OPERATOR
+            uow,
+            programme,
+            STAGE1,
+            STAGE2,
+            at=calendar.at(calendar.proposals_submitted),
+            actor=OPERATOR,
         )
 
         _formal_check(uow, STAGE2, calendar.at(calendar.stage2_formal_check))

@@ -2,8 +2,9 @@
 
 The flow orders the steps; the rules live in ``grantflow.checking``
 (reading, validating) and ``grantflow.services.intake`` (versions,
-idempotency). Running it twice on the same files changes nothing the second
-time: every file comes back with ``created=False``.
+idempotency, a corrected upload's re-check). Running it twice on the same
+files changes nothing the second time: every file comes back with
+``created=False``.
 """
 
 from __future__ import annotations
@@ -21,9 +22,8 @@ from grantflow import bootstrap, checking, config
 from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
-from grantflow.services import correction
 from grantflow.services import intake as intake_service
-from grantflow.services.intake import Applicant, NotKept
+from grantflow.services.intake import Applicant, NotKept, Upload
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
@@ -86,47 +86,36 @@ def store(
     stage: int,
     submitted_by: str,
     as_of: datetime | None,
-) -> list[tuple[intake_service.SubmissionOutcome, str]]:
-    """Each file's outcome, and what it means for an application returned for correction."""
+) -> list[intake_service.Receipt]:
+    """Each file received: its version, and what it means for an application returned
+    for correction."""
     with bootstrap.build(settings=settings, as_of=as_of) as wired:
-        uow, files, clock = wired.unit_of_work(), wired.files, wired.clock
-        stored = []
-        for item in checked:
-            outcome = intake_service.submit(
-                uow,
-                files,
+        uow, files, at = wired.unit_of_work(), wired.files, wired.clock.now()
+        uploads = [
+            Upload(
+                call_code=call_code,
+                stage=stage,
                 file_name=Path(item.path).name,
                 content=item.content,
                 result=item.result,
                 applicant=item.applicant,
-                call_code=call_code,
-                stage=stage,
                 submitted_by=submitted_by,
-                at=clock.now(),
             )
-            note = ""
-            if outcome.application_id is not None:
-                note = correction.recheck(
-                    uow,
-                    outcome.application_id,
-                    outcome.submission_id,
-                    at=clock.now(),
-                    actor=f"intake:{submitted_by}",
-                ).message
-            stored.append((outcome, note))
-        return stored
+            for item in checked
+        ]
+        return [intake_service.receive_upload(uow, files, upload, at=at) for upload in uploads]
 
 
 @task(cache_policy=NO_CACHE)
 def publish(
     item: Checked,
-    outcome: intake_service.SubmissionOutcome,
-    note: str,
+    receipt: intake_service.Receipt,
     settings: config.Settings,
     lang: Lang,
     call_code: str,
 ) -> FileSummary:
     """The report as a Prefect artifact and as HTML and JSON files under the home."""
+    outcome = receipt.outcome
     file_report = item.result.report
     report = Report([file_report])
     name = report_name(call_code, item.applicant, outcome)
@@ -151,7 +140,7 @@ def publish(
         report_html=str(html),
         report_json=str(json_path),
         artifact_key=name,
-        note=note,
+        note=receipt.note,
     )
 
 
@@ -196,7 +185,7 @@ def intake(
         for chunk in validate.map(chunks(files), call_code, programme_file).result()
         for c in chunk
     ]
-    stored = store(
+    receipts = store(
         checked,
         settings=settings,
         call_code=call_code,
@@ -204,7 +193,6 @@ def intake(
         submitted_by=submitted_by,
         as_of=as_of,
     )
-    outcomes, notes = [o for o, _ in stored], [n for _, n in stored]
     return publish.map(
-        checked, outcomes, notes, unmapped(settings), unmapped(lang), unmapped(call_code)
+        checked, receipts, unmapped(settings), unmapped(lang), unmapped(call_code)
     ).result()

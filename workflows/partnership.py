@@ -27,7 +27,7 @@ from grantflow.domain.matching import PairScore
 from grantflow.domain.names import slug
 from grantflow.services import donor_pool
 from grantflow.services import partnership as partnership_service
-from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_view
+from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_summary, ledger_view
 from grantflow.validation.donors_file import load_donors
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
@@ -88,8 +88,7 @@ def publish_ledger(settings: config.Settings) -> dict[str, object]:
             {"call": row["call"], "city": row.get("city", ""), **{k: row[k] for k in MONEY_FIELDS}}
             for row in rows
         ],
-        description=f"Lump sums per call and city (EUR); {len(view['entries'])} entries, "
-        f"totals {'reconcile' if view['totals']['reconciles'] else 'DO NOT reconcile'}",
+        description=f"Lump sums per call and city (EUR); {ledger_summary(view)}",
     )
     return view
 

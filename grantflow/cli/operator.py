@@ -175,20 +175,19 @@ def promote(
     from grantflow.services import promotion
 
     with store(programme, as_of) as built:
-        stages = {c.code: c.stage for c in built.programme.calls}
-        target = into or next((code for code, stage in stages.items() if stage == 2), None)
-        if stages.get(call) != 1:
-            raise usage(f"--call {call} is not a Stage 1 call of the programme")
-        if target is None or stages.get(target) != 2:
-            raise usage(f"--into {target} is not a Stage 2 call of the programme")
-        uow = built.unit_of_work()
         promoted = promotion.promote_shortlisted(
-            uow, call, target, at=built.clock.now(), actor=f"operator:{by}"
+            built.unit_of_work(),
+            built.programme,
+            call,
+            into,
+            at=built.clock.now(),
+            actor=f"operator:{by}",
         )
-    for application in promoted:
+    target = promoted.call_code
+    for application in promoted.applications:
         typer.echo(f"application {application.id} ({application.city_name}): {target}")
-    typer.echo(f"{len(promoted)} shortlisted outlines in {target}")
-    if promoted:
+    typer.echo(f"{len(promoted.applications)} shortlisted outlines in {target}")
+    if promoted.applications:
         next_step(f"grantflow formal-check APP --correct  (each proposal of {target})")
 
 
@@ -264,11 +263,13 @@ def ledger(
         sys.stdout.write(data)
     else:
         output.write_text(data, encoding="utf-8")
-    if view["problems"]:
+    if not view["reconciles"]:
         raise typer.Exit(EXIT_REFUSED)
 
 
 def _ledger_text(view: dict[str, Any]) -> str:
+    from grantflow.services.lifecycle_views import ledger_summary
+
     columns = ("reserved", "released", "committed", "spent", "returned", "open")
     lines = [f"{'call':<18}{'city':<10}" + "".join(f"{c:>16}" for c in columns)]
     rows = [
@@ -281,10 +282,7 @@ def _ledger_text(view: dict[str, Any]) -> str:
             f"{row['call']:<18}{row['city']:<10}"
             + "".join(f"{Decimal(row[c]):>16,.2f}" for c in columns)
         )
-    state = (
-        "reconcile" if view["totals"]["reconciles"] and not view["problems"] else "DO NOT reconcile"
-    )
-    lines.append(f"{len(view['entries'])} entries; totals {state} (EUR)")
+    lines.append(f"{ledger_summary(view)} (EUR)")
     lines.extend(f"problem: {p}" for p in view["problems"])
     return "\n".join(lines) + "\n"
 

@@ -42,8 +42,6 @@ def reviewers_register(
     from grantflow.services import review
 
     reviewer = Reviewer(code, name, codes(languages), codes(conflicts))
-    if not reviewer.languages:
-        raise usage("--languages needs at least one language")
     with store(as_of=as_of) as built:
         uow = built.unit_of_work()
         review.register_reviewer(uow, reviewer, at=built.clock.now(), actor=f"operator:{by}")

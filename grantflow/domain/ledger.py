@@ -288,6 +288,12 @@ class Ledger:
             found.append("programme reserved total differs from the reserve entries")
         return found
 
+    def reconciles(self) -> bool:
+        """The ledger reconciles: every account and every total adds up to the cent, and no
+        invariant is broken. Totals that add up are not enough: an account can still
+        spend more than it committed, or disagree with its entries (:meth:`problems`)."""
+        return not self.problems()
+
 
 _Summable = TypeVar("_Summable", CityBalance, LedgerTotals)
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from grantflow.domain.errors import Conflict, NotFound
+from grantflow.domain.errors import NotFound
 from grantflow.domain.final_report import FinalReport, lump_sum_split
 from grantflow.domain.ledger import ZERO, EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action, State
@@ -31,6 +31,7 @@ from grantflow.services.ports.applications import Application
 from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.final_reports import NewFinalReport, StoredFinalReport
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.services.retry import retry_on_conflict
 from grantflow.validation.final_report import validate_final_report
 from grantflow.validation.workbook import RawWorkbook
 
@@ -185,14 +186,11 @@ def take_in_final_report(
         submitted_by=actor,
         submitted_at=at,
     )
-    try:
-        with uow:
-            stored = uow.final_reports.add(new)
-            uow.commit()
-    except Conflict:  # the same file, taken in concurrently: that version is this one
-        with uow:
-            winner = uow.final_reports.find(application_id, sha256)
-        if winner is None:
-            raise
-        return FinalReportUpload(winner, intake, created=False)
-    return FinalReportUpload(stored, intake, created=True)
+
+    def keep(uow: UnitOfWork) -> tuple[StoredFinalReport, bool]:
+        # Found when the same file was taken in concurrently: that version is this one.
+        winner = uow.final_reports.find(application_id, sha256)
+        return (winner, False) if winner is not None else (uow.final_reports.add(new), True)
+
+    stored, created = retry_on_conflict(uow, keep)
+    return FinalReportUpload(stored, intake, created=created)

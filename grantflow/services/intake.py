@@ -17,8 +17,10 @@ Rules (SPEC sections 4 and 5):
   re-reads in a fresh transaction and finds the winner's row.
 - What a new version means for an application returned for correction
   (back to the formal check, or refused as late) is decided after it is
-  stored, by ``grantflow.services.correction.recheck``: the intake flow
-  runs it for every stored file.
+  stored, by ``grantflow.services.correction.recheck``.
+
+:func:`receive_upload` is the use case of every entrypoint that takes an
+upload in: :func:`submit` (keep it as a version), then the recheck.
 """
 
 from __future__ import annotations
@@ -27,16 +29,12 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from grantflow.domain.errors import Conflict
+from grantflow.services.correction import recheck
 from grantflow.services.ports.applications import NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.services.retry import retry_on_conflict
 from grantflow.validation.outline import ValidationResult
-
-# Writers to one application take turns (``lock``), so the only races left
-# are creating the application and storing an unidentified file: one retry
-# reads the winner's row. The third attempt is a margin, not a need.
-ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -56,12 +54,35 @@ class NotKept:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """One file uploaded to a call, as validation read it."""
+
+    call_code: str
+    stage: int
+    file_name: str
+    content: bytes | NotKept  # the bytes that were validated
+    result: ValidationResult
+    applicant: Applicant | None  # ``identify(result)``
+    submitted_by: str
+
+
+@dataclass(frozen=True)
 class SubmissionOutcome:
     application_id: int | None
     version_no: int | None
     submission_id: int
     created: bool  # False: these bytes were stored before (idempotent re-submission)
     valid: bool
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What receiving one upload did."""
+
+    outcome: SubmissionOutcome
+    # What it means for an application returned for correction (back in the formal
+    # check, still to correct, or late); "" for any other application.
+    note: str
 
 
 def identify(result: ValidationResult) -> Applicant | None:
@@ -78,55 +99,46 @@ def identify(result: ValidationResult) -> Applicant | None:
     return Applicant(result.teryt, result.city_name or result.teryt)
 
 
-def submit(
-    uow: UnitOfWork,
-    files: FileStore,
-    *,
-    file_name: str,
-    content: bytes | NotKept,
-    result: ValidationResult,
-    applicant: Applicant | None,
-    call_code: str,
-    stage: int,
-    submitted_by: str,
-    at: datetime,
-) -> SubmissionOutcome:
+def receive_upload(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: datetime) -> Receipt:
+    """Keep one upload as a version of its city's application (:func:`submit`), then
+    re-check an application returned for correction; idempotent, as both steps are."""
+    outcome = submit(uow, files, upload, at=at)
+    if outcome.application_id is None:
+        return Receipt(outcome, "")
+    checked = recheck(
+        uow,
+        outcome.application_id,
+        outcome.submission_id,
+        at=at,
+        actor=f"intake:{upload.submitted_by}",
+    )
+    return Receipt(outcome, checked.message)
+
+
+def submit(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: datetime) -> SubmissionOutcome:
     """Store one upload and its report; see the module's rules."""
+    content = upload.content
     if isinstance(content, NotKept):
         # Nothing to keep but the row; its stored_path is "" and its size 0.
-        sha256, stored_path, size = content.sha256 or _unread_key(file_name), "", 0
+        sha256, stored_path, size = content.sha256 or _unread_key(upload.file_name), "", 0
     else:
         sha256, size = hashlib.sha256(content).hexdigest(), len(content)
         # Files first: a stored file without a row is harmless (content-addressed,
         # reused by the retry); a row pointing to a missing file is not.
         stored_path = files.save_upload(sha256, content)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with uow:
-                outcome = _record(
-                    uow,
-                    applicant=applicant,
-                    call_code=call_code,
-                    stage=stage,
-                    new=NewSubmission(
-                        application_id=None,
-                        version_no=None,
-                        file_name=file_name,
-                        sha256=sha256,
-                        stored_path=stored_path,
-                        size=size,
-                        report=result.report,
-                        outline=result.outline,
-                        submitted_by=submitted_by,
-                        submitted_at=at,
-                    ),
-                )
-                uow.commit()
-                return outcome
-        except Conflict:
-            if attempt == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    new = NewSubmission(
+        application_id=None,
+        version_no=None,
+        file_name=upload.file_name,
+        sha256=sha256,
+        stored_path=stored_path,
+        size=size,
+        report=upload.result.report,
+        outline=upload.result.outline,
+        submitted_by=upload.submitted_by,
+        submitted_at=at,
+    )
+    return retry_on_conflict(uow, lambda uow: _record(uow, upload, new))
 
 
 def _unread_key(file_name: str) -> str:
@@ -137,20 +149,14 @@ def _unread_key(file_name: str) -> str:
     return hashlib.sha256(f"unread upload: {file_name}".encode()).hexdigest()
 
 
-def _record(
-    uow: UnitOfWork,
-    *,
-    applicant: Applicant | None,
-    call_code: str,
-    stage: int,
-    new: NewSubmission,
-) -> SubmissionOutcome:
+def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOutcome:
     application_id: int | None = None
     version_no: int | None = None
+    applicant, call_code = upload.applicant, upload.call_code
     if applicant is not None:
         application = uow.applications.find(call_code, applicant.teryt) or uow.applications.add(
             call_code=call_code,
-            stage=stage,
+            stage=upload.stage,
             teryt=applicant.teryt,
             city_name=applicant.city_name,
             created_at=new.submitted_at,

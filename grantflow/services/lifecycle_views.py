@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from grantflow.domain.assessment import assess, reviewer_load
-from grantflow.domain.ledger import LedgerTotals
+from grantflow.domain.ledger import CityBalance, Ledger, LedgerTotals
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Ranking
 from grantflow.services.ledger import current_ledger
@@ -87,17 +87,19 @@ def applications_view(
 MONEY_FIELDS = ("reserved", "released", "committed", "spent", "returned", "open")
 
 
-def _totals(totals: LedgerTotals) -> dict[str, Any]:
-    return {
-        **{name: _money(getattr(totals, name)) for name in MONEY_FIELDS},
-        "reconciles": totals.reconciles,
-    }
+def _amounts(sums: CityBalance | LedgerTotals) -> dict[str, str]:
+    return {name: _money(getattr(sums, name)) for name in MONEY_FIELDS}
 
 
 def ledger_view(uow: UnitOfWork) -> dict[str, Any]:
+    """The programme's ledger as :func:`view_of_ledger` shows it."""
+    return view_of_ledger(current_ledger(uow))
+
+
+def view_of_ledger(ledger: Ledger) -> dict[str, Any]:
     """Entries in booking order, the balance of every account (call and city), the totals
-    of every call and of the programme, broken rules."""
-    ledger = current_ledger(uow)
+    of every call and of the programme, broken rules, and whether it all reconciles
+    (``Ledger.reconciles``: what every reader of the view goes by)."""
     return {
         "currency": "EUR",
         "entries": [
@@ -113,18 +115,19 @@ def ledger_view(uow: UnitOfWork) -> dict[str, Any]:
             }
             for e in ledger.entries
         ],
-        "cities": [
-            {
-                "call": b.call,
-                "city": b.city,
-                **{name: _money(getattr(b, name)) for name in MONEY_FIELDS},
-            }
-            for b in ledger.balances()
-        ],
-        "calls": [{"call": call, **_totals(ledger.totals(call))} for call in ledger.calls()],
-        "totals": _totals(ledger.totals()),
+        "cities": [{"call": b.call, "city": b.city, **_amounts(b)} for b in ledger.balances()],
+        "calls": [{"call": call, **_amounts(ledger.totals(call))} for call in ledger.calls()],
+        "totals": _amounts(ledger.totals()),
         "problems": ledger.problems(),
+        "reconciles": ledger.reconciles(),
     }
+
+
+def ledger_summary(view: dict[str, Any]) -> str:
+    """One line for people (the CLI, the flow's artifact, the demo): entries, and whether
+    the ledger reconciles."""
+    state = "reconcile to the cent" if view["reconciles"] else "DO NOT reconcile"
+    return f"{len(view['entries'])} entries; totals {state}"
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from grantflow.domain.audit import AuditEntry
-from grantflow.domain.errors import Conflict, NotFound
+from grantflow.domain.errors import NotFound
 from grantflow.domain.final_report import FinalReport
 from grantflow.domain.ledger import CityBalance, Ledger
 from grantflow.domain.lifecycle import Stage, State
@@ -60,6 +60,7 @@ from grantflow.services.ports.clock import Clock
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.services.retry import retry_on_conflict
 from grantflow.validation.form import FormDefinition
 
 # A request for one language and format, written to the given target.
@@ -460,11 +461,6 @@ def stored_path(path: Path, home: Path) -> str:
     )
 
 
-# Recording races only with another recorder of the same bytes: one retry
-# finds the winner's rows. The third attempt is a margin, not a need.
-ATTEMPTS = 3
-
-
 def record_documents(
     uow: UnitOfWork,
     generated: Sequence[GeneratedDocument],
@@ -472,31 +468,24 @@ def record_documents(
     home: Path,
     at: datetime,
 ) -> int:
-    """Record each file with its SHA-256 in one transaction; how many were new."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            with uow:
-                new = sum(
-                    uow.documents.add(
-                        DocumentRecord(
-                            kind=d.kind,
-                            lang=d.lang,
-                            fmt=d.fmt,
-                            application_id=d.application_id,
-                            path=stored_path(d.path, home),
-                            sha256=d.sha256,
-                            size=d.size,
-                            generated_at=at,
-                        )
-                    )
-                    for d in generated
-                )
-                uow.commit()
-                return new
-        except Conflict:
-            if attempt == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable: the last attempt returns or raises")
+    """Record each file with its SHA-256 in one transaction; how many were new.
+
+    A race is only with another recorder of the same bytes: the retry finds its rows.
+    """
+    records = [
+        DocumentRecord(
+            kind=d.kind,
+            lang=d.lang,
+            fmt=d.fmt,
+            application_id=d.application_id,
+            path=stored_path(d.path, home),
+            sha256=d.sha256,
+            size=d.size,
+            generated_at=at,
+        )
+        for d in generated
+    ]
+    return retry_on_conflict(uow, lambda uow: sum(uow.documents.add(r) for r in records))
 
 
 class StoreDocumentLog:

@@ -5,21 +5,75 @@ modelled yet, so the demo lets a shortlisted city's newest valid outline
 stand in for its Stage 2 proposal: the same stored file, report and outline
 become version 1 of a new Stage 2 application, and the audit log says so.
 Idempotent: promoting again returns the Stage 2 application already made.
+
+Outlines go from a Stage 1 call of the programme into one of its Stage 2
+calls (by default the first): :func:`promotion_calls` refuses any other pair
+before anything is read or written.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass, fields
 from datetime import datetime
 
-from grantflow.domain.errors import IllegalTransition
+from grantflow.domain.errors import IllegalTransition, NotFound
 from grantflow.domain.lifecycle import State
+from grantflow.domain.programme import Programme
 from grantflow.services.lifecycle import current_version, in_states, record
 from grantflow.services.ports.applications import Application, NewSubmission
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
-def promote_to_stage2(
+@dataclass(frozen=True)
+class Promotion:
+    call_code: str  # the Stage 2 call the outlines entered
+    applications: tuple[Application, ...]  # one Stage 2 application per shortlisted outline
+
+
+def promotion_calls(
+    programme: Programme, outline_call: str, proposal_call: str | None = None
+) -> tuple[str, str]:
+    """(the Stage 1 call, the Stage 2 call) of a promotion; ``proposal_call`` defaults to the
+    programme's first Stage 2 call. NotFound, naming the calls that would do, when either
+    is not a call of its stage in the programme."""
+    stage1, stage2 = ([c.code for c in programme.calls if c.stage == n] for n in (1, 2))
+    target = proposal_call or next(iter(stage2), None)
+    if outline_call not in stage1:
+        raise _not_of_stage(1, outline_call, stage1)
+    if target is None or target not in stage2:
+        raise _not_of_stage(2, target, stage2)
+    return outline_call, target
+
+
+def _not_of_stage(stage: int, code: str | None, codes: list[str]) -> NotFound:
+    if code is None:
+        return NotFound(f"the programme has no Stage {stage} call")
+    known = ", ".join(codes) or "none"
+    return NotFound(
+        f"no Stage {stage} call '{code}' in the programme (Stage {stage} calls: {known})"
+    )
+
+
+def promote_shortlisted(
+    uow: UnitOfWork,
+    programme: Programme,
+    outline_call: str,
+    proposal_call: str | None = None,
+    *,
+    at: datetime,
+    actor: str,
+) -> Promotion:
+    """Every shortlisted outline of the Stage 1 call ``outline_call`` into the Stage 2 call
+    ``proposal_call`` (see :func:`promotion_calls`); idempotent."""
+    source, target = promotion_calls(programme, outline_call, proposal_call)
+    with uow:
+        shortlisted = in_states(uow.applications.list(source), State.SHORTLISTED)
+    return Promotion(
+        target, tuple(_promote(uow, a.id, target, at=at, actor=actor) for a in shortlisted)
+    )
+
+
+def _promote(
     uow: UnitOfWork, application_id: int, call_code: str, *, at: datetime, actor: str
 ) -> Application:
     with uow:
@@ -40,9 +94,9 @@ def promote_to_stage2(
             city_name=outline_app.city_name,
             created_at=at,
         )
-        fields = {f.name: getattr(version, f.name) for f in dataclasses.fields(NewSubmission)}
+        kept = {f.name: getattr(version, f.name) for f in fields(NewSubmission)}
         uow.submissions.add(
-            NewSubmission(**{**fields, "application_id": proposal.id, "version_no": 1})
+            NewSubmission(**{**kept, "application_id": proposal.id, "version_no": 1})
         )
         record(
             uow,
@@ -55,12 +109,3 @@ def promote_to_stage2(
         )
         uow.commit()
     return proposal
-
-
-def promote_shortlisted(
-    uow: UnitOfWork, outline_call: str, proposal_call: str, *, at: datetime, actor: str
-) -> list[Application]:
-    """Every shortlisted outline of ``outline_call`` into ``proposal_call`` (idempotent)."""
-    with uow:
-        shortlisted = in_states(uow.applications.list(outline_call), State.SHORTLISTED)
-    return [promote_to_stage2(uow, a.id, proposal_call, at=at, actor=actor) for a in shortlisted]

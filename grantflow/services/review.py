@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from grantflow.domain.assessment import (
     Assessment,
+    AssessmentError,
     Assignment,
     Candidate,
     Outcome,
@@ -40,6 +41,13 @@ from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
 def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str) -> None:
+    """Add an expert to the pool; AssessmentError for one who reads no language (nothing
+    could ever be assigned to them)."""
+    if not reviewer.languages:
+        raise AssessmentError(
+            f"reviewer {reviewer.code} ({reviewer.name}) reads no language: "
+            "register the languages they assess in (pl, nb, en)"
+        )
     with uow:
         uow.reviewers.add(reviewer)
         record(

@@ -117,7 +117,7 @@ class TestStoringWhatWasChecked:
         upload.write_bytes(b"PK\x03\x04 replaced after the check")  # time of use != time of check
         settings = config.load()
         migrate(settings.database_url)
-        ((outcome, _note),) = store.fn(
+        (receipt,) = store.fn(
             [checked],
             settings=settings,
             call_code="stage1-outline",
@@ -125,7 +125,7 @@ class TestStoringWhatWasChecked:
             submitted_by="cli",
             as_of=UPLOADED_AT,
         )
-        return outcome
+        return receipt.outcome
 
     @staticmethod
     def _stored(home: Path, submission_id: int) -> Submission:

@@ -212,6 +212,22 @@ class TestAuditVerify:
         assert verified.stdout == "audit log intact: 0 entries\n"
 
 
+class TestRegisteringReviewers:
+    def test_an_expert_who_reads_no_language_is_refused_by_the_service(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        refused = cli(
+            home, "reviewers", "register", "R07", "--name", "Zofia Kędzierska", "--languages", " , "
+        )
+        assert refused.returncode == 1
+        assert refused.stderr == (
+            "grantflow: refused: reviewer R07 (Zofia Kędzierska) reads no language: "
+            "register the languages they assess in (pl, nb, en)\n"
+        )
+        assert cli(home, "audit", "verify").stdout == "audit log intact: 0 entries\n"
+
+
 @pytest.mark.slow
 class TestRunningTheNextFlow:
     def test_a_formal_check_names_the_review_flow_and_running_it_assigns_experts(
@@ -296,7 +312,7 @@ class TestDecide:
         view = ledger_json(fresh_decided)
         konin = next(row for row in view["cities"] if row["city"] == "3062011")
         assert (konin["call"], konin["released"], konin["open"]) == (CALL, "150000.00", "0.00")
-        assert view["problems"] == []
+        assert view["problems"] == [] and view["reconciles"]
 
     def test_a_formal_rejection_without_a_reason_is_refused_by_the_service(
         self, tmp_path: Path
@@ -356,8 +372,9 @@ class TestPromote:
     def test_a_stage_2_call_cannot_be_promoted_from(self, tmp_path: Path) -> None:
         refused = cli(tmp_path / "home", "promote", "--call", CALL)
         assert refused.returncode == 2
-        assert (
-            refused.stderr == f"grantflow: --call {CALL} is not a Stage 1 call of the programme\n"
+        assert refused.stderr == (
+            f"grantflow: no Stage 1 call '{CALL}' in the programme "
+            "(Stage 1 calls: stage1-outline)\n"
         )
 
 

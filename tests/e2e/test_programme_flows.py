@@ -81,7 +81,7 @@ class TestTheProgrammeDemo:
     def test_the_three_stages_end_with_totals_that_reconcile(self, programme: Programme) -> None:
         result = programme.result
         totals = result.ledger["totals"]
-        assert totals["reconciles"] and result.ledger["problems"] == []
+        assert result.ledger["reconciles"] and result.ledger["problems"] == []
         selected = result.ranking.selected
         assert len(selected) == 7 and len(result.ranking.reserve) == 3  # 14 valid outlines
         assert Decimal(totals["reserved"]) == Decimal(totals["committed"]) + Decimal(

@@ -19,11 +19,12 @@ from sqlalchemy import Engine
 
 from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
-from grantflow.domain.errors import Conflict, LedgerError
+from grantflow.domain.errors import LedgerError
 from grantflow.domain.ledger import EntryKind
 from grantflow.services.ledger import book
 from grantflow.services.partnership import PartnershipError, confirm_partner
 from grantflow.services.ports.partners import Partnership
+from grantflow.services.retry import retry_on_conflict
 from grantflow.validation.programme_file import load_programme
 
 BATCH_CITY = "3062011"  # Konin
@@ -35,32 +36,28 @@ CONFIRMED_AT = datetime(2021, 5, 17, 10, 0, tzinfo=UTC)
 
 def book_once(url: str, key: str, city: str, kind: str, amount: str) -> str:
     """'created', 'replayed' or 'refused'. A lost race (Conflict) is retried in a fresh
-    transaction, as every caller of the store does."""
+    transaction, as every caller of the store does; this many racers need more attempts."""
     engine = make_engine(url)
-    uow = SqlUnitOfWork(engine)
     try:
-        for _ in range(50):
-            try:
-                with uow:
-                    _, created = book(
-                        uow,
-                        key=key,
-                        call=CALL,
-                        city=city,
-                        kind=EntryKind(kind),
-                        amount=Decimal(amount),
-                        at=datetime.now(UTC),
-                        actor="race",
-                    )
-                    uow.commit()
-                return "created" if created else "replayed"
-            except Conflict:
-                continue
-            except LedgerError:
-                return "refused"
-        raise RuntimeError(f"{key}: still losing races after 50 attempts")
+        _, created = retry_on_conflict(
+            SqlUnitOfWork(engine),
+            lambda uow: book(
+                uow,
+                key=key,
+                call=CALL,
+                city=city,
+                kind=EntryKind(kind),
+                amount=Decimal(amount),
+                at=datetime.now(UTC),
+                actor="race",
+            ),
+            attempts=50,
+        )
+    except LedgerError:
+        return "refused"
     finally:
         engine.dispose()
+    return "created" if created else "replayed"
 
 
 class Barrier(Protocol):

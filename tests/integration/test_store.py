@@ -18,7 +18,7 @@ from grantflow.adapters.store.engine import normalise_url
 from grantflow.adapters.store.migrate import target_metadata
 from grantflow.domain.errors import ConfigurationError, Conflict, NotFound, StorageError
 from grantflow.services import intake
-from grantflow.services.intake import Applicant, SubmissionOutcome
+from grantflow.services.intake import Applicant, SubmissionOutcome, Upload
 from grantflow.validation.outline import ValidationResult
 from tests.intake_data import (
     CHELM,
@@ -44,18 +44,16 @@ def _submit(
     result: ValidationResult | None = None,
     applicant: Applicant | None = CHELM,
 ) -> SubmissionOutcome:
-    return intake.submit(
-        uow,
-        files,
+    upload = Upload(
+        call_code=STAGE1,
+        stage=1,
         file_name="chelm.xlsx",
         content=content,
         result=result or valid_result(),
         applicant=applicant,
-        call_code=STAGE1,
-        stage=1,
         submitted_by="urząd@chełm.pl",
-        at=SUBMITTED_AT,
     )
+    return intake.submit(uow, files, upload, at=SUBMITTED_AT)
 
 
 @pytest.fixture

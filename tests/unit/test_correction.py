@@ -11,7 +11,7 @@ import pytest
 from grantflow.domain.lifecycle import State
 from grantflow.services import correction, intake, lifecycle
 from grantflow.services.correction import Recheck
-from grantflow.services.intake import SubmissionOutcome
+from grantflow.services.intake import Applicant, Receipt, SubmissionOutcome, Upload
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import ValidationResult
 from tests.intake_data import CHELM, STAGE1, invalid_result, valid_result
@@ -23,21 +23,33 @@ RETURNED_AT = datetime(2019, 12, 2, 14, 0, tzinfo=UTC)
 OPERATOR = "operator:anna.nowak"
 
 
-def upload(
-    uow: UnitOfWork, content: bytes, at: datetime, result: ValidationResult | None = None
-) -> SubmissionOutcome:
-    return intake.submit(
-        uow,
-        FakeFileStore(),
+def chelm_upload(
+    content: bytes, result: ValidationResult | None = None, applicant: Applicant | None = CHELM
+) -> Upload:
+    return Upload(
+        call_code=STAGE1,
+        stage=1,
         file_name="chelm.xlsx",
         content=content,
         result=result or valid_result(),
-        applicant=CHELM,
-        call_code=STAGE1,
-        stage=1,
+        applicant=applicant,
         submitted_by="urząd@chełm.pl",
-        at=at,
     )
+
+
+def upload(
+    uow: UnitOfWork, content: bytes, at: datetime, result: ValidationResult | None = None
+) -> SubmissionOutcome:
+    """Kept as a version only: the tests below re-check it themselves."""
+    return intake.submit(uow, FakeFileStore(), chelm_upload(content, result), at=at)
+
+
+def receive(
+    uow: UnitOfWork, content: bytes, at: datetime, applicant: Applicant | None = CHELM
+) -> Receipt:
+    """The whole use case, as the intake flow runs it: kept as a version, then re-checked."""
+    upload = chelm_upload(content, applicant=applicant)
+    return intake.receive_upload(uow, FakeFileStore(), upload, at=at)
 
 
 def recheck(uow: UnitOfWork, outcome: SubmissionOutcome) -> Recheck:
@@ -158,6 +170,46 @@ class CorrectionScenarios:
         assert first.application_id is not None
         assert state(uow, first.application_id) == State.SUBMITTED
         assert audit(uow) == []
+
+    def test_a_corrected_upload_received_before_the_deadline_re_enters_the_check(
+        self, uow: UnitOfWork, returned: int
+    ) -> None:
+        receipt = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, 9, 0, tzinfo=UTC))
+        assert (receipt.outcome.application_id, receipt.outcome.version_no) == (returned, 2)
+        assert receipt.note == "corrected version 2 re-enters the formal check"
+        assert state(uow, returned) == State.SUBMITTED
+        assert audit(uow)[-1] == "transition:resubmit"
+
+    def test_a_corrected_upload_received_after_the_deadline_is_kept_and_stays_returned(
+        self, uow: UnitOfWork, returned: int
+    ) -> None:
+        receipt = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 17, 8, 0, tzinfo=UTC))
+        assert (receipt.outcome.created, receipt.outcome.version_no) == (True, 2)
+        assert receipt.note == (
+            "version 2 uploaded on 2019-12-17, after the correction deadline 2019-12-16: "
+            "kept, but the application stays returned for correction"
+        )
+        assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
+        assert audit(uow).count(correction.LATE) == 1
+
+    def test_the_same_file_received_twice_makes_no_second_version(
+        self, uow: UnitOfWork, returned: int
+    ) -> None:
+        first = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, tzinfo=UTC))
+        before = audit(uow)
+        again = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 11, tzinfo=UTC))
+        assert (again.outcome.created, again.outcome.submission_id) == (
+            False,
+            first.outcome.submission_id,
+        )
+        assert again.note == ""  # already back in the formal check: nothing new to say
+        with uow:
+            assert len(uow.submissions.for_application(returned)) == 2
+        assert audit(uow) == before
+
+    def test_an_upload_of_no_known_city_is_received_without_a_note(self, uow: UnitOfWork) -> None:
+        receipt = receive(uow, b"PK\x03\x04 bez TERYT", datetime(2019, 12, 2, tzinfo=UTC), None)
+        assert (receipt.outcome.application_id, receipt.note) == (None, "")
 
 
 class TestCorrectionOnFakes(CorrectionScenarios):

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from grantflow.domain.errors import Conflict
-from grantflow.services import intake
-from grantflow.services.intake import Applicant, identify
+from grantflow.services import intake, retry
+from grantflow.services.intake import Applicant, Upload, identify
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.workbook import Cell, CellValue, RawSheet, RawWorkbook
@@ -41,18 +41,16 @@ def _submit(
     applicant: Applicant | None = CHELM,
     files: FakeFileStore | None = None,
 ) -> intake.SubmissionOutcome:
-    return intake.submit(
-        uow,
-        files or FakeFileStore(),
+    upload = Upload(
+        call_code=STAGE1,
+        stage=1,
         file_name="chelm.xlsx",
         content=content,
         result=result or valid_result(),
         applicant=applicant,
-        call_code=STAGE1,
-        stage=1,
         submitted_by="urzad@chelm.pl",
-        at=MOMENT,
     )
+    return intake.submit(uow, files or FakeFileStore(), upload, at=MOMENT)
 
 
 class TestFirstUpload:
@@ -130,18 +128,16 @@ class TestUploadsNotRead:
         again = _submit(
             uow, intake.NotKept(""), result=unreadable_result(), applicant=None, files=files
         )
-        other = intake.submit(
-            uow,
-            files,
+        zamosc = Upload(
+            call_code=STAGE1,
+            stage=1,
             file_name="zamosc.xlsx",
             content=intake.NotKept(""),
             result=unreadable_result("zamosc.xlsx"),
             applicant=None,
-            call_code=STAGE1,
-            stage=1,
             submitted_by="urzad@zamosc.pl",
-            at=MOMENT,
         )
+        other = intake.submit(uow, files, zamosc, at=MOMENT)
         assert (again.created, again.submission_id) == (False, first.submission_id)
         assert other.created and other.submission_id != first.submission_id
         assert files.uploads == {}
@@ -224,7 +220,7 @@ class TestRaces:
     def test_a_conflict_that_never_settles_is_raised_after_the_last_attempt(self) -> None:
         uow = FakeUnitOfWork()
         _submit(uow, CHELM_V1)
-        for version in range(2, 2 + intake.ATTEMPTS):
+        for version in range(2, 2 + retry.ATTEMPTS):
             uow.concurrent_writes.append(_competing_version(f"{version:064x}", version))
         with pytest.raises(Conflict):
             _submit(uow, CHELM_V2)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
-from grantflow.domain.assessment import Reviewer
+from grantflow.domain.assessment import AssessmentError, Reviewer
 from grantflow.domain.errors import IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action
@@ -217,6 +217,18 @@ def balance(uow: FakeUnitOfWork, teryt: str, call: str = STAGE2) -> tuple[Decima
 
 CHELM_TERYT, HRUBIESZOW_TERYT, KONIN_TERYT = (teryt for _, teryt in CITIES)
 NOTHING = (Decimal(0),) * 5
+
+
+class TestTheExpertPool:
+    def test_an_expert_who_reads_no_language_is_not_registered(self, uow: FakeUnitOfWork) -> None:
+        with uow:
+            before = len(uow.audit.all())
+        nobody_reads = Reviewer("R07", "Zofia Kędzierska", frozenset())
+        with pytest.raises(AssessmentError, match=r"R07 \(Zofia Kędzierska\) reads no language"):
+            review.register_reviewer(uow, nobody_reads, at=AT, actor=OPERATOR)
+        with uow:
+            assert [r.code for r in uow.reviewers.list()] == ["R01", "R02", "R03", "R04"]
+            assert len(uow.audit.all()) == before
 
 
 class TestOperatorDecisions:
