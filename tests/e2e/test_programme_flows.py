@@ -21,7 +21,7 @@ import pytest
 
 from grantflow import config, resources
 from grantflow.validation.programme_file import load_programme
-from workflows.demo_programme import STAGE1, STAGE2, ProgrammeDemoResult, run_programme_demo
+from workflows.demo.programme import STAGE1, STAGE2, ProgrammeDemoResult, run_programme_demo
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The demo's closing: final reports of the partnered projects, then every document.
 
-Runs after ``workflows.demo_programme`` on the demo home. The operator's
+Runs after ``workflows.demo.programme`` on the demo home. The operator's
 part is done through the services the CLI calls: each funded project with a
 signed agreement starts its implementation, and its city's sample final
 report (``samples/final_reports/``, matched by TERYT) is taken in, which

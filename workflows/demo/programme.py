@@ -1,6 +1,6 @@
 """The demo's programme after intake: both stages, the ledger and the partners, end to end.
 
-Runs on a store where the sample outlines went through intake (``workflows.demo``),
+Runs on a store where the sample outlines went through intake (``workflows.demo.flow``),
 with simulated experts whose scores are a deterministic function of the city
 and the reviewer, so every run gives the same ranking. What the people do is
 done through the same services the CLI calls; what the flows do is done by

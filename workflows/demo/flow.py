@@ -3,7 +3,7 @@
 Each step is a function of the demo's state, run in order by the ``demo``
 flow; later issues add steps (formal check, review, selection, ledger,
 partners, documents) to ``STEPS`` without changing the rest. Which folder
-the demo may use is decided in ``workflows.demo_home``.
+the demo may use is decided in ``workflows.demo.home``.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from prefect import flow, get_run_logger
 
 from grantflow import config
 from grantflow.config import Settings
-from workflows.demo_documents import (
+from workflows.demo.closing import (
     ClosingResult,
     DocumentsDemoResult,
     generate_every_document,
     submit_final_reports,
 )
-from workflows.demo_home import sample_outlines
-from workflows.demo_programme import ProgrammeDemoResult, run_programme_demo
+from workflows.demo.home import sample_outlines
+from workflows.demo.programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
 
