@@ -31,18 +31,18 @@ from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
-from grantflow.sample_final_reports import reference_final_reports
+from grantflow.samples.final_reports import reference_final_reports
 from grantflow.services import lifecycle
 from grantflow.services.final_report import take_in_final_report
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
+from grantflow.validation.demo_file import load_demo_cast
+from workflows.demo.programme import STAGE2
 from workflows.documents import BatchResult, generate_documents
 from workflows.lifecycle_store import now, programme_of
 
-STAGE2 = "stage2-proposal"
-OPERATOR = "operator:demo"
 DOCUMENTS = "documents"  # the folder below GRANTFLOW_HOME
 
 
@@ -98,6 +98,7 @@ class ClosingResult:
 def submit_final_reports(settings: config.Settings) -> ClosingResult:
     """Each partnered project with a sample report: implementation started, report taken in."""
     samples = sample_final_reports()
+    operator = load_demo_cast().operator
     engine = make_engine(settings.database_url)
     try:
         uow = SqlUnitOfWork(engine)
@@ -118,7 +119,7 @@ def submit_final_reports(settings: config.Settings) -> ClosingResult:
                     application.id,
                     Action.START_IMPLEMENTATION,
                     at=now(),
-                    actor=OPERATOR,
+                    actor=operator,
                     reason="partnership agreement signed",
                 )
             path = samples[application.teryt]
