@@ -6,7 +6,7 @@ validator must report); ``final_reports`` fills the final-report form for
 those of ``samples/final_reports/``; ``generator`` makes many more outlines
 for benchmarks. The content is data, loaded and checked by
 ``grantflow.validation.sample_outlines_file`` and
-``grantflow.validation.sample_reports_file``; writing the workbooks is
-``grantflow.adapters.sample_files``'. Only the ``grantflow samples``
-commands, the demo and the tests use this package: the engine never does.
+``grantflow.validation.sample_reports_file``; ``grantflow.adapters.sample_files``
+writes the workbooks. Only the ``grantflow samples`` commands, the demo and
+the tests use this package: the engine never does (an import contract says so).
 """
