@@ -164,7 +164,8 @@ def demo(
 
     from grantflow import config
     from grantflow.domain.errors import ConfigurationError
-    from workflows import demo_home, prefect_env
+    from workflows import prefect_env
+    from workflows.demo import home as demo_home
 
     started = time.monotonic()
     try:
@@ -172,7 +173,7 @@ def demo(
     except ConfigurationError as exc:
         raise usage(str(exc)) from exc
     prefect_env.configure(settings.home)
-    from workflows.demo import demo as demo_flow
+    from workflows.demo.flow import demo as demo_flow
 
     state = demo_flow()
     rows = [

@@ -139,7 +139,7 @@ def samples_outlines(
     """Write COUNT valid, varied outlines (deterministic for a seed), for benchmarks."""
     from grantflow.adapters.sample_files import write_samples
     from grantflow.domain.errors import ConfigurationError
-    from grantflow.sample_generator import generate_outlines
+    from grantflow.samples.generator import generate_outlines
     from grantflow.validation import form
     from grantflow.validation.programme_file import load_programme
 
@@ -157,7 +157,7 @@ def samples_outlines(
 def samples_reference(output: OutputDirOption) -> None:
     """Write the curated sample outlines of samples/outlines/ (valid and invalid ones)."""
     from grantflow.adapters.sample_files import write_samples
-    from grantflow.sample_data import reference_samples
+    from grantflow.samples.outlines import reference_samples
     from grantflow.validation import form
     from grantflow.validation.programme_file import load_programme
 
@@ -172,14 +172,15 @@ def samples_reference(output: OutputDirOption) -> None:
 def samples_final_reports(output: OutputDirOption) -> None:
     """Write the curated sample final reports of samples/final_reports/."""
     from grantflow.adapters.sample_files import write_sample
-    from grantflow.sample_final_reports import REPORT_TIME, reference_final_reports
+    from grantflow.samples.final_reports import reference_final_reports
     from grantflow.validation import form
 
     output.mkdir(parents=True, exist_ok=True)
     samples = reference_final_reports()
     definition = form.load("final_report")
     for sample in samples:
-        write_sample(definition, "pl", sample.values, output / f"{sample.name}.xlsx", REPORT_TIME)
+        path = output / f"{sample.name}.xlsx"
+        write_sample(definition, "pl", sample.values, path, sample.written_at)
     typer.echo(f"{len(samples)} sample final reports in {output}")
 
 

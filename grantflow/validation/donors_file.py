@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cerberus import Validator
-
 from grantflow import resources
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.validation import form, yaml_file
@@ -49,11 +47,7 @@ def _cross_check(donors: list[dict[str, Any]]) -> list[Problem]:
 
 def parse_donors(data: object, source: str = "donors.yaml") -> tuple[DonorMunicipality, ...]:
     """Check an already parsed donor-pool document and build its values."""
-    # One validator per call: cerberus validators are not thread-safe.
-    checked = yaml_file.check(Validator(yaml_file.schema(SCHEMA_FILE)), data, source)
-    problems = _cross_check(checked["donors"])
-    if problems:
-        raise yaml_file.failure(source, problems)
+    checked = yaml_file.checked(SCHEMA_FILE, data, source, lambda d: _cross_check(d["donors"]))
     return tuple(
         DonorMunicipality(
             code=d["code"],

@@ -9,12 +9,10 @@ edits this file by hand and must find the line to fix.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
-
-from cerberus import TypeDefinition, Validator
+from typing import Any
 
 from grantflow import resources
 from grantflow.domain.identifiers import teryt_is_well_formed
@@ -29,50 +27,6 @@ from grantflow.validation import yaml_file
 from grantflow.validation.yaml_file import Problem
 
 SCHEMA_FILE = "programme.schema.yaml"
-
-
-def _as_decimal(value: object) -> Decimal | None:
-    """A decimal written as a string or an int; floats and bools are refused
-    because a YAML float has already lost the exact cents."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
-class _DecimalMeta(type):
-    # cerberus checks a type with isinstance(); this hook lets that check parse
-    # the value, so "150 000,00" or 150000.5 fail as "must be of decimal type".
-    def __instancecheck__(cls, instance: object) -> bool:
-        return _as_decimal(instance) is not None
-
-
-class _DecimalValue(metaclass=_DecimalMeta):
-    """A value ``_as_decimal`` accepts (only used in isinstance checks)."""
-
-
-class _ProgrammeValidator(Validator):  # type: ignore[misc]  # cerberus ships no type hints
-    """Cerberus with the ``decimal`` type and two rules for decimals."""
-
-    types_mapping: ClassVar[dict[str, Any]] = {
-        **Validator.types_mapping,
-        "decimal": TypeDefinition("decimal", (_DecimalValue,), ()),
-    }
-
-    def _validate_positive(self, positive: bool, field: str, value: object) -> None:
-        """{'type': 'boolean'}"""
-        number = _as_decimal(value)
-        if positive and number is not None and number <= 0:
-            self._error(field, "must be greater than zero")
-
-    def _validate_below_one(self, below_one: bool, field: str, value: object) -> None:
-        """{'type': 'boolean'}"""
-        number = _as_decimal(value)
-        if below_one and number is not None and number >= 1:
-            self._error(field, "must be below 1 (a fraction, e.g. 0.30)")
 
 
 def _cross_check(data: dict[str, Any]) -> list[Problem]:
@@ -178,12 +132,7 @@ def _build(data: dict[str, Any]) -> Programme:
 
 def parse_programme(data: object, source: str = "programme.yaml") -> Programme:
     """Check an already parsed YAML document and build the ``Programme``."""
-    # One validator per call: cerberus validators are not thread-safe.
-    checked = yaml_file.check(_ProgrammeValidator(yaml_file.schema(SCHEMA_FILE)), data, source)
-    problems = _cross_check(checked)
-    if problems:
-        raise yaml_file.failure(source, problems)
-    return _build(checked)
+    return _build(yaml_file.checked(SCHEMA_FILE, data, source, _cross_check))
 
 
 @cache

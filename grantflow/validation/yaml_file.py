@@ -1,20 +1,21 @@
-"""Shared reading of the operator-edited YAML files (programme, donor pool).
+"""Shared reading of the hand-edited YAML files (programme, donor pool, samples, demo cast).
 
-Both are checked by a cerberus schema from ``schemas/`` and fail with a
+Each is checked by a cerberus schema from ``schemas/`` and fails with a
 ``ConfigurationError`` whose lines name the offending key
-(``programme.yaml: calls[1].rate_month: ...``): the operator edits these
-files by hand and must find the line to fix.
+(``programme.yaml: calls[1].rate_month: ...``): these files are edited by
+hand, and whoever edits them must find the line to fix.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, ClassVar, TextIO
 
 import yaml
-from cerberus import Validator
+from cerberus import TypeDefinition, Validator
 
 from grantflow import resources
 from grantflow.domain.errors import ConfigurationError
@@ -52,6 +53,50 @@ def read(path: Path) -> object:
         raise ConfigurationError(f"{path.name}: not valid YAML ({exc})") from exc
 
 
+def as_decimal(value: object) -> Decimal | None:
+    """A decimal written as a string or an int; floats and bools are refused
+    because a YAML float has already lost the exact cents."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class _DecimalMeta(type):
+    # cerberus checks a type with isinstance(); this hook lets that check parse
+    # the value, so "150 000,00" or 150000.5 fail as "must be of decimal type".
+    def __instancecheck__(cls, instance: object) -> bool:
+        return as_decimal(instance) is not None
+
+
+class _DecimalValue(metaclass=_DecimalMeta):
+    """A value ``as_decimal`` accepts (only used in isinstance checks)."""
+
+
+class SchemaValidator(Validator):  # type: ignore[misc]  # cerberus ships no type hints
+    """Cerberus with the ``decimal`` type and two rules for decimals."""
+
+    types_mapping: ClassVar[dict[str, Any]] = {
+        **Validator.types_mapping,
+        "decimal": TypeDefinition("decimal", (_DecimalValue,), ()),
+    }
+
+    def _validate_positive(self, positive: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        number = as_decimal(value)
+        if positive and number is not None and number <= 0:
+            self._error(field, "must be greater than zero")
+
+    def _validate_below_one(self, below_one: bool, field: str, value: object) -> None:
+        """{'type': 'boolean'}"""
+        number = as_decimal(value)
+        if below_one and number is not None and number >= 1:
+            self._error(field, "must be below 1 (a fraction, e.g. 0.30)")
+
+
 def _flatten(errors: Mapping[Any, Any], prefix: str = "") -> Iterator[Problem]:
     """Cerberus nests errors as {key: [message | {subkey: [...]}]}; list items
     use int keys. Yield ("calls[1].rate_month", "message") pairs."""
@@ -80,3 +125,19 @@ def check(validator: Validator, data: object, source: str) -> dict[str, Any]:
     if not validator.validate(data):
         raise failure(source, sorted(_flatten(validator.errors)))
     return data
+
+
+def checked(
+    schema_name: str,
+    data: object,
+    source: str,
+    cross_check: Callable[[dict[str, Any]], list[Problem]],
+) -> dict[str, Any]:
+    """``data`` checked against ``schemas/<schema_name>``, then by ``cross_check`` (the
+    rules across keys, run only on a document the schema accepts); raise naming each key."""
+    # One validator per call: cerberus validators are not thread-safe.
+    document = check(SchemaValidator(schema(schema_name)), data, source)
+    problems = cross_check(document)
+    if problems:
+        raise failure(source, problems)
+    return document

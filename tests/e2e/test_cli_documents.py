@@ -25,7 +25,7 @@ from grantflow.adapters.formgen import write_filled
 from grantflow.adapters.store import make_engine, migrate
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.ledger import EntryKind
-from grantflow.sample_final_reports import reference_final_reports
+from grantflow.samples.final_reports import reference_final_reports
 from grantflow.services.ledger import book
 from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation import form as forms

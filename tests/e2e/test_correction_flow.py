@@ -13,7 +13,7 @@ from grantflow.adapters.sample_files import write_sample
 from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.lifecycle import State
-from grantflow.sample_generator import generate_outlines
+from grantflow.samples.generator import generate_outlines
 from grantflow.services import lifecycle
 from grantflow.validation import form
 from grantflow.validation.programme_file import load_programme

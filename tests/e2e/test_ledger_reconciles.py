@@ -23,7 +23,7 @@ from grantflow.services import lifecycle_views
 from grantflow.services.lifecycle_views import view_of_ledger
 from tests.unit.test_ledger import overspent_ledger
 from workflows import partnership
-from workflows.demo_programme import ProgrammeDemoResult
+from workflows.demo.programme import ProgrammeDemoResult
 
 OVERSPENT = "stage2-proposal/0662011: spent 145000.00 exceeds committed 140000.00"
 

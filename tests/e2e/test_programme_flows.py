@@ -21,15 +21,9 @@ import pytest
 
 from grantflow import config, resources
 from grantflow.domain.deadlines import parse_moment
+from grantflow.validation.demo_file import load_demo_cast
 from grantflow.validation.programme_file import load_programme
-from workflows.demo_calendar import load_calendar
-from workflows.demo_programme import (
-    MAX_REVIEW_ROUNDS,
-    STAGE1,
-    STAGE2,
-    ProgrammeDemoResult,
-    run_programme_demo,
-)
+from workflows.demo.programme import STAGE1, STAGE2, ProgrammeDemoResult, run_programme_demo
 
 
 @dataclass(frozen=True)
@@ -61,13 +55,13 @@ def programme(
     os.environ["GRANTFLOW_DATABASE_URL"] = f"sqlite:///{home / 'grantflow.db'}"
     try:
         outlines = sorted((resources.samples() / "outlines").glob("*.xlsx"))
-        calendar = load_calendar(load_programme(), rounds=MAX_REVIEW_ROUNDS)
+        cast = load_demo_cast()
         intake(
             files=[str(p) for p in outlines],
             submitted_by="demo",
-            as_of=calendar.at(calendar.outlines_submitted),
+            as_of=cast.calendar.at(cast.calendar.outlines_submitted),
         )
-        yield Programme(home, run_programme_demo(config.load(), calendar))
+        yield Programme(home, run_programme_demo(config.load(), cast))
     finally:
         for name, value in saved.items():
             if value is None:

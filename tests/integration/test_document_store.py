@@ -23,7 +23,7 @@ from grantflow.adapters.store.models.documents import DocumentRow
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.errors import LedgerError, NotFound
 from grantflow.domain.ledger import EntryKind
-from grantflow.sample_final_reports import reference_final_reports
+from grantflow.samples.final_reports import reference_final_reports
 from grantflow.services.documents import GeneratedDocument
 from grantflow.services.final_report import FinalReportUpload, take_in_final_report
 from grantflow.services.ledger import book

@@ -74,9 +74,15 @@ class TestTheContractsBite:
             ("workflows/review.py", "import grantflow.cli", "workflows.review -> grantflow.cli"),
             # Nothing in the engine starts a flow.
             (
-                "grantflow/sample_data.py",
-                "import workflows.demo",
-                "grantflow.sample_data -> workflows.demo",
+                "grantflow/samples/outlines.py",
+                "import workflows.demo.flow",
+                "grantflow.samples.outlines -> workflows.demo.flow",
+            ),
+            # The engine never reads sample data: only commands, the demo and tests do.
+            (
+                "grantflow/services/review.py",
+                "import grantflow.samples.outlines",
+                "grantflow.services.review -> grantflow.samples.outlines",
             ),
             # Validation never reaches up to the wiring that calls it.
             (

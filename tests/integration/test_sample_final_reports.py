@@ -10,14 +10,10 @@ import pytest
 from grantflow import resources
 from grantflow.adapters.sample_files import write_sample
 from grantflow.adapters.spreadsheet import read_workbook
-from grantflow.sample_data import valid_plans
-from grantflow.sample_final_reports import (
-    REPORT_TIME,
-    FinalReportSample,
-    reference_final_reports,
-)
+from grantflow.samples.final_reports import FinalReportSample, reference_final_reports
 from grantflow.validation import form
 from grantflow.validation.final_report import validate_final_report
+from grantflow.validation.sample_outlines_file import load_sample_outlines
 
 FOLDER = resources.samples() / "final_reports"
 SAMPLES = reference_final_reports()
@@ -44,7 +40,7 @@ class TestSampleFinalReports:
         assert set("ąęłóśż") & set(letters) and set("æøå") & set(letters)
 
     def test_the_reports_answer_their_outlines(self) -> None:
-        outlines = {plan.town.teryt: plan for plan in valid_plans()}
+        outlines = {plan.town.teryt: plan for plan in load_sample_outlines().valid}
         for sample in SAMPLES:
             report = sample.values["Report"]
             assert isinstance(report, dict)
@@ -61,7 +57,7 @@ class TestSampleFinalReports:
         definition = form.load("final_report")
         for sample in SAMPLES:
             fresh = tmp_path / f"{sample.name}.xlsx"
-            write_sample(definition, "pl", sample.values, fresh, REPORT_TIME)
+            write_sample(definition, "pl", sample.values, fresh, sample.written_at)
             assert fresh.read_bytes() == (FOLDER / fresh.name).read_bytes(), (
                 f"{fresh.name} is out of date: run `grantflow samples final-reports "
                 "-o samples/final_reports`"

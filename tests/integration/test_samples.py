@@ -10,8 +10,8 @@ from grantflow import resources
 from grantflow.adapters.sample_files import write_sample, write_samples
 from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.domain.programme import Programme
-from grantflow.sample_data import Sample, reference_samples
-from grantflow.sample_generator import generate_outlines
+from grantflow.samples.generator import generate_outlines
+from grantflow.samples.outlines import Sample, reference_samples
 from grantflow.validation import form
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.programme_file import load_programme
@@ -83,8 +83,8 @@ class TestGeneratedOutlines:
             assert _codes(tmp_path / f"{name}.xlsx") == [], name
 
     def test_the_same_seed_writes_the_same_bytes(self, tmp_path: Path) -> None:
-        (first_name, first), = generate_outlines(PROGRAMME, 1, seed=7)
-        (_, again), = generate_outlines(PROGRAMME, 1, seed=7)
+        ((first_name, first),) = generate_outlines(PROGRAMME, 1, seed=7)
+        ((_, again),) = generate_outlines(PROGRAMME, 1, seed=7)
         outline_form = form.load("outline")
         write_sample(outline_form, "pl", first, tmp_path / "a.xlsx")
         write_sample(outline_form, "pl", again, tmp_path / "b.xlsx")

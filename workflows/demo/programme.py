@@ -1,29 +1,30 @@
 """The demo's programme after intake: both stages, the ledger and the partners, end to end.
 
-Runs on a store where the sample outlines went through intake (``workflows.demo``),
-with simulated experts whose scores are a deterministic function of the city
-and the reviewer, so every run gives the same ranking. What the people do is
-done through the same services the CLI calls; what the flows do is done by
+Runs on a store where the sample outlines went through intake (``workflows.demo.flow``),
+with the people ``samples/demo.yaml`` casts (``workflows.demo.cast``): simulated
+experts whose scores are a deterministic function of the city and the
+expert, so every run gives the same ranking. What the people do is done
+through the same services the CLI calls; what the flows do is done by
 running the flows. Along the way the story shows:
 
 - Stage 1: the formal check (a city with a valid version is correct, one
-  without is rejected), expert assessment with one reviewer declaring a
+  without is rejected), expert assessment with one expert declaring a
   conflict of interest (replaced) and one divergent pair (a third expert
   arbitrates), shortlisting;
 - Stage 2: each shortlisted outline stands in for the city's complete
   proposal (``grantflow.services.promotion``: the proposal form is not
   modelled yet), assessment again, ranking, funding and a reserve list
-  scaled to the sample (funded = half of the valid outlines, reserve = a
-  quarter), lump sums reserved;
+  scaled to the sample by the cast, lump sums reserved;
 - Stage 3: partners proposed from ``samples/donors.yaml``, confirmed and
-  signed (lump sums committed) except for one city, whose lump sum returns
-  when the partner search closes at the deadline.
+  signed (lump sums committed) except for the city the cast names, whose
+  lump sum returns when the partner search closes at the deadline.
 
 Every step checks the store first, so running the demo again changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -34,7 +35,8 @@ import yaml
 
 from grantflow import bootstrap, config, resources
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
-from grantflow.domain.assessment import Assignment, Reviewer
+from grantflow.domain.assessment import Assignment
+from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Ranking
@@ -51,26 +53,16 @@ from grantflow.services.lifecycle import in_states
 from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.promotion import promote_shortlisted
+from grantflow.validation.demo_file import DemoCast
 from grantflow.validation.programme_file import load_programme
-from workflows.demo_calendar import DemoCalendar
+from workflows.demo import cast as people
 from workflows.partnership import partnership
 from workflows.review import review
 from workflows.selection import selection
 
 STAGE1, STAGE2 = "stage1-outline", "stage2-proposal"
-OPERATOR, COMMITTEE = "operator:demo", "committee:demo"
-# The expert pool: (code, name, languages, TERYT codes declared at registration).
-REVIEWERS = (
-    ("R01", "Agnieszka Wróbel", "pl,en", "0662011"),  # ties with Chełm: never assigned to it
-    ("R02", "Bartłomiej Łęcki", "pl,en", ""),
-    ("R03", "Dorota Żmijewska", "pl", ""),
-    ("R04", "Grzegorz Ślusarczyk", "pl,nb", ""),
-    ("R05", "Ingrid Sæther-Nowak", "pl,nb,en", ""),
-    ("R06", "Małgorzata Kość", "pl", ""),
-)
-MAX_REVIEW_ROUNDS = 5
 # The experts declare and score a few days after the review flow assigned them.
-EXPERTS_TAKE = timedelta(days=3)  # assign, score, arbitrate, complete: three rounds suffice
+EXPERTS_TAKE = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -104,30 +96,26 @@ class ProgrammeDemoResult:
         return lines
 
 
-def demo_programme_file(home: Path, valid_outlines: int) -> Path:
-    """The reference programme with the shortlist, funding and reserve scaled to the sample
-    size: all valid outlines but two go on to Stage 2."""
+def demo_programme_file(home: Path, cast: DemoCast) -> Path:
+    """The reference programme with the shortlist, funding and reserve the cast scales to
+    the samples."""
     data = yaml.safe_load((resources.samples() / "programme.yaml").read_text(encoding="utf-8"))
-    data["shortlist_count"] = max(1, valid_outlines - 2)
-    data["funded_count"] = max(1, valid_outlines // 2)
-    data["reserve_count"] = max(1, valid_outlines // 4)
+    data.update(cast.programme)
     path = home / "demo-programme.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
-def _register_reviewers(uow: SqlUnitOfWork, at: datetime) -> None:
+def _register_experts(uow: SqlUnitOfWork, cast: DemoCast) -> None:
+    at = cast.calendar.at(cast.calendar.experts_registered)
     with uow:
         known = {r.code for r in uow.reviewers.list()}
-    for code, name, languages, conflicts in REVIEWERS:
-        if code not in known:
-            reviewer = Reviewer(
-                code, name, frozenset(languages.split(",")), frozenset(filter(None, [conflicts]))
-            )
-            review_service.register_reviewer(uow, reviewer, at=at, actor=OPERATOR)
+    for expert in cast.experts:
+        if expert.reviewer.code not in known:
+            review_service.register_reviewer(uow, expert.reviewer, at=at, actor=cast.operator)
 
 
-def _formal_check(uow: SqlUnitOfWork, call_code: str, at: datetime) -> None:
+def _formal_check(uow: SqlUnitOfWork, call_code: str, operator: str, at: datetime) -> None:
     """The operator's check, led by the automatic part: a valid version or none."""
     with uow:
         waiting = [
@@ -140,55 +128,45 @@ def _formal_check(uow: SqlUnitOfWork, call_code: str, at: datetime) -> None:
             application_id,
             correct=has_valid,
             at=at,
-            actor=OPERATOR,
+            actor=operator,
             reason="" if has_valid else "no version passes validation",
         )
 
 
-def _total(teryt: str, reviewer: str, number: int, divergent: bool) -> int:
-    """A simulated expert's total: the city's merit, the reviewer's temperament, and for
-    the divergent application a second expert far below the first (a third then arbitrates)."""
-    merit = 58 + int(teryt) % 35
-    temperament = sum(map(ord, reviewer)) % 5 - 2
-    if divergent and number == 1:
-        return merit * 55 // 100
-    if divergent and number == 2:
-        return merit - 4
-    return max(0, min(100, merit + temperament))
-
-
-def _points(programme: Programme, total: int) -> dict[str, Decimal]:
-    """``total`` spread over the criteria in proportion to their maxima (whole points)."""
-    scale = Decimal(total) / programme.max_score
-    points = {
-        c.code: min(Decimal(c.max_points), (c.max_points * scale).to_integral_value())
-        for c in programme.criteria
-    }
-    return points
+def _assessed(cities: Mapping[int, str], assessed: set[int], city: str, where: str) -> int:
+    """The application of ``city`` (the cast names it at ``where``) among ``assessed``."""
+    for application_id, name in cities.items():
+        if name == city and application_id in assessed:
+            return application_id
+    raise ConfigurationError(f"demo.yaml: {where}: {city} is not assessed in this call")
 
 
 def _simulate_experts(
-    uow: SqlUnitOfWork, call_code: str, programme: Programme, at: datetime
+    uow: SqlUnitOfWork, call_code: str, programme: Programme, cast: DemoCast, at: datetime
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Every assigned expert declares and scores; (anything done, conflicts declared)."""
     with uow:
         call = {a.id: a for a in uow.applications.list(call_code)}
-        teryt = {a.id: a.teryt for a in in_states(call.values(), State.UNDER_ASSESSMENT)}
+        city = {a.id: a.city_name for a in in_states(call.values(), State.UNDER_ASSESSMENT)}
         in_call = [a for a in uow.assignments.list() if a.application_id in call]
         cards = {
             (c.application_id, c.reviewer_code): c
-            for application_id in teryt
+            for application_id in city
             for c in uow.scorecards.for_application(application_id)
         }
-    if not teryt:
+    if not city:
         return False, []
     # Chosen among the call's assessed applications, so the choice holds in every round:
-    # the first expert ever asked about the first one knows its mayor, and the
-    # second one gets a divergent pair of scores.
-    assessed = sorted({a.application_id for a in in_call})
-    first = next(a for a in in_call if a.application_id == assessed[0])
-    divergent = assessed[1] if len(assessed) > 1 else None
-    assignments = [a for a in in_call if a.application_id in teryt]
+    # the first expert ever asked about the cast's city knows its mayor, and another
+    # city gets a divergent pair of scores.
+    script = people.script(cast, call_code)
+    assessed = {a.application_id for a in in_call}
+    names = {a.id: a.city_name for a in call.values()}
+    where = f"assessment.{call_code}"
+    known = _assessed(names, assessed, script.conflict_city, f"{where}.conflict_of_interest")
+    first = next(a for a in in_call if a.application_id == known)
+    divergent = _assessed(names, assessed, script.divergent_city, f"{where}.divergent_pair")
+    assignments = [a for a in in_call if a.application_id in city]
     acted, conflicts = False, []
     active: dict[int, list[Assignment]] = {}
     for assignment in assignments:
@@ -200,7 +178,7 @@ def _simulate_experts(
                 assignment.reviewer_code,
                 conflict=conflict,
                 at=at,
-                reason="zna burmistrza prywatnie" if conflict else "",
+                reason=script.conflict_reason if conflict else "",
             )
             acted = True
             if conflict:
@@ -212,14 +190,18 @@ def _simulate_experts(
             card = cards.get((application_id, assignment.reviewer_code))
             if card is not None and card.submitted:
                 continue
-            total = _total(
-                teryt[application_id], assignment.reviewer_code, number, application_id == divergent
+            total = people.total(
+                cast,
+                city[application_id],
+                assignment.reviewer_code,
+                number,
+                application_id == divergent,
             )
             review_service.score(
                 uow,
                 application_id,
                 assignment.reviewer_code,
-                _points(programme, total),
+                people.points(programme, total),
                 programme,
                 submit=True,
                 at=at,
@@ -229,16 +211,18 @@ def _simulate_experts(
 
 
 def _assess(
-    uow: SqlUnitOfWork, call_code: str, programme_file: str, calendar: DemoCalendar
+    uow: SqlUnitOfWork, call_code: str, programme_file: str, cast: DemoCast
 ) -> tuple[list[tuple[int, str]], list[int]]:
     """Review flow and experts in turns until nothing is left to do, a round a week (the
-    experts act three days after the flow assigned them); (conflicts, arbitrated)."""
+    experts act a few days after the flow assigned them); (conflicts, arbitrated)."""
     programme = load_programme(Path(programme_file))
     conflicts: list[tuple[int, str]] = []
-    for round_no in range(MAX_REVIEW_ROUNDS):
-        assigned_at = calendar.assessment(call_code, round_no)
+    for round_no in range(cast.calendar.review_rounds):
+        assigned_at = cast.calendar.assessment(call_code, round_no)
         review(call_code=call_code, programme_file=programme_file, as_of=assigned_at)
-        acted, declared = _simulate_experts(uow, call_code, programme, assigned_at + EXPERTS_TAKE)
+        acted, declared = _simulate_experts(
+            uow, call_code, programme, cast, assigned_at + EXPERTS_TAKE
+        )
         conflicts.extend(declared)
         if not acted:
             break
@@ -252,32 +236,38 @@ def _assess(
 
 
 def _partners(
-    uow: SqlUnitOfWork, programme: Programme, programme_file: str, calendar: DemoCalendar
+    uow: SqlUnitOfWork, programme: Programme, programme_file: str, cast: DemoCast
 ) -> list[int]:
-    """Propose, confirm and sign all but one proposal; close the search at the deadline."""
+    """Propose, confirm and sign all proposals but the cast's one; close the search at
+    the deadline."""
+    calendar = cast.calendar
     partnership(
-        call_code=STAGE2,
-        programme_file=programme_file,
-        as_of=calendar.at(calendar.partner_search),
+        call_code=STAGE2, programme_file=programme_file, as_of=calendar.at(calendar.partner_search)
     )
     with uow:
+        city = {a.id: a.city_name for a in uow.applications.list(STAGE2)}
         proposals = sorted(
             (p for p in uow.partnerships.list() if p.status is PartnershipStatus.PROPOSED),
             key=lambda p: p.application_id,
         )
         confirmed = [p for p in uow.partnerships.list() if p.status is PartnershipStatus.CONFIRMED]
-    # The last proposed city and its donor do not agree on the terms in time.
-    for proposal in proposals[:-1]:
-        confirmed.append(
-            partnership_service.confirm_partner(
-                uow,
-                proposal.application_id,
-                proposal.donor_code,
-                programme,
-                at=calendar.at(calendar.partners_confirmed),
-                actor=OPERATOR,
-            )
+    if proposals and cast.no_agreement not in {city[p.application_id] for p in proposals}:
+        raise ConfigurationError(
+            f"demo.yaml: partners.no_agreement: {cast.no_agreement} has no partner proposal"
         )
+    # The cast's city and its donor do not agree on the terms in time.
+    for proposal in proposals:
+        if city[proposal.application_id] != cast.no_agreement:
+            confirmed.append(
+                partnership_service.confirm_partner(
+                    uow,
+                    proposal.application_id,
+                    proposal.donor_code,
+                    programme,
+                    at=calendar.at(calendar.partners_confirmed),
+                    actor=cast.operator,
+                )
+            )
     for pair in confirmed:
         partnership_service.sign_agreement(
             uow,
@@ -285,7 +275,7 @@ def _partners(
             pair.application_id,
             programme,
             at=calendar.at(calendar.agreements_signed),
-            actor=OPERATOR,
+            actor=cast.operator,
         )
     return partnership(
         call_code=STAGE2,
@@ -294,49 +284,47 @@ def _partners(
     )
 
 
-def run_programme_demo(settings: config.Settings, calendar: DemoCalendar) -> ProgrammeDemoResult:
-    """Both stages and the partner search on the demo home's store (after intake)."""
-    with bootstrap.build(settings=settings) as wired:
-        uow = wired.unit_of_work()
-        with uow:
-            outlines = uow.applications.list(STAGE1)
-            valid = sum(
-                1 for a in outlines if any(s.valid for s in uow.submissions.for_application(a.id))
-            )
-        programme_file = str(demo_programme_file(settings.home, valid))
-        programme = load_programme(Path(programme_file))
-        _register_reviewers(uow, calendar.at(calendar.experts_registered))
+def _stage(
+    uow: SqlUnitOfWork, call_code: str, programme_file: str, cast: DemoCast
+) -> tuple[Ranking, list[tuple[int, str]], list[int]]:
+    """One call: the formal check, the experts, and the committee approving the ranked list;
+    (ranking, conflicts, arbitrated)."""
+    calendar = cast.calendar
+    first = call_code == STAGE1
+    checked_on = calendar.stage1_formal_check if first else calendar.stage2_formal_check
+    _formal_check(uow, call_code, cast.operator, calendar.at(checked_on))
+    conflicts, arbitrated = _assess(uow, call_code, programme_file, cast)
+    selected_on = calendar.stage1_selection if first else calendar.stage2_selection
+    ranking = selection(
+        call_code=call_code,
+        programme_file=programme_file,
+        approve=True,
+        approved_by=cast.committee,
+        as_of=calendar.at(selected_on),
+    )
+    assert ranking is not None, f"{call_code} had assessed applications"
+    return ranking, conflicts, arbitrated
 
-        _formal_check(uow, STAGE1, calendar.at(calendar.stage1_formal_check))
-        conflicts, arbitrated = _assess(uow, STAGE1, programme_file, calendar)
-        shortlist = selection(
-            call_code=STAGE1,
-            programme_file=programme_file,
-            approve=True,
-            approved_by=COMMITTEE,
-            as_of=calendar.at(calendar.stage1_selection),
-        )
+
+def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDemoResult:
+    """Both stages and the partner search on the demo home's store (after intake)."""
+    programme_file = str(demo_programme_file(settings.home, cast))
+    with bootstrap.build(settings=settings, programme_file=programme_file) as wired:
+        uow, programme = wired.unit_of_work(), wired.programme
+        _register_experts(uow, cast)
+
+        shortlist, conflicts, arbitrated = _stage(uow, STAGE1, programme_file, cast)
         promote_shortlisted(
             uow,
             programme,
             STAGE1,
             STAGE2,
-            at=calendar.at(calendar.proposals_submitted),
-            actor=OPERATOR,
+            at=cast.calendar.at(cast.calendar.proposals_submitted),
+            actor=cast.operator,
         )
-
-        _formal_check(uow, STAGE2, calendar.at(calendar.stage2_formal_check))
-        more_conflicts, more_arbitrated = _assess(uow, STAGE2, programme_file, calendar)
-        ranking = selection(
-            call_code=STAGE2,
-            programme_file=programme_file,
-            approve=True,
-            approved_by=COMMITTEE,
-            as_of=calendar.at(calendar.stage2_selection),
-        )
-        returned = _partners(uow, programme, programme_file, calendar)
+        ranking, more_conflicts, more_arbitrated = _stage(uow, STAGE2, programme_file, cast)
+        returned = _partners(uow, programme, programme_file, cast)
         ledger = ledger_view(uow)
-    assert shortlist is not None and ranking is not None  # both calls had assessed applications
     return ProgrammeDemoResult(
         shortlist=shortlist,
         ranking=ranking,

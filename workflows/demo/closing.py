@@ -1,6 +1,6 @@
 """The demo's closing: final reports of the partnered projects, then every document.
 
-Runs after ``workflows.demo_programme`` on the demo home. The operator's
+Runs after ``workflows.demo.programme`` on the demo home. The operator's
 part is done through the services the CLI calls: each funded project with a
 signed agreement starts its implementation, and its city's sample final
 report (``samples/final_reports/``, matched by TERYT) is taken in, which
@@ -27,18 +27,17 @@ from grantflow import bootstrap, config, resources
 from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
-from grantflow.sample_final_reports import reference_final_reports
+from grantflow.samples.final_reports import reference_final_reports
 from grantflow.services import lifecycle
 from grantflow.services.final_report import take_in_final_report
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
-from workflows.demo_calendar import DemoCalendar
+from grantflow.validation.demo_file import DemoCalendar, DemoCast
+from workflows.demo.programme import STAGE2
 from workflows.documents import BatchResult, generate_documents
 
-STAGE2 = "stage2-proposal"
-OPERATOR = "operator:demo"
 DOCUMENTS = "documents"  # the folder below GRANTFLOW_HOME
 
 
@@ -91,9 +90,10 @@ class ClosingResult:
         return lines
 
 
-def submit_final_reports(settings: config.Settings, calendar: DemoCalendar) -> ClosingResult:
+def submit_final_reports(settings: config.Settings, cast: DemoCast) -> ClosingResult:
     """Each partnered project with a sample report: implementation started, report taken in."""
     samples = sample_final_reports()
+    operator, calendar = cast.operator, cast.calendar
     with bootstrap.build(settings=settings) as wired:
         uow = wired.unit_of_work()
         with uow:
@@ -113,7 +113,7 @@ def submit_final_reports(settings: config.Settings, calendar: DemoCalendar) -> C
                     application.id,
                     Action.START_IMPLEMENTATION,
                     at=calendar.at(calendar.implementation_starts),
-                    actor=OPERATOR,
+                    actor=operator,
                     reason="partnership agreement signed",
                 )
             path = samples[application.teryt]

@@ -1,7 +1,9 @@
 """Many valid, varied outlines for benchmarks: ``grantflow samples outlines``.
 
 Deterministic: the same programme, call, count and seed give the same
-outlines (one ``random.Random(seed)`` drawn in a fixed order). Cities are
+outlines (one ``random.Random(seed)`` drawn in a fixed order: the outline
+form's themes and forms of involvement, the project ideas and names of the
+``generator`` section of ``samples/outlines.yaml``). Cities are
 taken in turn from the programme's eligible list; every amount is drawn in
 whole euros or zloty and the totals are computed from the lines, so each
 outline passes validation (grant inside the programme's range, lump sum
@@ -18,95 +20,18 @@ from decimal import Decimal
 
 from grantflow.domain.money import cents, to_eur
 from grantflow.domain.names import slug
-from grantflow.domain.outline import LUMP_SUM_CATEGORY
+from grantflow.domain.outline import LUMP_SUM_CATEGORY, Indicator
 from grantflow.domain.programme import EligibleCity, Programme
-from grantflow.sample_data import (
+from grantflow.samples.outlines import OutlineValues, outline_values
+from grantflow.validation import form
+from grantflow.validation.sample_outlines_file import (
+    GeneratorVocabulary,
     Line,
     OutlinePlan,
-    OutlineValues,
     PartnerWish,
-    Target,
     Town,
-    outline_values,
+    load_sample_outlines,
 )
-
-THEMES = (
-    "environment_energy",
-    "social_education",
-    "sustainable_development",
-    "smart_city",
-    "culture_tourism",
-    "governance_civil_society",
-    "entrepreneurship",
-    "resilience_preparedness",
-)
-FORMS = (
-    "co_development",
-    "advisory",
-    "knowledge_exchange",
-    "study_visits",
-    "workshops_conferences",
-)
-
-
-@dataclass(frozen=True)
-class _Theme:
-    title_pl: str
-    title_en: str
-    investment_pl: str
-    soft_pl: str
-    indicator: str
-    unit: str
-
-
-# One project idea per theme; "{city}" is the town's name.
-_IDEAS: dict[str, _Theme] = {
-    "environment_energy": _Theme(
-        "{city} oddycha czystym powietrzem", "Clean air for {city}",
-        "Termomodernizacja budynków publicznych", "Kampania „Czyste powietrze”",
-        "Budynki po termomodernizacji", "szt.",
-    ),
-    "social_education": _Theme(
-        "{city} wspiera młodzież i seniorów", "{city} supports the young and the old",
-        "Centrum usług społecznych", "Warsztaty i doradztwo zawodowe",
-        "Osoby objęte wsparciem", "osoby",
-    ),
-    "sustainable_development": _Theme(
-        "Przestrzenie publiczne {city} dla mieszkańców", "Public spaces of {city} for residents",
-        "Rewitalizacja rynku i drogi rowerowe", "Konsultacje społeczne projektów",
-        "Odnowione przestrzenie publiczne", "m²",
-    ),
-    "smart_city": _Theme(
-        "Inteligentne miasto {city}", "{city}, a smart town",
-        "Platforma e-usług i informacja pasażerska", "Szkolenia cyfrowe dla mieszkańców",
-        "Usługi urzędu dostępne online", "szt.",
-    ),
-    "culture_tourism": _Theme(
-        "Kultura i turystyka w {city}", "Culture and tourism in {city}",
-        "Adaptacja zabytkowego budynku na centrum kultury", "Program wydarzeń kulturalnych",
-        "Odwiedzający centrum kultury", "osoby",
-    ),
-    "governance_civil_society": _Theme(
-        "{city} współdecyduje", "{city} decides together",
-        "Domy sąsiedzkie", "Budżet obywatelski i szkolenia urzędników",
-        "Frekwencja w budżecie obywatelskim", "%",
-    ),
-    "entrepreneurship": _Theme(
-        "Młodzi zostają w {city}", "Young people stay in {city}",
-        "Inkubator przedsiębiorczości", "Mikrogranty dla absolwentów",
-        "Nowe firmy w inkubatorze", "szt.",
-    ),
-    "resilience_preparedness": _Theme(
-        "Bezpieczne miasto {city}", "A safe and prepared {city}",
-        "Centrum zarządzania kryzysowego", "Szkolenia wolontariuszy osiedlowych",
-        "Przeszkoleni wolontariusze", "osoby",
-    ),
-}
-
-_FIRST_NAMES = ("Anna", "Katarzyna", "Małgorzata", "Agnieszka", "Paweł", "Łukasz", "Tomasz",
-                "Michał", "Żaneta", "Jędrzej", "Grażyna", "Bożena")
-_SURNAMES = ("Wójcik", "Kowalczyk", "Dąbrowski", "Zieliński", "Szymańska", "Woźniak",
-             "Kozłowski", "Jabłońska", "Mazur", "Krawczyk", "Piątek", "Śliwa")
 
 
 def _whole(rng: random.Random, low: int, high: int, step: int) -> Decimal:
@@ -114,22 +39,37 @@ def _whole(rng: random.Random, low: int, high: int, step: int) -> Decimal:
     return Decimal(rng.randrange(low, high + 1, step))
 
 
+@dataclass(frozen=True)
+class _Vocabulary:
+    """What the generator draws from, in a fixed order (the form's codes, the file's lists)."""
+
+    themes: tuple[str, ...]
+    forms: tuple[str, ...]
+    words: GeneratorVocabulary
+
+
 def _plan(
-    city: EligibleCity, rng: random.Random, programme: Programme, rate: Decimal
+    city: EligibleCity,
+    rng: random.Random,
+    programme: Programme,
+    rate: Decimal,
+    vocabulary: _Vocabulary,
 ) -> OutlinePlan:
     name = city.name
+    words = vocabulary.words
     town = Town(
         name=name,
         teryt=city.teryt,
         population=rng.randrange(15_000, 120_000),
-        domain=f"um.{slug(name)}.pl",
+        email_domain=f"um.{slug(name)}.pl",
         phone=f"+48 {rng.randrange(12, 95)} {rng.randrange(100, 999)} {rng.randrange(10, 99)} "
         f"{rng.randrange(10, 99)}",
-        contact_name=f"{rng.choice(_FIRST_NAMES)} {rng.choice(_SURNAMES)}",
+        contact_name=f"{rng.choice(words.first_names)} {rng.choice(words.surnames)}",
     )
-    primary = rng.choice(THEMES)
-    secondary = tuple(sorted(rng.sample([t for t in THEMES if t != primary], rng.randrange(0, 3))))
-    idea = _IDEAS[primary]
+    themes = vocabulary.themes
+    primary = rng.choice(themes)
+    secondary = tuple(sorted(rng.sample([t for t in themes if t != primary], rng.randrange(0, 3))))
+    idea = words.ideas[primary]
     share = Decimal(rng.choice((10, 12, 15, 18, 20))) / 100
     # Draw the lump sum in whole euros inside the band (or its PLN equivalent
     # rounded to whole zloty, kept only if it still converts inside the band).
@@ -163,7 +103,7 @@ def _plan(
         PartnerWish(
             country=rng.choice(("NO", "NO", "NO", "IS", "any")),
             themes=(primary, *secondary[:1]),
-            forms=tuple(sorted(rng.sample(FORMS, rng.randrange(1, 4)))),
+            forms=tuple(sorted(rng.sample(vocabulary.forms, rng.randrange(1, 4)))),
             expectations_pl=f"Wymiana doświadczeń: {idea.investment_pl.lower()}.",
             expectations_en=f"Exchange of experience for: {idea.title_en.format(city=name)}.",
         )
@@ -185,8 +125,13 @@ def _plan(
         co_financing_share=share,
         partner=partner,
         targets=(
-            Target(idea.indicator, idea.unit, baseline, baseline + rng.randrange(10, 500),
-                   min(end.year, 2024)),
+            Indicator(
+                idea.indicator,
+                idea.unit,
+                baseline,
+                baseline + rng.randrange(10, 500),
+                min(end.year, 2024),
+            ),
         ),
     )
 
@@ -197,9 +142,16 @@ def generate_outlines(
     """``count`` valid outlines as (file stem, form values), e.g. ``0001-chelm``."""
     rate = programme.rate_for(programme.call(call_code).rate_month)
     cities = programme.eligible_cities
+    outline_form = form.load("outline")
+    vocabulary = _Vocabulary(
+        themes=outline_form.codes("themes"),
+        forms=outline_form.codes("involvement_forms"),
+        words=load_sample_outlines().generator,
+    )
     rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not secrets
     for index in range(count):
         city = cities[index % len(cities)]
-        yield f"{index + 1:04d}-{slug(city.name)}", outline_values(
-            _plan(city, rng, programme, rate), rate
+        yield (
+            f"{index + 1:04d}-{slug(city.name)}",
+            outline_values(_plan(city, rng, programme, rate, vocabulary), rate),
         )

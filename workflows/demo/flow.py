@@ -3,7 +3,7 @@
 Each step is a function of the demo's state, run in order by the ``demo``
 flow; later issues add steps (formal check, review, selection, ledger,
 partners, documents) to ``STEPS`` without changing the rest. Which folder
-the demo may use is decided in ``workflows.demo_home``.
+the demo may use is decided in ``workflows.demo.home``.
 """
 
 from __future__ import annotations
@@ -16,23 +16,22 @@ from prefect import flow, get_run_logger
 
 from grantflow import config
 from grantflow.config import Settings
-from grantflow.validation.programme_file import load_programme
-from workflows.demo_calendar import DemoCalendar, load_calendar
-from workflows.demo_documents import (
+from grantflow.validation.demo_file import DemoCast, load_demo_cast
+from workflows.demo.closing import (
     ClosingResult,
     DocumentsDemoResult,
     generate_every_document,
     submit_final_reports,
 )
-from workflows.demo_home import sample_outlines
-from workflows.demo_programme import MAX_REVIEW_ROUNDS, ProgrammeDemoResult, run_programme_demo
+from workflows.demo.home import sample_outlines
+from workflows.demo.programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
 
 @dataclass
 class DemoState:
     settings: Settings
-    calendar: DemoCalendar
+    cast: DemoCast
     intake: list[FileSummary] = field(default_factory=list)
     programme: ProgrammeDemoResult | None = None
     closing: ClosingResult | None = None
@@ -44,21 +43,22 @@ Step = Callable[[DemoState], None]
 
 def submit_samples(state: DemoState) -> None:
     """Stage 1: every sample outline uploaded, validated, stored, its report published."""
+    calendar = state.cast.calendar
     state.intake = intake(
         files=[str(p) for p in sample_outlines()],
         submitted_by="demo",
-        as_of=state.calendar.at(state.calendar.outlines_submitted),
+        as_of=calendar.at(calendar.outlines_submitted),
     )
 
 
 def run_programme(state: DemoState) -> None:
     """Stages 1-3: formal check, experts, selection, lump sums, partners, the ledger."""
-    state.programme = run_programme_demo(state.settings, state.calendar)
+    state.programme = run_programme_demo(state.settings, state.cast)
 
 
 def close_projects(state: DemoState) -> None:
     """Stage 3: the partnered projects' final reports; lump sums spent and returned."""
-    state.closing = submit_final_reports(state.settings, state.calendar)
+    state.closing = submit_final_reports(state.settings, state.cast)
     if state.programme is not None:
         # The summary shows the ledger as the demo leaves it: a second run, which
         # finds the reports booked, then prints the same totals as the first.
@@ -69,7 +69,7 @@ def generate_documents(state: DemoState) -> None:
     """Every document of the programme, into GRANTFLOW_HOME/documents."""
     assert state.programme is not None, "the programme step runs first"
     state.documents = generate_every_document(
-        state.settings, state.programme.programme_file, state.calendar
+        state.settings, state.programme.programme_file, state.cast.calendar
     )
 
 
@@ -83,9 +83,9 @@ STEPS: tuple[tuple[str, Step], ...] = (
 
 @flow(name="demo")
 def demo() -> DemoState:
-    """Run every step of the demo on the home in ``GRANTFLOW_HOME``."""
-    calendar = load_calendar(load_programme(), rounds=MAX_REVIEW_ROUNDS)
-    state = DemoState(settings=config.load(), calendar=calendar)
+    """Run every step of the demo on the home in ``GRANTFLOW_HOME``, each on the day the
+    cast's calendar gives it."""
+    state = DemoState(settings=config.load(), cast=load_demo_cast())
     logger = get_run_logger()
     for number, (title, step) in enumerate(STEPS, start=1):
         logger.info("Step %d/%d: %s", number, len(STEPS), title)

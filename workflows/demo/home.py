@@ -1,4 +1,4 @@
-"""The demo's folder and samples: checked before Prefect is imported (a refusal is instant).
+"""The demo's folder, samples and cast: checked before Prefect is imported (a refusal is instant).
 
 The demo runs on its own home only: an empty (or new) folder, which it
 marks as a demo home, or one it marked before (running it again is safe:
@@ -16,6 +16,7 @@ from pathlib import Path
 from grantflow import resources
 from grantflow.config import Settings
 from grantflow.domain.errors import ConfigurationError
+from grantflow.validation.demo_file import load_demo_cast
 
 MARKER = ".grantflow-demo"
 
@@ -30,7 +31,8 @@ def sample_outlines() -> list[Path]:
 def claim(home: Path) -> Settings:
     """Mark ``home`` as the demo's and export its settings for the flows.
 
-    ConfigurationError if it is a file or holds data that is not a demo's.
+    ConfigurationError if it is a file or holds data that is not a demo's, or if
+    ``samples/demo.yaml`` is broken.
     """
     home = home.expanduser().resolve()
     if home.exists() and not home.is_dir():
@@ -42,6 +44,7 @@ def claim(home: Path) -> Settings:
         )
     if not sample_outlines():
         raise ConfigurationError(f"no sample outlines in {resources.samples() / 'outlines'}")
+    load_demo_cast()
     home.mkdir(parents=True, exist_ok=True)
     (home / MARKER).write_text("This folder was made by `grantflow demo`.\n", encoding="utf-8")
     settings = Settings(home=home, database_url=f"sqlite:///{home / 'grantflow.db'}")
