@@ -29,10 +29,10 @@ from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
 from grantflow.sample_final_reports import reference_final_reports
 from grantflow.services import lifecycle
+from grantflow.services.documents.generation import Selection, programme_requests
 from grantflow.services.final_report import take_in_final_report
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
-from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
 from workflows.demo_calendar import DemoCalendar
 from workflows.documents import BatchResult, generate_documents
