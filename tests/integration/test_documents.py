@@ -29,7 +29,7 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
 from openpyxl import Workbook
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from grantflow import resources
 from grantflow.adapters.documents.fetcher import RefusedURL, TemplateFetcher
@@ -669,27 +669,19 @@ def _valid_values() -> dict[str, Any]:
     return values
 
 
+def _preview(outline: Path, target: Path, *options: str) -> Result:
+    """``grantflow generate application --outline FILE -o TARGET`` with ``options``."""
+    command = ["generate", "application", "--outline", str(outline), "-o", str(target)]
+    return CliRunner().invoke(app, [*command, *options])
+
+
 class TestGenerateCommand:
     @pytest.mark.parametrize("fmt", ["docx", "pdf"])
     def test_a_valid_outline_file_is_rendered_and_recorded(self, tmp_path: Path, fmt: str) -> None:
         _write_outline(_valid_values(), tmp_path / "chelm.xlsx")
         target = tmp_path / "out" / f"chelm.{fmt}"
-        result = CliRunner().invoke(
-            app,
-            [
-                "generate",
-                "application",
-                "--outline",
-                str(tmp_path / "chelm.xlsx"),
-                "--lang",
-                "pl",
-                "--format",
-                fmt,
-                "-o",
-                str(target),
-                "--date",
-                "2019-12-20",
-            ],
+        result = _preview(
+            tmp_path / "chelm.xlsx", target, "--lang", "pl", "--format", fmt, "--date", "2019-12-20"
         )
         assert result.exit_code == 0, result.output
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
@@ -702,19 +694,7 @@ class TestGenerateCommand:
         values["Applicant"]["nip"] = "5632004010"
         _write_outline(values, tmp_path / "chelm.xlsx")
         target = tmp_path / "chelm.pdf"
-        result = CliRunner().invoke(
-            app,
-            [
-                "generate",
-                "application",
-                "--outline",
-                str(tmp_path / "chelm.xlsx"),
-                "--format",
-                "pdf",
-                "-o",
-                str(target),
-            ],
-        )
+        result = _preview(tmp_path / "chelm.xlsx", target, "--format", "pdf")
         assert result.exit_code == 1
         assert "nip" in result.output
         assert not target.exists()
