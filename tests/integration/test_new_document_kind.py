@@ -28,9 +28,10 @@ from typer.testing import CliRunner
 
 from grantflow import resources
 from grantflow.adapters import i18n
+from grantflow.adapters.clock import FixedClock
 from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.cli import app
-from grantflow.cli_documents import command_name
+from grantflow.cli.documents import command_name
 from grantflow.domain.names import slug
 from grantflow.services.documents.generation import Selection, programme_requests, render_batch
 from grantflow.services.documents.kind import DocumentKind, Planned
@@ -220,7 +221,7 @@ def rendered(folders: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactor
     requests = certificate_requests(s.uow, home / "documents")
     done, failed = render_batch(requests, TemplateRenderer(root, locale))
     assert failed == []
-    log = StoreDocumentLog(s.uow, home, clock=lambda: AT, kinds=KINDS)
+    log = StoreDocumentLog(s.uow, home, clock=FixedClock(AT), kinds=KINDS)
     log.record(done)
     return Rendered(s.uow, s.uow.committed.applications[s.partnered].city_name, done, log)
 
@@ -292,7 +293,7 @@ class TestARegistryWithoutIt:
             certificate_requests(story(reported=False).uow, tmp_path, kinds=DOCUMENT_KINDS)
 
     def test_the_store_refuses_to_record_it(self, rendered: Rendered, tmp_path: Path) -> None:
-        log = StoreDocumentLog(FakeUnitOfWork(), tmp_path, clock=lambda: AT)
+        log = StoreDocumentLog(FakeUnitOfWork(), tmp_path, clock=FixedClock(AT))
         with pytest.raises(UnknownDocumentKind, match="certificate"):
             log.record(rendered.documents)
 
