@@ -38,8 +38,14 @@ sys.path.insert(0, str(ROOT))  # the test factories build the benchmark's data
 from docxtpl import DocxTemplate  # noqa: E402
 
 from grantflow.adapters.documents.renderer import TemplateRenderer, _docx_environment  # noqa: E402
-from grantflow.services import documents  # noqa: E402
-from grantflow.services.documents import RenderRequest  # noqa: E402
+from grantflow.services.documents.generation import render_batch  # noqa: E402
+from grantflow.services.documents.kinds.agreement import AGREEMENT, AgreementDocument  # noqa: E402
+from grantflow.services.documents.kinds.application import application_request  # noqa: E402
+from grantflow.services.documents.kinds.publication import (  # noqa: E402
+    PUBLICATION,
+    PublicationDocument,
+)
+from grantflow.services.documents.rendering import Format, RenderRequest  # noqa: E402
 from grantflow.validation import form as forms  # noqa: E402
 from tests.unit.document_factories import ISSUED, PROGRAMME_NAME, chelm_outline  # noqa: E402
 from tests.unit.programme_document_factories import (  # noqa: E402
@@ -55,10 +61,10 @@ CITIES = (
 )
 
 
-def application_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
+def application_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
-        documents.application_request(
+        application_request(
             chelm_outline(city_name=city), form=form, programme_name=PROGRAMME_NAME, lang="pl",
             fmt=fmt, target=folder / f"application-{n:02}.{fmt}", issued=ISSUED,
         )
@@ -66,22 +72,25 @@ def application_requests(folder: Path, fmt: documents.Format) -> list[RenderRequ
     ]
 
 
-def agreement_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
+def agreement_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
-        documents.agreement_request(
-            chelm_agreement(city_name=city, number=f"LD/PART/2021/{n:03}"), form=form,
-            programme_name=PROGRAMME_NAMES, fmt=fmt, target=folder / f"agreement-{n:02}.{fmt}",
+        AGREEMENT.request(
+            AgreementDocument(
+                chelm_agreement(city_name=city, number=f"LD/PART/2021/{n:03}"), form,
+                PROGRAMME_NAMES,
+            ),
+            lang="pl", fmt=fmt, target=folder / f"agreement-{n:02}.{fmt}",
         )
         for n, city in enumerate(CITIES[:6])
     ]
 
 
-def publication_requests(folder: Path, fmt: documents.Format) -> list[RenderRequest]:
+def publication_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
-        documents.publication_request(
-            programme_publication(), form=form, lang=lang, fmt=fmt,
+        PUBLICATION.request(
+            PublicationDocument(programme_publication(), form), lang=lang, fmt=fmt,
             target=folder / f"publication-{lang}.{fmt}",
         )
         for lang in ("pl", "nb")
@@ -109,7 +118,7 @@ def best_of(fn: Callable[[], object], runs: int = 3) -> float:
 def bench_docx(folder: Path, repeat: int) -> dict[str, float]:
     request = application_requests(folder, "docx")[0]
     renderer = TemplateRenderer()
-    template_path = renderer.docx_template("application", "pl")
+    template_path = renderer.docx_template(request)
     environment = _docx_environment("pl")
 
     def bare() -> bytes:
@@ -127,7 +136,7 @@ def bench_docx(folder: Path, repeat: int) -> dict[str, float]:
 
 
 def _render_chunk(requests: list[RenderRequest]) -> int:
-    done, failed = documents.render_batch(requests, TemplateRenderer())
+    done, failed = render_batch(requests, TemplateRenderer())
     assert not failed, failed
     return len(done)
 

@@ -183,25 +183,92 @@ def application_pl() -> DocumentObject:
     return d
 
 
+# The decision letter's sentences: the msgids of templates/decision/decision.html.j2,
+# so the docx says what the PDF says. Placeholders become the template's variables.
+DECISION_PLACEHOLDERS = {
+    "date": "{{ decision.decided_on|format_date }}",
+    "rank": "{{ decision.rank }}",
+    "score": "{{ decision.score|format_number }}",
+    "pass_mark": "{{ decision.pass_mark|format_number }}",
+}
+ANNOUNCEMENTS = [
+    ('decision.code == "selected"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been selected for funding."),
+    ('decision.code == "shortlisted"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the project outline has been shortlisted for the second stage."),
+    ('decision.code == "reserve"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been placed on the reserve list."),
+    ('decision.code == "rejected"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been rejected."),
+]
+REASONS = [
+    ('decision.reason == "within_selected_count" and decision.stage == 1',
+     "The project outline is number %(rank)s on the ranking list with a final score of "
+     "%(score)s points and falls within the number of outlines shortlisted for the "
+     "second stage."),
+    ('decision.reason == "within_selected_count"',
+     "The application is number %(rank)s on the ranking list with a final score of "
+     "%(score)s points and falls within the number of applications and the allocation "
+     "of the programme."),
+    ('decision.reason == "moved_up"',
+     "The application is number %(rank)s on the ranking list and moved up from the "
+     "reserve list to funding after another applicant withdrew."),
+    ('decision.reason == "reserve_list"',
+     "The application is number %(rank)s on the ranking list; it will be funded if "
+     "programme funds become available."),
+    ('decision.reason == "outside_allocation"',
+     "The application is number %(rank)s on the ranking list, but the requested grant "
+     "does not fit the allocation of the programme still available; it will be funded "
+     "if programme funds become available."),
+    ('decision.reason == "below_pass_mark"',
+     "The final score (%(score)s points) is below the pass mark of %(pass_mark)s points "
+     "the programme requires."),
+    ('decision.reason == "below_reserve_list" and decision.stage == 1',
+     "The project outline is number %(rank)s on the ranking list, outside the places "
+     "shortlisted for the second stage."),
+    ('decision.reason == "below_reserve_list"',
+     "The application is number %(rank)s on the ranking list, outside the places for "
+     "funding and on the reserve list."),
+]
+
+
+def one_of(document: DocumentObject, branches: list[tuple[str, str]]) -> None:
+    """Paragraphs kept by condition: ``{%p if c1 %}``, its text, ``{%p elif c2 %}``, its
+    text, …, ``{%p endif %}``."""
+    for number, (condition, text) in enumerate(branches):
+        document.add_paragraph(f"{{%p {'if' if number == 0 else 'elif'} {condition} %}}")
+        document.add_paragraph(text)
+    document.add_paragraph("{%p endif %}")
+
+
 def decision_pl() -> DocumentObject:
+    """The decision letter, worded from the Polish catalog: the decision and the
+    ranking's reason come as codes, each code keeps its own paragraph."""
+    _ = i18n.translations("pl").gettext
+
+    def worded(branches: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(condition, _(msgid) % DECISION_PLACEHOLDERS) for condition, msgid in branches]
+
     d = new_document("pl-PL")
     header(d, "{{ programme.name }}")
     d.add_paragraph("{{ decision.decided_on|format_date }}")
     d.add_paragraph("{{ decision.city }}")
-    d.add_heading("Decyzja w sprawie wniosku", level=1)
-    d.add_paragraph("Projekt: {{ decision.title }}")
-    d.add_paragraph(
-        "Uprzejmie informujemy, że decyzją komitetu wyboru z dnia "
-        "{{ decision.decided_on|format_date }} {{ decision.wording }}."
-    )
+    d.add_heading(_("Decision on the application"), level=1)
+    d.add_paragraph(_("Project") + ": {{ decision.title }}")
+    one_of(d, worded(ANNOUNCEMENTS))
     key_value_table(d, [
-        ("Ocena", "{{ decision.score|format_number }} / {{ decision.max_score|format_number }}"),
-        ("Miejsce na liście", '{{ decision.rank if decision.rank is not none else "—" }}'),
+        (_("Score"), "{{ decision.score|format_number }} / {{ decision.max_score|format_number }}"),
+        (_("Rank"), '{{ decision.rank if decision.rank is not none else "—" }}'),
     ])
-    d.add_heading("Uzasadnienie", level=2)
-    d.add_paragraph("{{ decision.justification }}")
+    d.add_heading(_("Justification"), level=2)
+    committee = ('decision.reason == "committee_change"', "{{ decision.justification }}")
+    one_of(d, [committee, *worded(REASONS)])
     d.add_paragraph("")
-    d.add_paragraph("Operator Programu")
+    d.add_paragraph(_("Programme Operator"))
     return d
 
 
@@ -283,8 +350,13 @@ def agreement_pl() -> DocumentObject:
          "§ 5. Sluttbestemmelser\n"
          "Avtalen er utferdiget på polsk og norsk; begge versjoner er like gyldige.\n"
          '{{ agreement.place }}, {{ agreement.signed_on|format_date(lang="nb") }}'),
-        ("Za miasto\n\n{{ signatories.city_name }}\n{{ signatories.city_position }}",
-         "For kommunen\n\n{{ signatories.donor_name }}\n{{ signatories.donor_position }}"),
+        # Without a name: a line to sign on and the position that usually signs.
+        ("Za miasto\n\n"
+         '{{ signatories.city_name or "……………………………………" }}\n'
+         '{{ signatories.city_position or "osoba upoważniona do reprezentowania miasta" }}',
+         "For kommunen\n\n"
+         '{{ signatories.donor_name or "……………………………………" }}\n'
+         '{{ signatories.donor_position or "ordfører eller den ordføreren gir fullmakt" }}'),
     ])
     return d
 

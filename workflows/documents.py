@@ -1,8 +1,8 @@
 """Documents: a batch of render requests -> files, their manifest, and a Prefect artifact.
 
-The requests come ready-made from ``grantflow.services.documents``
-(``application_request``, ``agreement_request``, ``final_report_request``,
-``publication_request``, ...): the flow only spreads them over processes.
+The requests come ready-made from the document kinds
+(``grantflow.services.documents``: ``programme_requests``, or one kind's
+``request``): the flow only spreads them over processes.
 Rendering a PDF is CPU-bound Python (WeasyPrint), so the flow runs on
 Prefect's ``ProcessPoolTaskRunner``, one task per chunk of documents: a
 task per document would spend more on bookkeeping than on a one-page letter.
@@ -13,7 +13,7 @@ worker that dies takes its chunk with it, and every document of that chunk
 is reported failed. The manifest is written once, by the flow, after every
 worker has returned: workers never race for ``manifest.json``. Given the
 settings of a store, the flow also records every file there
-(``grantflow.services.programme_documents.record_documents``).
+(``grantflow.services.documents.recording.record_documents``).
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ from prefect.task_runners import ProcessPoolTaskRunner
 from grantflow import bootstrap, config
 from grantflow.adapters.documents.manifest import JsonManifest
 from grantflow.adapters.documents.renderer import TemplateRenderer
-from grantflow.services import documents
-from grantflow.services.documents import GeneratedDocument, Kind, RenderRequest
-from grantflow.services.programme_documents import record_documents
+from grantflow.services.documents.generation import render_batch
+from grantflow.services.documents.recording import record_documents
+from grantflow.services.documents.registry import DOCUMENT_KINDS
+from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
@@ -76,7 +77,7 @@ def _failure(request: RenderRequest, reason: str) -> Failure:
 @task(cache_policy=NO_CACHE)
 def render_chunk(requests: list[RenderRequest]) -> Chunk:
     """Render a chunk in this worker process; a failed document does not stop the chunk."""
-    done, failed = documents.render_batch(requests, TemplateRenderer())
+    done, failed = render_batch(requests, TemplateRenderer())
     return Chunk(done, [_failure(request, reason) for request, reason in failed])
 
 
@@ -127,20 +128,22 @@ def chunks(requests: Sequence[RenderRequest], size: int) -> list[list[RenderRequ
 def generate_documents(
     requests: list[RenderRequest],
     folder: str,
-    kinds: list[Kind] | None = None,
+    kinds: list[str] | None = None,
     chunk_size: int = CHUNK_SIZE,
     settings: config.Settings | None = None,
     as_of: datetime | None = None,
 ) -> BatchResult:
     """Render ``requests`` (only those of ``kinds`` when given) into ``folder``.
 
-    Every target must lie inside ``folder``: its manifest lists them. With
+    ``kinds`` are codes of the registry's kinds (``UnknownDocumentKind`` for
+    another). Every target must lie inside ``folder``: its manifest lists them. With
     ``settings``, every file is also recorded in that store, its path
     relative to ``settings.home``, as made at ``as_of`` (default: now).
     """
     logger = get_run_logger()
     root = Path(folder).resolve()
-    wanted = [r for r in requests if kinds is None or r.kind in kinds]
+    chosen = {kind.code for kind in DOCUMENT_KINDS.select(kinds)}
+    wanted = [r for r in requests if r.kind in chosen]
     outside = [r for r in wanted if not r.target.resolve().is_relative_to(root)]
     failures = [_failure(r, f"the target is outside the batch folder {root}") for r in outside]
     todo = [r for r in wanted if r not in outside]

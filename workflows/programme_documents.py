@@ -18,8 +18,9 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from grantflow import bootstrap, config
-from grantflow.services.documents import KINDS, Kind, RenderRequest
-from grantflow.services.programme_documents import Selection, programme_requests
+from grantflow.services.documents.generation import Selection, programme_requests
+from grantflow.services.documents.registry import DOCUMENT_KINDS
+from grantflow.services.documents.rendering import RenderRequest
 from grantflow.validation import form
 from workflows.documents import BatchResult, generate_documents
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
@@ -29,7 +30,7 @@ from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 def plan(
     settings: config.Settings,
     folder: str,
-    kinds: list[Kind],
+    kinds: list[str] | None,
     programme_file: str | None,
     issued: date | None,
     as_of: datetime | None,
@@ -40,7 +41,7 @@ def plan(
             programme=wired.programme,
             form=form.load("outline"),
             folder=Path(folder).resolve(),
-            selection=Selection(tuple(kinds)),
+            selection=Selection(None if kinds is None else tuple(kinds)),
             issued=issued or wired.clock.today(),
         )
 
@@ -48,14 +49,16 @@ def plan(
 @flow(name="programme-documents", log_prints=False)
 def programme_documents(
     folder: str,
-    kinds: list[Kind] | None = None,
+    kinds: list[str] | None = None,
     programme_file: str | None = None,
     issued: date | None = None,
     as_of: datetime | None = None,
 ) -> BatchResult:
-    """Render every document of ``kinds`` (default: all) the store holds into ``folder``;
-    the publication dated ``issued`` (default: the day of ``as_of``, or today)."""
+    """Render every document of ``kinds`` (default: every kind of the registry) the store
+    holds into ``folder``; the publication dated ``issued`` (default: the day of ``as_of``,
+    or today). A kind the registry lacks fails the run (``UnknownDocumentKind``)."""
+    DOCUMENT_KINDS.select(kinds)  # an unknown kind fails here, not in plan's store retries
     settings = config.load()
     prepare_store(settings.database_url)
-    requests = plan(settings, folder, kinds or list(KINDS), programme_file, issued, as_of)
+    requests = plan(settings, folder, kinds, programme_file, issued, as_of)
     return generate_documents(requests, folder, settings=settings, as_of=as_of)

@@ -1,6 +1,7 @@
 """Messages and numbers in the reader's language (pl, nb, en).
 
-The gettext catalogs are the ``.po`` files under ``grantflow/locale``; they
+The gettext catalogs are the ``.po`` files under ``grantflow/locale`` (or
+another folder of the same layout, for the document renderer); they
 are compiled in memory when first used (Babel's ``write_mo`` into a
 ``BytesIO``), so no ``.mo`` binary is committed and a translator's edit to
 a ``.po`` file is live on the next run. Numbers and dates follow the CLDR
@@ -15,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
+from pathlib import Path
 
 from babel.core import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
@@ -39,13 +41,15 @@ def _check(lang: str) -> str:
 
 
 @cache
-def translations(lang: str) -> gettext.GNUTranslations:
-    """The compiled catalog of ``lang`` (cached per language).
+def translations(lang: str, folder: Path | None = None) -> gettext.GNUTranslations:
+    """The compiled catalog of ``lang`` (cached per language and folder) from
+    ``folder/<lang>/LC_MESSAGES/grantflow.po``, by default the shipped catalogs.
 
     Raises ``ValueError`` for a language the programme does not speak (a usage
-    error) and ``ConfigurationError`` when the shipped catalog is broken.
+    error) and ``ConfigurationError`` when the catalog is broken.
     """
-    path = resources.locale() / _check(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    root = resources.locale() if folder is None else folder
+    path = root / _check(lang) / "LC_MESSAGES" / f"{DOMAIN}.po"
     try:
         with path.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=DOMAIN, abort_invalid=True)

@@ -35,11 +35,6 @@ class Lang(StrEnum):
     en = "en"
 
 
-class DocumentFormat(StrEnum):
-    docx = "docx"
-    pdf = "pdf"
-
-
 LangOption = Annotated[Lang, typer.Option("--lang", "-l", help="Language of labels and messages.")]
 ProgrammeOption = Annotated[
     Path | None,

@@ -1,11 +1,12 @@
 """Documents: every kind from the store, the publication, and an outline's preview.
 
 ``grantflow generate KIND [--lang] [--format docx|pdf] [--application ID | --all] -o DIR``
-(KIND: application, decision, agreement, final-report, publication, all),
+(KIND: every kind of ``grantflow.services.documents.registry``, ``_`` written
+``-``, or all),
 ``grantflow publication --lang pl|nb -o FILE`` and
 ``grantflow generate application --outline FILE -o FILE`` (a preview without
 the store). What each document
-says is read from the store by ``grantflow.services.programme_documents``;
+says is read from the store by each kind's planner (``grantflow.services.documents``);
 every file is listed in ``DIR/manifest.json`` and recorded in the store with
 its SHA-256.
 
@@ -31,7 +32,6 @@ import typer
 from grantflow.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
-    DocumentFormat,
     Lang,
     LangOption,
     ProgrammeOption,
@@ -39,14 +39,14 @@ from grantflow.cli.common import (
     usage,
     wiring,
 )
+from grantflow.services.documents.registry import DOCUMENT_KINDS
 
 if TYPE_CHECKING:
     from grantflow.bootstrap import Wiring
-    from grantflow.services.documents import (
+    from grantflow.services.documents.rendering import (
         DocumentRenderer,
         Format,
         GeneratedDocument,
-        Kind,
         RenderRequest,
     )
 
@@ -56,18 +56,16 @@ generate_app = typer.Typer(help="Generate documents (docx, PDF).", no_args_is_he
 IN_PROCESS_MAX = 24
 
 
-class StoredKind(StrEnum):
-    application = "application"
-    decision = "decision"
-    agreement = "agreement"
-    final_report = "final-report"
-    publication = "publication"
-    all = "all"
-
-
-class DocumentLang(StrEnum):
-    pl = "pl"
-    nb = "nb"
+# The choices come from the registry, so a kind's new language or format needs no
+# edit here (mypy cannot list members known only at run time).
+DocumentLang = StrEnum("DocumentLang", [(x, x) for x in DOCUMENT_KINDS.languages])  # type: ignore[misc]
+DocumentFormat = StrEnum("DocumentFormat", [(x, x) for x in DOCUMENT_KINDS.formats])  # type: ignore[misc]
+ApplicationFormat = StrEnum(  # type: ignore[misc]
+    "ApplicationFormat", [(x, x) for x in DOCUMENT_KINDS.kind("application").formats]
+)
+PublicationLang = StrEnum(  # type: ignore[misc]
+    "PublicationLang", [(x, x) for x in DOCUMENT_KINDS.kind("publication").languages]
+)
 
 
 OutputDir = Annotated[
@@ -79,7 +77,7 @@ DocumentLangOption = Annotated[
 ]
 FormatOption = Annotated[
     DocumentFormat | None,
-    typer.Option("--format", "-f", help="Only this format (default: docx and PDF)."),
+    typer.Option("--format", "-f", help="Only this format (default: every one the kind has)."),
 ]
 ApplicationOption = Annotated[
     int | None, typer.Option("--application", help="Only this application's documents.")
@@ -90,12 +88,9 @@ DateOption = Annotated[
 ]
 
 
-def _kinds(kind: StoredKind) -> tuple[Kind, ...]:
-    from grantflow.services.documents import KINDS
-
-    if kind is StoredKind.all:
-        return KINDS
-    return (kind.value.replace("-", "_"),)  # type: ignore[return-value]  # a member of KINDS
+def command_name(code: str) -> str:
+    """A kind's subcommand: ``final_report`` is ``grantflow generate final-report``."""
+    return code.replace("_", "-")
 
 
 def _issued(text: str | None, built: Wiring) -> date:
@@ -121,12 +116,12 @@ def render_here(
 ) -> tuple[list[GeneratedDocument], list[tuple[str, str]]]:
     """Render in this process: (documents, (target, reason) of each failure); manifest written."""
     from grantflow.adapters.documents.manifest import JsonManifest
-    from grantflow.services import documents
+    from grantflow.services.documents.generation import render_batch
 
     done: list[GeneratedDocument] = []
     failed: list[tuple[str, str]] = []
     for number, request in enumerate(requests, start=1):
-        made, refused = documents.render_batch([request], renderer)
+        made, refused = render_batch([request], renderer)
         done += made
         failed += [(str(r.target), reason) for r, reason in refused]
         _progress(number, len(requests))
@@ -140,7 +135,7 @@ def render_and_record(
     built: Wiring,
 ) -> tuple[list[GeneratedDocument], list[tuple[str, str]], int]:
     """(documents, failures, new in the store): here for a few, through the flow for many."""
-    from grantflow.services.programme_documents import record_documents
+    from grantflow.services.documents.recording import record_documents
 
     settings = built.settings
     if len(requests) <= IN_PROCESS_MAX:
@@ -164,11 +159,11 @@ def _where(path: Path, folder: Path) -> str:
 
 
 def generate_stored(
-    kinds: tuple[Kind, ...],
+    kinds: tuple[str, ...],
     *,
     output: Path,
     lang: str | None,
-    fmt: Format | None,
+    fmt: str | None,
     application: int | None,
     every: bool,
     programme_path: Path | None,
@@ -176,15 +171,15 @@ def generate_stored(
 ) -> NoReturn:
     """Render the documents of ``kinds`` from the store into ``output``; exit 0, or 1 when
     a document failed or none matched (see the module)."""
-    from grantflow.services.documents import LANGUAGES
-    from grantflow.services.programme_documents import Selection, programme_requests
+    from grantflow.services.documents.generation import Selection, programme_requests
     from grantflow.validation import form
 
-    per_application = any(kind != "publication" for kind in kinds)
+    chosen = DOCUMENT_KINDS.select(kinds)
+    per_application = any(not kind.programme_wide for kind in chosen)
     if per_application and (application is None) == (not every):
         raise usage("give --application ID or --all")
-    if lang is not None and not any(lang in LANGUAGES[k] for k in kinds):
-        raise usage(f"the {kinds[0]} exists in {', '.join(LANGUAGES[kinds[0]])}")
+    if lang is not None and not any(lang in kind.languages for kind in chosen):
+        raise usage(f"the {kinds[0]} exists in {', '.join(chosen[0].languages)}")
     folder = output.resolve()
     with store(programme_path) as built:
         requests = programme_requests(
@@ -229,7 +224,7 @@ def generate_application(
     every: Annotated[bool, typer.Option("--all", help="Every stored application's.")] = False,
     lang: LangOption = Lang.pl,
     fmt: Annotated[
-        DocumentFormat | None,
+        ApplicationFormat | None,
         typer.Option("--format", "-f", help="Default: pdf for a preview, both from the store."),
     ] = None,
     programme: ProgrammeOption = None,
@@ -262,18 +257,18 @@ def generate_application(
         )
     if application is not None or every:
         raise usage("--outline previews a file; --application and --all read the store")
-    fmt = fmt or DocumentFormat.pdf
     from grantflow.adapters import report_render
     from grantflow.adapters.documents.manifest import JsonManifest
     from grantflow.adapters.spreadsheet import read_workbook
     from grantflow.domain.errors import DocumentError
-    from grantflow.services import documents
+    from grantflow.services.documents.generation import generate
+    from grantflow.services.documents.kinds.application import APPLICATION, application_request
     from grantflow.validation import form
     from grantflow.validation.outline import validate_outline
     from grantflow.validation.report import Report
 
-    if lang.value not in documents.LANGUAGES["application"]:
-        raise usage(f"the application exists in {', '.join(documents.LANGUAGES['application'])}")
+    if lang.value not in APPLICATION.languages:
+        raise usage(f"the application exists in {', '.join(APPLICATION.languages)}")
     if not outline.is_file():
         raise usage(f"no such file: {outline}")
     with wiring(programme) as built:
@@ -285,17 +280,17 @@ def generate_application(
         sys.stdout.write(text.decode("utf-8"))
         raise typer.Exit(EXIT_INVALID)
     try:
-        request = documents.application_request(
+        request = application_request(
             result.outline,
             form=form.load("outline"),
             programme_name=loaded.name[lang.value],
             lang=lang.value,
-            fmt=fmt.value,
+            fmt="docx" if fmt is not None and fmt.value == "docx" else "pdf",
             target=output.resolve(),
             issued=day,
             pdf_variant="pdf/a-3b" if archive else "pdf/ua-1",
         )
-        document = documents.generate(
+        document = generate(
             request, renderer=built.renderer, log=JsonManifest(output.resolve().parent)
         )
     except DocumentError as exc:
@@ -304,7 +299,10 @@ def generate_application(
     typer.echo(f"{document.path}  {document.size} bytes  sha256 {document.sha256}")
 
 
-def _kind_command(kind: StoredKind) -> Callable[..., None]:
+def _kind_command(code: str | None) -> Callable[..., None]:
+    """``grantflow generate KIND`` for the kind ``code``; None: every kind (``all``)."""
+    kinds = DOCUMENT_KINDS.codes if code is None else (code,)
+
     def command(
         output: OutputDir,
         lang: DocumentLangOption = None,
@@ -315,7 +313,7 @@ def _kind_command(kind: StoredKind) -> Callable[..., None]:
         issued: DateOption = None,
     ) -> None:
         generate_stored(
-            _kinds(kind),
+            kinds,
             output=output,
             lang=None if lang is None else lang.value,
             fmt=None if fmt is None else fmt.value,
@@ -325,16 +323,19 @@ def _kind_command(kind: StoredKind) -> Callable[..., None]:
             issued=issued,
         )
 
-    command.__doc__ = {
-        StoredKind.all: "Generate every document from the store into DIR (with manifest.json): "
-        "--all for the whole programme, --application ID for one application's (no publication).",
-        StoredKind.publication: "Generate the publication (pl and nb editions, docx and PDF) "
-        "from the store into DIR (with manifest.json).",
-    }.get(
-        kind,
-        f"Generate {kind.value} documents from the store into DIR (with manifest.json): "
-        "--application ID or --all.",
-    )
+    if code is None:
+        command.__doc__ = (
+            "Generate every document from the store into DIR (with manifest.json): --all "
+            "for the whole programme, --application ID for one application's (no "
+            "programme-wide document)."
+        )
+    else:
+        kind = DOCUMENT_KINDS.kind(code)
+        which = "" if kind.programme_wide else ": --application ID or --all"
+        command.__doc__ = (
+            f"Generate {command_name(code)} documents ({', '.join(kind.languages)}; "
+            f"{', '.join(kind.formats)}) from the store into DIR (with manifest.json){which}."
+        )
     return command
 
 
@@ -342,7 +343,7 @@ def _kind_command(kind: StoredKind) -> Callable[..., None]:
 
 
 def publication(
-    lang: Annotated[DocumentLang, typer.Option("--lang", "-l", help="The edition.")],
+    lang: Annotated[PublicationLang, typer.Option("--lang", "-l", help="The edition.")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The file: .pdf, or .docx for the editable one.")
     ],
@@ -358,12 +359,8 @@ def publication(
 
     from grantflow.adapters.documents.manifest import JsonManifest
     from grantflow.domain.errors import DocumentError
-    from grantflow.services import documents
-    from grantflow.services.programme_documents import (
-        Selection,
-        StoreDocumentLog,
-        programme_requests,
-    )
+    from grantflow.services.documents.generation import Selection, generate, programme_requests
+    from grantflow.services.documents.recording import StoreDocumentLog
     from grantflow.validation import form
 
     fmt: Format = "docx" if output.suffix.lower() == ".docx" else "pdf"
@@ -379,7 +376,7 @@ def publication(
             issued=_issued(issued, built),
         )
         try:
-            document = documents.generate(
+            document = generate(
                 dataclasses.replace(request, target=target),
                 renderer=built.renderer,
                 log=JsonManifest(target.parent),
@@ -392,10 +389,12 @@ def publication(
 
 
 def register(app: typer.Typer) -> None:
-    """``generate`` KIND subcommands and ``publication``."""
+    """``generate`` KIND subcommands for the registry's kinds (the application's also
+    previews an outline file) and ``all``, and ``publication``."""
     generate_app.command("application")(generate_application)
-    for kind in StoredKind:
-        if kind is not StoredKind.application:
-            generate_app.command(kind.value)(_kind_command(kind))
+    for code in DOCUMENT_KINDS.codes:
+        if code != "application":
+            generate_app.command(command_name(code))(_kind_command(code))
+    generate_app.command("all")(_kind_command(None))
     app.add_typer(generate_app, name="generate")
     app.command("publication")(publication)

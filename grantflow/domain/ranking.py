@@ -19,6 +19,10 @@ The same rule shortlists Stage 1 outlines: there is no allocation then
 The committee may change any decision with a recorded justification, as long
 as the selected grants still fit the allocation. A selected city that
 withdraws lets the first reserve whose grant fits the freed money move up.
+
+Every entry says why it got its decision twice: ``reason_code``, a stable
+``ReasonCode`` a decision letter words in its own language, and ``reason``,
+the same in English with its figures for the audit trail.
 """
 
 from __future__ import annotations
@@ -47,6 +51,19 @@ class Decision(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class ReasonCode(StrEnum):
+    """Why an entry got its decision: the rule of the walk, or what happened since."""
+
+    WITHIN_SELECTED_COUNT = "within_selected_count"  # among the first N (and, given, fits)
+    OUTSIDE_ALLOCATION = "outside_allocation"  # reserve: the grant does not fit what is left
+    RESERVE_LIST = "reserve_list"  # reserve: one of the next M after the N selected
+    BELOW_PASS_MARK = "below_pass_mark"  # noqa: S105 - the programme's pass mark, not a secret
+    BELOW_RESERVE_LIST = "below_reserve_list"  # rejected: past the selected and reserve places
+    COMMITTEE_CHANGE = "committee_change"  # the committee's justification says why
+    MOVED_UP = "moved_up"  # from the reserve list, after a selected city withdrew
+    WITHDRAWN = "withdrawn"
+
+
 @dataclass(frozen=True)
 class Proposal:
     application_id: int
@@ -63,7 +80,8 @@ class RankedProposal:
     proposal: Proposal
     rank: int  # 1 = best
     decision: Decision
-    reason: str
+    reason_code: ReasonCode
+    reason: str  # the reason in English with its figures (the audit trail's)
     justification: str = ""  # the committee's, when it changed the proposed decision
 
     @property
@@ -136,23 +154,25 @@ def rank(
     for position, proposal in enumerate(sorted(proposals, key=rank_key), start=1):
         fits = remaining is None or proposal.grant_eur <= remaining
         if proposal.final_score < pass_mark:
-            decision, reason = Decision.REJECTED, f"below the pass mark of {pass_mark}"
+            decision, code = Decision.REJECTED, ReasonCode.BELOW_PASS_MARK
+            reason = f"below the pass mark of {pass_mark}"
         elif selected < selected_count and fits:
-            decision, reason = Decision.SELECTED, f"within the first {selected_count}"
+            decision, code = Decision.SELECTED, ReasonCode.WITHIN_SELECTED_COUNT
+            reason = f"within the first {selected_count}"
             selected += 1
             if remaining is not None:
                 remaining -= proposal.grant_eur
+        elif reserved < reserve_count and selected < selected_count:
+            decision, code = Decision.RESERVE, ReasonCode.OUTSIDE_ALLOCATION
+            reason = f"grant does not fit the remaining allocation of EUR {remaining}"
+            reserved += 1
         elif reserved < reserve_count:
-            decision = Decision.RESERVE
-            reason = (
-                f"grant does not fit the remaining allocation of EUR {remaining}"
-                if selected < selected_count
-                else "reserve list"
-            )
+            decision, code, reason = Decision.RESERVE, ReasonCode.RESERVE_LIST, "reserve list"
             reserved += 1
         else:
-            decision, reason = Decision.REJECTED, "below the selected and reserve places"
-        entries.append(RankedProposal(proposal, position, decision, reason))
+            decision, code = Decision.REJECTED, ReasonCode.BELOW_RESERVE_LIST
+            reason = "below the selected and reserve places"
+        entries.append(RankedProposal(proposal, position, decision, code, reason))
     return Ranking(tuple(entries), allocation_eur)
 
 
@@ -185,6 +205,7 @@ def apply_committee_changes(ranking: Ranking, changes: Sequence[CommitteeChange]
             replace(
                 entry,
                 decision=change.decision,
+                reason_code=ReasonCode.COMMITTEE_CHANGE,
                 reason=f"committee: {entry.decision} -> {change.decision}",
                 justification=change.justification.strip(),
             )
@@ -212,7 +233,14 @@ def withdraw(ranking: Ranking, application_id: int) -> Withdrawal:
             f"application {application_id} is '{entry.decision}': only a selected or "
             "reserve application can withdraw from the ranking"
         )
-    after = ranking.with_entry(replace(entry, decision=Decision.WITHDRAWN, reason="withdrawn"))
+    after = ranking.with_entry(
+        replace(
+            entry,
+            decision=Decision.WITHDRAWN,
+            reason_code=ReasonCode.WITHDRAWN,
+            reason="withdrawn",
+        )
+    )
     if entry.decision is not Decision.SELECTED:
         return Withdrawal(after, None)
     for candidate in after.reserve:
@@ -220,6 +248,7 @@ def withdraw(ranking: Ranking, application_id: int) -> Withdrawal:
             moved = replace(
                 candidate,
                 decision=Decision.SELECTED,
+                reason_code=ReasonCode.MOVED_UP,
                 reason=f"moved up from the reserve list: application {application_id} withdrew",
             )
             return Withdrawal(after.with_entry(moved), candidate.application_id)

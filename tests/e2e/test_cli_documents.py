@@ -223,6 +223,15 @@ class TestGenerate:
         assert run.returncode == 2
         assert "give --application ID or --all" in run.stderr
 
+    def test_a_kind_the_registry_lacks_is_a_usage_error(
+        self, lomza_home: Path, tmp_path: Path
+    ) -> None:
+        out = tmp_path / "out"
+        run = grantflow("generate", "certificate", "--all", "-o", str(out), home=lomza_home)
+        assert run.returncode == 2
+        assert "No such command 'certificate'" in run.stderr
+        assert not out.exists()
+
     def test_an_undecided_application_has_no_decision_letter(
         self, lomza_home: Path, tmp_path: Path
     ) -> None:

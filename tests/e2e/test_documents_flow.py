@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 from grantflow.adapters.documents.manifest import MANIFEST
-from grantflow.services import documents
-from grantflow.services.documents import RenderRequest
+from grantflow.services.documents.kinds.agreement import AGREEMENT, AgreementDocument
+from grantflow.services.documents.kinds.publication import PUBLICATION, PublicationDocument
+from grantflow.services.documents.registry import UnknownDocumentKind
+from grantflow.services.documents.rendering import RenderRequest
 from grantflow.validation import form as forms
 from tests.unit.programme_document_factories import (
     PROGRAMME_NAMES,
@@ -27,19 +29,21 @@ FORM = forms.load("outline")
 
 def _batch(folder: Path) -> list[RenderRequest]:
     agreements = [
-        documents.agreement_request(
-            chelm_agreement(number=f"LD/PART/2021/{n:03}"),
-            form=FORM,
-            programme_name=PROGRAMME_NAMES,
+        AGREEMENT.request(
+            AgreementDocument(
+                chelm_agreement(number=f"LD/PART/2021/{n:03}"), FORM, PROGRAMME_NAMES
+            ),
+            lang="pl",
             fmt=fmt,
             target=folder / f"umowa-{n}.{fmt}",
         )
         for n in (1, 2)
         for fmt in ("docx", "pdf")
     ]
+    publication = PublicationDocument(programme_publication(), FORM)
     publications = [
-        documents.publication_request(
-            programme_publication(), form=FORM, lang=lang, target=folder / f"publication-{lang}.pdf"
+        PUBLICATION.request(
+            publication, lang=lang, fmt="pdf", target=folder / f"publication-{lang}.pdf"
         )
         for lang in ("pl", "nb")
     ]
@@ -78,3 +82,10 @@ class TestDocumentsFlow:
         assert [d.kind for d in first.documents] == ["publication", "publication"]
         assert first.failures == []
         assert [d.sha256 for d in first.documents] == [d.sha256 for d in second.documents]
+
+    def test_a_kind_the_registry_lacks_fails_the_run_and_writes_nothing(
+        self, tmp_path: Path
+    ) -> None:
+        with pytest.raises(UnknownDocumentKind, match="no document kind 'certificate'"):
+            generate_documents(_batch(tmp_path), str(tmp_path), kinds=["certificate"])
+        assert not any(tmp_path.iterdir())

@@ -24,10 +24,10 @@ from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.errors import LedgerError, NotFound
 from grantflow.domain.ledger import EntryKind
 from grantflow.samples.final_reports import reference_final_reports
-from grantflow.services.documents import GeneratedDocument
+from grantflow.services.documents.recording import record_documents
+from grantflow.services.documents.rendering import GeneratedDocument
 from grantflow.services.final_report import FinalReportUpload, take_in_final_report
 from grantflow.services.ledger import book
-from grantflow.services.programme_documents import record_documents
 from grantflow.validation import form as forms
 
 AT = datetime(2024, 5, 20, 10, 30, tzinfo=UTC)

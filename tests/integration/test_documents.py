@@ -25,13 +25,11 @@ import jinja2
 import pikepdf
 import pytest
 import yaml
-from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po
 from docxtpl import DocxTemplate
 from jinja2 import nodes
 from jinja2.defaults import DEFAULT_NAMESPACE
 from openpyxl import Workbook
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from grantflow import resources
 from grantflow.adapters.documents.fetcher import RefusedURL, TemplateFetcher
@@ -40,8 +38,20 @@ from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.cli import app
 from grantflow.domain.errors import DocumentError
 from grantflow.domain.outline import Outline
-from grantflow.services import documents
-from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.domain.ranking import ReasonCode
+from grantflow.services.documents.generation import generate
+from grantflow.services.documents.kinds.agreement import AgreementDocument
+from grantflow.services.documents.kinds.application import ApplicationDocument, application_request
+from grantflow.services.documents.kinds.decision import DecisionDocument
+from grantflow.services.documents.kinds.final_report import FinalReportDocument
+from grantflow.services.documents.kinds.publication import PublicationDocument
+from grantflow.services.documents.registry import DOCUMENT_KINDS
+from grantflow.services.documents.rendering import (
+    DocumentLog,
+    Format,
+    GeneratedDocument,
+    RenderRequest,
+)
 from grantflow.validation import form as forms
 from tests.integration import clients
 from tests.unit.document_factories import (
@@ -50,6 +60,7 @@ from tests.unit.document_factories import (
     ISSUED,
     PROGRAMME_NAME,
     chelm_decision,
+    chelm_decision_request,
     chelm_outline,
     hostile_outline,
 )
@@ -69,9 +80,9 @@ TEMPLATES = resources.templates()
 
 
 def _application_request(
-    outline: Outline, fmt: documents.Format, target: Path, **options: Any
+    outline: Outline, fmt: Format, target: Path, **options: Any
 ) -> RenderRequest:
-    return documents.application_request(
+    return application_request(
         outline,
         form=forms.load("outline"),
         programme_name=PROGRAMME_NAME,
@@ -83,25 +94,19 @@ def _application_request(
     )
 
 
-def _decision_request(fmt: documents.Format, target: Path) -> RenderRequest:
-    return documents.decision_request(
-        chelm_decision(), programme_name=PROGRAMME_NAME, fmt=fmt, target=target
-    )
-
-
 def _application(
     outline: Outline,
-    fmt: documents.Format,
+    fmt: Format,
     target: Path,
-    log: documents.DocumentLog | None = None,
+    log: DocumentLog | None = None,
     **options: Any,
 ) -> GeneratedDocument:
     request = _application_request(outline, fmt, target, **options)
-    return documents.generate(request, renderer=TemplateRenderer(), log=log)
+    return generate(request, renderer=TemplateRenderer(), log=log)
 
 
-def _decision(fmt: documents.Format, target: Path) -> GeneratedDocument:
-    return documents.generate(_decision_request(fmt, target), renderer=TemplateRenderer())
+def _decision(fmt: Format, target: Path, **changes: Any) -> GeneratedDocument:
+    return generate(chelm_decision_request(fmt, target, **changes), renderer=TemplateRenderer())
 
 
 def _docx_text(path: Path) -> str:
@@ -158,7 +163,9 @@ class TestApplicationDocx:
         assert application_docx.sha256 == hashlib.sha256(data).hexdigest()
         assert application_docx.size == len(data)
         assert (application_docx.kind, application_docx.lang, application_docx.fmt) == (
-            "application", "pl", "docx",
+            "application",
+            "pl",
+            "docx",
         )
 
     def test_hostile_user_text_renders_literally(self, hostile_docx: GeneratedDocument) -> None:
@@ -257,7 +264,11 @@ class TestApplicationPdf:
         env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
         result = subprocess.run(
             [sys.executable, "-c", script, str(tmp_path / "fresh.pdf")],
-            check=True, capture_output=True, text=True, env=env, cwd=Path(__file__).parents[2],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=Path(__file__).parents[2],
         )
         assert result.stdout.strip() == application_pdf.sha256
 
@@ -267,6 +278,121 @@ class TestApplicationPdf:
         assert "Uprzejmie informujemy, że decyzją komitetu wyboru z dnia 16 marca 2020" in text
         with pikepdf.open(letter.path) as pdf:
             assert str(pdf.Root.Lang) == "pl"
+
+
+def _letter_text(fmt: Format, target: Path, **changes: Any) -> str:
+    """The decision letter's text, one space between words (PDF lines wrap anywhere)."""
+    letter = _decision(fmt, target, **changes)
+    text = _docx_text(letter.path) if fmt == "docx" else clients.pdftotext(letter.path)
+    return " ".join(text.split())
+
+
+RANKED_3RD = "zajął 3. miejsce na liście rankingowej"
+ANNOUNCED = "Uprzejmie informujemy, że decyzją komitetu wyboru z dnia 16 marca 2020"
+# The ranking's reason (and the stage, where the wording differs) -> the letter's sentence.
+REASONS = [
+    (
+        ReasonCode.COMMITTEE_CHANGE,
+        1,
+        "shortlisted",
+        "Projekt spójny z celami programu; partnerstwo z Ringerike (Hønefoss) dobrze opisane.",
+    ),
+    (
+        ReasonCode.WITHIN_SELECTED_COUNT,
+        1,
+        "shortlisted",
+        f"Zarys projektu {RANKED_3RD} z oceną końcową 82,5 pkt i mieści się w liczbie "
+        "zarysów zakwalifikowanych do drugiego etapu.",
+    ),
+    (
+        ReasonCode.WITHIN_SELECTED_COUNT,
+        2,
+        "selected",
+        f"Wniosek {RANKED_3RD} z oceną końcową 82,5 pkt i mieści się w liczbie wniosków "
+        "oraz w alokacji programu.",
+    ),
+    (
+        ReasonCode.MOVED_UP,
+        2,
+        "selected",
+        f"Wniosek {RANKED_3RD} i po rezygnacji innego wnioskodawcy został przeniesiony z listy "
+        "rezerwowej na listę wniosków wybranych do dofinansowania.",
+    ),
+    (
+        ReasonCode.RESERVE_LIST,
+        2,
+        "reserve",
+        f"Wniosek {RANKED_3RD}; zostanie dofinansowany, jeśli zwolnią się środki programu.",
+    ),
+    (
+        ReasonCode.OUTSIDE_ALLOCATION,
+        2,
+        "reserve",
+        f"Wniosek {RANKED_3RD}, lecz wnioskowana dotacja nie mieści się w pozostałej alokacji "
+        "programu; zostanie dofinansowany, jeśli zwolnią się środki programu.",
+    ),
+    (
+        ReasonCode.BELOW_RESERVE_LIST,
+        1,
+        "rejected",
+        f"Zarys projektu {RANKED_3RD}, poza miejscami kwalifikującymi do drugiego etapu.",
+    ),
+    (
+        ReasonCode.BELOW_RESERVE_LIST,
+        2,
+        "rejected",
+        f"Wniosek {RANKED_3RD}, poza miejscami na dofinansowanie i na liście rezerwowej.",
+    ),
+]
+DECISIONS = {
+    "selected": "wniosek został wybrany do dofinansowania.",
+    "shortlisted": "zarys projektu został zakwalifikowany do drugiego etapu.",
+    "reserve": "wniosek został umieszczony na liście rezerwowej.",
+    "rejected": "wniosek został odrzucony.",
+}
+
+
+class TestTheDecisionLetterStatesTheRankingsReason:
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    @pytest.mark.parametrize(("reason", "stage", "decision", "sentence"), REASONS)
+    def test_each_reason_code_is_worded_in_polish_by_the_template(
+        self,
+        tmp_path: Path,
+        fmt: Format,
+        reason: ReasonCode,
+        stage: int,
+        decision: str,
+        sentence: str,
+    ) -> None:
+        text = _letter_text(
+            fmt, tmp_path / f"decyzja.{fmt}", reason=reason, stage=stage, decision=decision
+        )
+        assert f"{ANNOUNCED} {DECISIONS[decision]}" in text
+        assert sentence in text
+        assert "{{" not in text and "{%" not in text
+
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    def test_a_score_under_the_pass_mark_is_explained_with_it(
+        self, tmp_path: Path, fmt: Format
+    ) -> None:
+        text = _letter_text(
+            fmt,
+            tmp_path / f"decyzja.{fmt}",
+            reason=ReasonCode.BELOW_PASS_MARK,
+            stage=2,
+            decision="rejected",
+            score=Decimal("48.5"),
+        )
+        assert (
+            "Ocena końcowa (48,5 pkt) jest niższa od progu 60 pkt wymaganego przez program." in text
+        )
+
+    def test_a_pdf_letter_without_a_sentence_for_its_reason_is_not_made(
+        self, tmp_path: Path
+    ) -> None:
+        with pytest.raises(DocumentError, match="why"):
+            _decision("pdf", tmp_path / "decyzja.pdf", reason=ReasonCode.WITHDRAWN)
+        assert not (tmp_path / "decyzja.pdf").exists()
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):
@@ -340,8 +466,14 @@ class TestTemplateFetcher:
             f'<body><img src="file:///etc/passwd" alt="x"></body></html>'
         )
         request = RenderRequest(
-            kind="application", lang="pl", fmt="pdf", context={}, title="t", issued=ISSUED,
+            kind="application",
+            lang="pl",
+            fmt="pdf",
+            context={},
+            title="t",
+            issued=ISSUED,
             target=tmp_path / "evil.pdf",
+            template="application/application.html.j2",
         )
         with pytest.raises(DocumentError, match="refused"):
             TemplateRenderer(root).render(request)
@@ -386,9 +518,7 @@ def _used_paths(source: str, environment: jinja2.Environment) -> set[str]:
             for child in (*node.body, *node.else_, *([node.test] if node.test else [])):
                 visit(child)
             return
-        if isinstance(node, nodes.Getattr) or (
-            isinstance(node, nodes.Name) and node.ctx == "load"
-        ):
+        if isinstance(node, nodes.Getattr) or (isinstance(node, nodes.Name) and node.ctx == "load"):
             found = path(node)
             if found is not None:
                 used.add(found)
@@ -410,33 +540,40 @@ def _documented() -> dict[str, dict[str, str]]:
     return data
 
 
-def _context(kind: str, lang: str) -> dict[str, Any]:
-    """The context of each kind from the sample data, in ``lang``."""
+def _subjects() -> dict[str, object]:
+    """A subject of each shipped kind from the sample data (a new kind adds its own)."""
     form = forms.load("outline")
-    if kind == "application":
-        return documents.application_context(
-            chelm_outline(), form, lang=lang, programme_name=PROGRAMME_NAME, issued=ISSUED
-        )
-    if kind == "decision":
-        return documents.decision_context(chelm_decision(), programme_name=PROGRAMME_NAME)
-    if kind == "agreement":
-        return documents.agreement_context(chelm_agreement(), form, programme_name=PROGRAMME_NAMES)
-    if kind == "final_report":
-        return documents.final_report_context(
-            chelm_final_report(), form, programme_name=PROGRAMME_NAMES["pl"],
-            issued=REPORTED, committed_eur=LUMP_SUM, partner="Kristiansand kommune",
-        )
-    return documents.publication_document_context(programme_publication(), form, lang)
+    return {
+        "application": ApplicationDocument(chelm_outline(), form, PROGRAMME_NAMES, ISSUED),
+        "decision": DecisionDocument(chelm_decision(), PROGRAMME_NAMES),
+        "agreement": AgreementDocument(chelm_agreement(), form, PROGRAMME_NAMES),
+        "final_report": FinalReportDocument(
+            chelm_final_report(),
+            form,
+            PROGRAMME_NAMES,
+            REPORTED,
+            LUMP_SUM,
+            "Kristiansand kommune",
+        ),
+        "publication": PublicationDocument(programme_publication(), form),
+    }
+
+
+def _context(kind: str, lang: str) -> dict[str, Any]:
+    """The context of each kind from the sample data, in ``lang``, as the kind builds it."""
+    return DOCUMENT_KINDS.kind(kind).context(_subjects()[kind], lang)
 
 
 def _template_sources(kind: str) -> dict[str, str]:
     """The HTML template (with the base page) and every language's docx, as Jinja source."""
+    declared = DOCUMENT_KINDS.kind(kind)
+    html = TEMPLATES / declared.template(declared.languages[0], "pdf")
     sources = {
-        "html": (TEMPLATES / kind / f"{kind}.html.j2").read_text(encoding="utf-8")
+        "html": html.read_text(encoding="utf-8")
         + (TEMPLATES / "base.html.j2").read_text(encoding="utf-8")
     }
-    for lang in documents.LANGUAGES[kind]:  # type: ignore[index]
-        template = DocxTemplate(TEMPLATES / kind / f"{lang}.docx")
+    for lang in declared.languages:
+        template = DocxTemplate(TEMPLATES / declared.template(lang, "docx"))
         template.init_docx()
         xml = template.patch_xml(template.get_xml())
         for _, part in template.get_headers_footers(template.HEADER_URI):
@@ -445,7 +582,7 @@ def _template_sources(kind: str) -> dict[str, str]:
     return sources
 
 
-EDITIONS = [(kind, lang) for kind in documents.KINDS for lang in documents.LANGUAGES[kind]]
+EDITIONS = [(kind.code, lang) for kind in DOCUMENT_KINDS for lang in kind.languages]
 
 
 class TestTemplateVariables:
@@ -455,15 +592,17 @@ class TestTemplateVariables:
     ) -> None:
         assert set(_flatten(_context(kind, lang))) == set(_documented()[kind])
 
-    @pytest.mark.parametrize("kind", documents.KINDS)
-    def test_every_language_of_the_kind_has_a_docx_template_and_the_pdf_an_html_one(
-        self, kind: str
-    ) -> None:
-        assert (TEMPLATES / kind / f"{kind}.html.j2").is_file()
-        for lang in documents.LANGUAGES[kind]:  # type: ignore[index]
-            assert (TEMPLATES / kind / f"{lang}.docx").is_file(), lang
+    def test_every_shipped_kind_has_a_sample_subject_and_documented_variables(self) -> None:
+        assert set(_subjects()) == set(DOCUMENT_KINDS.codes) <= set(_documented())
 
-    @pytest.mark.parametrize("kind", documents.KINDS)
+    @pytest.mark.parametrize("kind", DOCUMENT_KINDS.codes)
+    def test_every_template_the_kind_declares_is_shipped(self, kind: str) -> None:
+        declared = DOCUMENT_KINDS.kind(kind)
+        for lang in declared.languages:
+            for fmt in declared.formats:
+                assert (TEMPLATES / declared.template(lang, fmt)).is_file(), (lang, fmt)
+
+    @pytest.mark.parametrize("kind", DOCUMENT_KINDS.codes)
     def test_every_variable_a_template_uses_is_documented(self, kind: str) -> None:
         documented = set(_documented()[kind])
         # A list documented by its items ("indicators[].unit") may be iterated
@@ -476,18 +615,6 @@ class TestTemplateVariables:
             assert used, name
             assert used <= documented, (name, sorted(used - documented))
 
-    def test_every_label_of_the_pdf_templates_is_translated_to_polish(self) -> None:
-        with (resources.locale() / "pl" / "LC_MESSAGES" / "grantflow.po").open("rb") as fh:
-            catalog = read_po(fh, locale="pl")
-        for kind in ("application", "decision"):
-            path = TEMPLATES / kind / f"{kind}.html.j2"
-            for _, message, _, _ in extract_from_file(
-                "jinja2", str(path), options={"extensions": "jinja2.ext.i18n"}
-            ):
-                assert isinstance(message, str)
-                entry = catalog.get(message)
-                assert entry is not None and entry.string, message
-
 
 class TestManifest:
     def test_documents_are_recorded_with_their_hashes_sorted_by_file(self, tmp_path: Path) -> None:
@@ -498,8 +625,12 @@ class TestManifest:
         assert [e["file"] for e in data["files"]] == ["a.docx", "b.pdf"]
         assert data["files"][0]["sha256"] == docx_file.sha256
         assert data["files"][1] == {
-            "file": "b.pdf", "kind": "application", "lang": "pl", "format": "pdf",
-            "sha256": pdf.sha256, "size": pdf.size,
+            "file": "b.pdf",
+            "kind": "application",
+            "lang": "pl",
+            "format": "pdf",
+            "sha256": pdf.sha256,
+            "size": pdf.size,
         }
 
     def test_regenerating_a_file_replaces_its_entry(self, tmp_path: Path) -> None:
@@ -538,15 +669,20 @@ def _valid_values() -> dict[str, Any]:
     return values
 
 
+def _preview(outline: Path, target: Path, *options: str) -> Result:
+    """``grantflow generate application --outline FILE -o TARGET`` with ``options``."""
+    command = ["generate", "application", "--outline", str(outline), "-o", str(target)]
+    return CliRunner().invoke(app, [*command, *options])
+
+
 class TestGenerateCommand:
     @pytest.mark.parametrize("fmt", ["docx", "pdf"])
     def test_a_valid_outline_file_is_rendered_and_recorded(self, tmp_path: Path, fmt: str) -> None:
         _write_outline(_valid_values(), tmp_path / "chelm.xlsx")
         target = tmp_path / "out" / f"chelm.{fmt}"
-        result = CliRunner().invoke(app, [
-            "generate", "application", "--outline", str(tmp_path / "chelm.xlsx"),
-            "--lang", "pl", "--format", fmt, "-o", str(target), "--date", "2019-12-20",
-        ])
+        result = _preview(
+            tmp_path / "chelm.xlsx", target, "--lang", "pl", "--format", fmt, "--date", "2019-12-20"
+        )
         assert result.exit_code == 0, result.output
         digest = hashlib.sha256(target.read_bytes()).hexdigest()
         assert digest in result.output
@@ -558,10 +694,7 @@ class TestGenerateCommand:
         values["Applicant"]["nip"] = "5632004010"
         _write_outline(values, tmp_path / "chelm.xlsx")
         target = tmp_path / "chelm.pdf"
-        result = CliRunner().invoke(app, [
-            "generate", "application", "--outline", str(tmp_path / "chelm.xlsx"),
-            "--format", "pdf", "-o", str(target),
-        ])
+        result = _preview(tmp_path / "chelm.xlsx", target, "--format", "pdf")
         assert result.exit_code == 1
         assert "nip" in result.output
         assert not target.exists()

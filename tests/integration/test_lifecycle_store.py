@@ -11,16 +11,18 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text, update
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.store import head_revision
 from grantflow.adapters.store.models.base import Base
+from grantflow.adapters.store.models.selection import RankingRow
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Reviewer, Scorecard, ScoresLocked
 from grantflow.domain.audit import verify_chain
 from grantflow.domain.errors import Conflict, IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
+from grantflow.domain.ranking import Decision, Proposal, RankedProposal, Ranking, ReasonCode
 from grantflow.services import lifecycle, partnership, review, selection
 from grantflow.services.ledger import book, current_ledger
 from grantflow.services.ports.applications import NewSubmission
@@ -249,6 +251,82 @@ class TestTheStage2Story:
         with uow:
             assert uow.audit.all() == before
         assert states(uow)[0] == "submitted"
+
+
+def _entry(number: int, decision: Decision, code: ReasonCode, reason: str) -> RankedProposal:
+    city, teryt = CITIES[(number - 1) % len(CITIES)]
+    proposal = Proposal(number, teryt, city, Decimal("81.5"), Decimal(25), AT, Decimal("1105000"))
+    justification = (
+        "Komitet: gotowość Zamościa i Hønefoss" if code is ReasonCode.COMMITTEE_CHANGE else ""
+    )
+    return RankedProposal(proposal, number, decision, code, reason, justification)
+
+
+# Each reason code with the decision it goes with and the English reason the domain writes.
+REASONS = [
+    (Decision.SELECTED, ReasonCode.WITHIN_SELECTED_COUNT, "within the first 2"),
+    (
+        Decision.RESERVE,
+        ReasonCode.OUTSIDE_ALLOCATION,
+        "grant does not fit the remaining allocation of EUR 895000.00",
+    ),
+    (Decision.RESERVE, ReasonCode.RESERVE_LIST, "reserve list"),
+    (Decision.REJECTED, ReasonCode.BELOW_PASS_MARK, "below the pass mark of 60"),
+    (Decision.REJECTED, ReasonCode.BELOW_RESERVE_LIST, "below the selected and reserve places"),
+    (Decision.SELECTED, ReasonCode.COMMITTEE_CHANGE, "committee: reserve -> selected"),
+    (
+        Decision.SELECTED,
+        ReasonCode.MOVED_UP,
+        "moved up from the reserve list: application 1 withdrew",
+    ),
+    (Decision.WITHDRAWN, ReasonCode.WITHDRAWN, "withdrawn"),
+]
+
+
+class TestStoredRankings:
+    def test_every_reason_code_survives_the_round_trip(self, uow: SqlUnitOfWork) -> None:
+        ranking = Ranking(
+            tuple(_entry(n, *reason) for n, reason in enumerate(REASONS, start=1)),
+            Decimal("6000000.00"),
+        )
+        with uow:
+            uow.rankings.save(STAGE2, ranking)
+            uow.commit()
+        with uow:
+            assert uow.rankings.get(STAGE2) == ranking
+
+    def test_a_ranking_stored_before_reason_codes_gets_them_from_its_reasons(
+        self, uow: SqlUnitOfWork, engine: Engine
+    ) -> None:
+        stored = Ranking(
+            tuple(_entry(n, *reason) for n, reason in enumerate(REASONS, start=1)), None
+        )
+        with uow:
+            uow.rankings.save(STAGE2, stored)
+            uow.commit()
+        with engine.begin() as connection:  # as the store held it before the codes
+            (entries,) = connection.execute(select(RankingRow.entries)).one()
+            old = [{k: v for k, v in e.items() if k != "reason_code"} for e in entries]
+            connection.execute(update(RankingRow).values(entries=old))
+        with uow:
+            loaded = uow.rankings.get(STAGE2)
+        assert loaded == stored
+
+    def test_an_old_reason_written_by_hand_falls_back_on_its_decision(
+        self, uow: SqlUnitOfWork, engine: Engine
+    ) -> None:
+        with uow:
+            uow.rankings.save(STAGE2, Ranking((_entry(1, *REASONS[0]),), None))
+            uow.commit()
+        with engine.begin() as connection:
+            (entries,) = connection.execute(select(RankingRow.entries)).one()
+            entries[0].pop("reason_code")
+            entries[0].update(decision="reserve", reason="decyzja operatora z 2021 r.")
+            connection.execute(update(RankingRow).values(entries=entries))
+        with uow:
+            loaded = uow.rankings.get(STAGE2)
+        assert loaded is not None
+        assert loaded.entry(1).reason_code is ReasonCode.RESERVE_LIST
 
 
 class TestTheAuditLog:

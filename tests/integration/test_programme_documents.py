@@ -5,7 +5,6 @@ kind converted by LibreOffice in one call.
 
 from __future__ import annotations
 
-import dataclasses
 import subprocess
 import zipfile
 from pathlib import Path
@@ -19,8 +18,12 @@ from babel.messages.pofile import read_po
 
 from grantflow import resources
 from grantflow.adapters.documents.renderer import TemplateRenderer
-from grantflow.services import documents
-from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.services.documents.generation import generate
+from grantflow.services.documents.kinds.agreement import AGREEMENT, AgreementDocument, Signatory
+from grantflow.services.documents.kinds.final_report import FINAL_REPORT, FinalReportDocument
+from grantflow.services.documents.kinds.publication import PUBLICATION, PublicationDocument
+from grantflow.services.documents.registry import DOCUMENT_KINDS
+from grantflow.services.documents.rendering import Format, GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
 from tests.integration import clients
 from tests.integration.test_documents import (
@@ -29,10 +32,14 @@ from tests.integration.test_documents import (
     REPORTED,
     TEMPLATES,
     _application_request,
-    _decision_request,
     _docx_text,
 )
-from tests.unit.document_factories import HOSTILE_CITY, chelm_outline, hostile_outline
+from tests.unit.document_factories import (
+    HOSTILE_CITY,
+    chelm_decision_request,
+    chelm_outline,
+    hostile_outline,
+)
 from tests.unit.programme_document_factories import (
     LUMP_SUM,
     PROGRAMME_NAMES,
@@ -43,37 +50,34 @@ from tests.unit.programme_document_factories import (
 )
 
 FORM = forms.load("outline")
-NEW_KINDS = ("agreement", "final_report", "publication")
+# Who signs is not in the store: the template's line to sign on and usual positions.
+TO_SIGN = {"city_signatory": Signatory(), "donor_signatory": Signatory()}
 
 
-def _agreement_request(fmt: documents.Format, target: Path, **changes: Any) -> RenderRequest:
+def _agreement_request(fmt: Format, target: Path, **changes: Any) -> RenderRequest:
     agreement = hostile_agreement() if changes.pop("hostile", False) else chelm_agreement()
-    return documents.agreement_request(
-        agreement, form=FORM, programme_name=PROGRAMME_NAMES, fmt=fmt, target=target, **changes
+    if changes.pop("to_sign", False):
+        agreement = chelm_agreement(**TO_SIGN)
+    document = AgreementDocument(agreement, FORM, PROGRAMME_NAMES)
+    return AGREEMENT.request(document, lang="pl", fmt=fmt, target=target, **changes)
+
+
+def _final_report_request(fmt: Format, target: Path) -> RenderRequest:
+    document = FinalReportDocument(
+        chelm_final_report(), FORM, PROGRAMME_NAMES, REPORTED, LUMP_SUM, "Kristiansand kommune"
     )
+    return FINAL_REPORT.request(document, lang="pl", fmt=fmt, target=target)
 
 
-def _final_report_request(fmt: documents.Format, target: Path) -> RenderRequest:
-    return documents.final_report_request(
-        chelm_final_report(),
-        form=FORM,
-        programme_name=PROGRAMME_NAMES["pl"],
-        issued=REPORTED,
-        committed_eur=LUMP_SUM,
-        partner="Kristiansand kommune",
-        fmt=fmt,
-        target=target,
-    )
-
-
-def _publication_request(lang: str, target: Path, fmt: documents.Format = "pdf") -> RenderRequest:
-    return documents.publication_request(
-        programme_publication(), form=FORM, lang=lang, fmt=fmt, target=target
-    )
+def _publication_request(
+    lang: str, target: Path, fmt: Format = "pdf", **changes: Any
+) -> RenderRequest:
+    document = PublicationDocument(programme_publication(**changes), FORM)
+    return PUBLICATION.request(document, lang=lang, fmt=fmt, target=target)
 
 
 def _render(request: RenderRequest) -> GeneratedDocument:
-    return documents.generate(request, renderer=TemplateRenderer())
+    return generate(request, renderer=TemplateRenderer())
 
 
 @pytest.fixture(scope="module")
@@ -90,12 +94,14 @@ def rendered(out: Path) -> dict[str, GeneratedDocument]:
         "hostile-application.docx": _application_request(
             hostile_outline(), "docx", out / "hostile-wniosek.docx"
         ),
-        "decision.docx": _decision_request("docx", out / "decyzja.docx"),
-        "decision.pdf": _decision_request("pdf", out / "decyzja.pdf"),
+        "decision.docx": chelm_decision_request("docx", out / "decyzja.docx"),
+        "decision.pdf": chelm_decision_request("pdf", out / "decyzja.pdf"),
         "agreement.docx": _agreement_request("docx", out / "umowa.docx"),
         "agreement.pdf": _agreement_request("pdf", out / "umowa.pdf"),
         "hostile-agreement.docx": _agreement_request("docx", out / "hostile.docx", hostile=True),
         "hostile-agreement.pdf": _agreement_request("pdf", out / "hostile.pdf", hostile=True),
+        "agreement-to-sign.docx": _agreement_request("docx", out / "do-podpisu.docx", to_sign=True),
+        "agreement-to-sign.pdf": _agreement_request("pdf", out / "do-podpisu.pdf", to_sign=True),
         "final_report.docx": _final_report_request("docx", out / "raport.docx"),
         "final_report.pdf": _final_report_request("pdf", out / "raport.pdf"),
         "publication-pl.pdf": _publication_request("pl", out / "publikacja.pdf"),
@@ -104,6 +110,13 @@ def rendered(out: Path) -> dict[str, GeneratedDocument]:
         "publication-nb.docx": _publication_request("nb", out / "publikasjon.docx", "docx"),
     }
     return {name: _render(request) for name, request in requests.items()}
+
+
+def _words(document: GeneratedDocument) -> str:
+    """The document's text, one space between words (PDF lines wrap anywhere)."""
+    path = document.path
+    text = _docx_text(path) if document.fmt == "docx" else clients.pdftotext(path)
+    return " ".join(text.split())
 
 
 def _document_xml(path: Path) -> str:
@@ -116,10 +129,10 @@ class TestEveryKind:
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
         expected = {
-            (kind, lang, fmt)
-            for kind in documents.KINDS
-            for lang in documents.LANGUAGES[kind]
-            for fmt in documents.FORMATS
+            (kind.code, lang, fmt)
+            for kind in DOCUMENT_KINDS
+            for lang in kind.languages
+            for fmt in kind.formats
         }
         assert {(d.kind, d.lang, d.fmt) for d in rendered.values()} == expected
 
@@ -189,10 +202,28 @@ class TestAgreement:
 
     @pytest.mark.parametrize("fmt", ["docx", "pdf"])
     def test_the_same_agreement_twice_gives_the_same_bytes(
-        self, rendered: dict[str, GeneratedDocument], tmp_path: Path, fmt: documents.Format
+        self, rendered: dict[str, GeneratedDocument], tmp_path: Path, fmt: Format
     ) -> None:
         again = _render(_agreement_request(fmt, tmp_path / f"again.{fmt}"))
         assert again.sha256 == rendered[f"agreement.{fmt}"].sha256
+
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    def test_the_signatories_named_on_the_day_sign_above_their_positions(
+        self, rendered: dict[str, GeneratedDocument], fmt: Format
+    ) -> None:
+        text = _words(rendered[f"agreement.{fmt}"])
+        assert "Jakub Banaszek" in text and "Prezydent Miasta Chełm" in text
+        assert "Mathias Bernander" in text and "ordfører, i nærvær av KS" in text
+        assert "……" not in text and "osoba upoważniona" not in text
+
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    def test_without_signatories_a_line_to_sign_on_and_the_usual_positions(
+        self, rendered: dict[str, GeneratedDocument], fmt: Format
+    ) -> None:
+        text = _words(rendered[f"agreement-to-sign.{fmt}"])
+        assert text.count("……………………………………") == 2
+        assert "osoba upoważniona do reprezentowania miasta" in text
+        assert "ordfører eller den ordføreren gir fullmakt" in text
 
     def test_pdf_a_is_available_for_the_archive(self, tmp_path: Path) -> None:
         archived = _render(_agreement_request("pdf", tmp_path / "a.pdf", pdf_variant="pdf/a-3b"))
@@ -313,10 +344,7 @@ class TestPublicationDocx:
         assert again.sha256 == rendered[f"publication-{lang}.docx"].sha256
 
     def test_without_partnerships_the_edition_says_so(self, tmp_path: Path) -> None:
-        publication = dataclasses.replace(programme_publication(), partnerships=())
-        request = documents.publication_request(
-            publication, form=FORM, lang="pl", fmt="docx", target=tmp_path / "p.docx"
-        )
+        request = _publication_request("pl", tmp_path / "p.docx", "docx", partnerships=())
         text = _docx_text(_render(request).path)
         assert "Żadne partnerstwo nie zostało jeszcze potwierdzone." in text
         assert "Umowa podpisana" not in text
@@ -324,11 +352,11 @@ class TestPublicationDocx:
 
 class TestTranslations:
     @pytest.mark.parametrize("lang", ["pl", "nb"])
-    def test_every_label_of_the_new_pdf_templates_is_translated(self, lang: str) -> None:
+    def test_every_label_of_every_kinds_pdf_template_is_translated(self, lang: str) -> None:
         with (resources.locale() / lang / "LC_MESSAGES" / "grantflow.po").open("rb") as fh:
             catalog = read_po(fh, locale=lang)
-        for kind in NEW_KINDS:
-            path = TEMPLATES / kind / f"{kind}.html.j2"
+        for kind in DOCUMENT_KINDS:
+            path = TEMPLATES / kind.template(kind.languages[0], "pdf")
             for _, message, _, _ in extract_from_file(
                 "jinja2", str(path), options={"extensions": "jinja2.ext.i18n"}
             ):

@@ -9,15 +9,12 @@ import pytest
 
 from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.domain.errors import DocumentError
-from grantflow.services import documents
-from tests.unit.document_factories import PROGRAMME_NAME, chelm_decision
+from grantflow.services.documents.rendering import Format, GeneratedDocument
+from tests.unit.document_factories import chelm_decision_request
 
 
-def _decision_letter(fmt: documents.Format, target: Path) -> documents.GeneratedDocument:
-    request = documents.decision_request(
-        chelm_decision(), programme_name=PROGRAMME_NAME, fmt=fmt, target=target
-    )
-    return TemplateRenderer().render(request)
+def _decision_letter(fmt: Format, target: Path) -> GeneratedDocument:
+    return TemplateRenderer().render(chelm_decision_request(fmt, target))
 
 
 class TestTheFileWritten:

@@ -12,9 +12,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from grantflow.domain.outline import Outline
-from grantflow.services.documents import DecisionLetter
+from grantflow.domain.ranking import ReasonCode
+from grantflow.services.documents.kinds.decision import DECISION, DecisionDocument, DecisionLetter
+from grantflow.services.documents.rendering import Format, RenderRequest
 from tests.intake_data import RATE as RATE  # re-exported for the document tests
 from tests.intake_data import outline as chelm_outline
 
@@ -36,12 +39,16 @@ def hostile_outline() -> Outline:
 
 
 def chelm_decision(**changes: object) -> DecisionLetter:
+    """Chełm's outline shortlisted by the committee, which moved it up with its reasons."""
     letter = DecisionLetter(
         city="Chełm",
         title="Zielony Chełm: odnowa przestrzeni publicznych",
         decision="shortlisted",
+        reason=ReasonCode.COMMITTEE_CHANGE,
+        stage=1,
         score=Decimal("82.5"),
         max_score=100,
+        pass_mark=60,
         rank=3,
         decided_on=date(2020, 3, 16),
         justification=(
@@ -49,3 +56,9 @@ def chelm_decision(**changes: object) -> DecisionLetter:
         ),
     )
     return dataclasses.replace(letter, **changes)  # type: ignore[arg-type]
+
+
+def chelm_decision_request(fmt: Format, target: Path, **changes: object) -> RenderRequest:
+    """The request for Chełm's decision letter, the letter changed by ``changes``."""
+    document = DecisionDocument(chelm_decision(**changes), {"pl": PROGRAMME_NAME})
+    return DECISION.request(document, lang="pl", fmt=fmt, target=target)

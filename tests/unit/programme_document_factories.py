@@ -15,8 +15,12 @@ from decimal import Decimal
 from grantflow.domain.final_report import Activity, Expenditure, FinalReport, IndicatorResult
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
-from grantflow.services import documents
-from grantflow.services.documents import AgreementContext, PublicationContext, Signatory
+from grantflow.services.documents.kinds.agreement import (
+    AgreementContext,
+    Signatory,
+    agreement_terms,
+)
+from grantflow.services.documents.kinds.publication import PublicationContext, publication_context
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation import form as forms
@@ -48,7 +52,7 @@ KRISTIANSAND = DonorMunicipality(
 
 
 def chelm_agreement(**changes: object) -> AgreementContext:
-    agreement = documents.agreement_terms(
+    agreement = agreement_terms(
         chelm_outline(),
         KRISTIANSAND,
         number="LD/PART/2021/003",
@@ -156,7 +160,7 @@ def programme_publication(**changes: object) -> PublicationContext:
         LedgerEntry("spend:4:v1", "0662011", EntryKind.SPEND, SPENT, AT),
         LedgerEntry("return:4:v1", "0662011", EntryKind.RETURN, LUMP_SUM - SPENT, AT),
     ]
-    publication = documents.publication_context(
+    publication = publication_context(
         programme_name=PROGRAMME_NAMES,
         issued=date(2024, 6, 3),
         form=forms.load("outline"),

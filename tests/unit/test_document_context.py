@@ -17,14 +17,17 @@ from grantflow.adapters.documents.formatting import (
     format_money,
     format_number,
 )
-from grantflow.services import documents
-from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.services.documents.generation import generate
+from grantflow.services.documents.kinds.application import application_context, application_request
+from grantflow.services.documents.kinds.decision import decision_context
+from grantflow.services.documents.rendering import Format, GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
 from tests.unit.document_factories import (
     ISSUED,
     PROGRAMME_NAME,
     RATE,
     chelm_decision,
+    chelm_decision_request,
     chelm_outline,
 )
 
@@ -35,7 +38,7 @@ def _plain(text: str) -> str:
 
 
 def _context(**changes: object) -> dict[str, object]:
-    return documents.application_context(
+    return application_context(
         chelm_outline(**changes),
         forms.load("outline"),
         lang="pl",
@@ -110,21 +113,25 @@ class TestApplicationContext:
 
 
 class TestDecisionContext:
-    def test_the_letter_words_the_committee_decision_in_polish(self) -> None:
-        context = documents.decision_context(chelm_decision(), programme_name=PROGRAMME_NAME)
+    def test_the_letter_gives_the_decision_and_the_rankings_reason_as_codes(self) -> None:
+        context = decision_context(chelm_decision(), programme_name=PROGRAMME_NAME)
         decision = context["decision"]
-        assert decision["wording"] == "zarys projektu został zakwalifikowany do drugiego etapu"
+        assert (decision["code"], decision["reason"], decision["stage"]) == (
+            "shortlisted",
+            "committee_change",
+            1,
+        )
+        assert decision["justification"].startswith("Projekt spójny z celami programu")
+        assert (decision["score"], decision["pass_mark"]) == (Decimal("82.5"), 60)
         assert context["document"]["issued_on"] == date(2020, 3, 16)
 
     def test_an_unknown_decision_is_refused(self) -> None:
         with pytest.raises(ValueError, match="funded-maybe"):
-            documents.decision_context(
-                chelm_decision(decision="funded-maybe"), programme_name=PROGRAMME_NAME
-            )
+            decision_context(chelm_decision(decision="funded-maybe"), programme_name=PROGRAMME_NAME)
 
 
-def _application_request(lang: str = "pl", fmt: documents.Format = "pdf") -> RenderRequest:
-    return documents.application_request(
+def _application_request(lang: str = "pl", fmt: Format = "pdf") -> RenderRequest:
+    return application_request(
         chelm_outline(),
         form=forms.load("outline"),
         programme_name=PROGRAMME_NAME,
@@ -138,7 +145,7 @@ def _application_request(lang: str = "pl", fmt: documents.Format = "pdf") -> Ren
 class TestRequests:
     def test_the_application_is_rendered_and_recorded(self) -> None:
         renderer, log = FakeRenderer(), FakeLog()
-        generated = documents.generate(_application_request(), renderer=renderer, log=log)
+        generated = generate(_application_request(), renderer=renderer, log=log)
         request = renderer.requests[0]
         assert request.title == (
             "Wniosek: Zielony Chełm: odnowa przestrzeni publicznych i współpraca z "
@@ -155,19 +162,19 @@ class TestRequests:
     def test_a_hand_made_request_in_an_unknown_format_is_refused(self) -> None:
         request = dataclasses.replace(_application_request(), fmt="odt")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="odt"):
-            documents.generate(request, renderer=FakeRenderer())
+            generate(request, renderer=FakeRenderer())
 
     def test_the_decision_letter_is_dated_the_day_of_the_decision(self) -> None:
         renderer = FakeRenderer()
-        request = documents.decision_request(
-            chelm_decision(),
-            programme_name=PROGRAMME_NAME,
-            fmt="docx",
-            target=Path("chelm-decyzja.docx"),
-        )
-        documents.generate(request, renderer=renderer)
+        request = chelm_decision_request("docx", Path("chelm-decyzja.docx"))
+        generate(request, renderer=renderer)
         assert renderer.requests[0].issued == date(2020, 3, 16)
         assert renderer.requests[0].lang == "pl"
+
+    def test_each_request_names_the_template_its_kind_declares(self) -> None:
+        assert _application_request(fmt="pdf").template == "application/application.html.j2"
+        letter = chelm_decision_request("docx", Path("d.docx"))
+        assert letter.template == "decision/pl.docx"
 
 
 class TestFormattingFilters:

@@ -9,8 +9,8 @@ partner; the partnered project reports EUR 138 250.40 spent of EUR 150 000.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +19,16 @@ import pytest
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.clock import FixedClock
 from grantflow.domain.errors import NotFound
-from grantflow.domain.lifecycle import Action
-from grantflow.domain.ranking import Decision, Proposal, RankedProposal
+from grantflow.domain.lifecycle import Action, Stage
+from grantflow.domain.ranking import CommitteeChange, Decision
 from grantflow.services import lifecycle, partnership, selection
-from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.services.documents.generation import Selection, programme_requests
+from grantflow.services.documents.kinds.decision import letter_decision
+from grantflow.services.documents.recording import StoreDocumentLog, record_documents
+from grantflow.services.documents.registry import DOCUMENT_KINDS, UnknownDocumentKind
+from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
 from grantflow.services.final_report import submit_final_report
-from grantflow.services.ports.applications import Application
 from grantflow.services.ports.final_reports import NewFinalReport
-from grantflow.services.programme_documents import (
-    Selection,
-    StoreDocumentLog,
-    decision_justification,
-    decision_wording,
-    programme_requests,
-    record_documents,
-)
 from grantflow.validation import form as forms
 from grantflow.validation.report import FileReport
 from tests.unit.factories import STAGE2
@@ -62,14 +57,21 @@ class Story:
     alone: int  # the selected one left without a partner
 
 
-def story(*, approved: bool = True, reported: bool = True) -> Story:
+def decided(*, approved: bool = True, changes: Sequence[CommitteeChange] = ()) -> FakeUnitOfWork:
+    """The three proposals ranked, and with ``approved`` decided by the committee."""
     uow = FakeUnitOfWork()
     populate_stage2(uow)
     assess_everything(uow)
     selection.propose_ranking(uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
+    if approved:
+        selection.approve_ranking(uow, STAGE2, changes, at=AT, actor="committee")
+    return uow
+
+
+def story(*, approved: bool = True, reported: bool = True) -> Story:
+    uow = decided(approved=approved)
     if not approved:
         return Story(uow, 0, 0)
-    selection.approve_ranking(uow, STAGE2, [], at=AT, actor="committee")
     solver = ScipyAssignmentSolver()
     (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
     partnered = proposal.city.application_id
@@ -165,6 +167,17 @@ class TestWhichDocuments:
         requests = requests_of(story(approved=False).uow, kinds=("decision", "agreement"))
         assert requests == []
 
+    def test_by_default_every_kind_of_the_registry_is_made(self) -> None:
+        kinds = [r.kind for r in requests_of(story().uow)]
+        assert list(dict.fromkeys(kinds)) == list(DOCUMENT_KINDS.codes)
+
+    @pytest.mark.parametrize("application_id", [None, 1])
+    def test_a_kind_the_registry_lacks_is_an_error_never_a_publication(
+        self, application_id: int | None
+    ) -> None:
+        with pytest.raises(UnknownDocumentKind, match="no document kind 'certificate'"):
+            requests_of(story().uow, kinds=("certificate",), application_id=application_id)
+
     def test_generating_again_from_the_same_store_gives_the_same_requests(self) -> None:
         s = story()
         first = requests_of(s.uow, kinds=("application", "decision", "agreement", "final_report"))
@@ -172,20 +185,40 @@ class TestWhichDocuments:
         assert first == again
 
 
+def letters_of(uow: FakeUnitOfWork) -> dict[int | None, Any]:
+    requests = requests_of(uow, kinds=("decision",), fmt="pdf")
+    return {r.application_id: r.context["decision"] for r in requests}
+
+
 class TestWhatTheySay:
-    def test_a_decision_letter_states_the_committees_decision_in_polish(self) -> None:
-        s = story(reported=False)
-        letters = {
-            r.application_id: r.context["decision"]
-            for r in requests_of(s.uow, kinds=("decision",), fmt="pdf")
-        }
+    def test_a_decision_letter_states_the_decision_and_the_rankings_reason(self) -> None:
+        letters = letters_of(story(reported=False).uow)
         chelm, konin = letters[1], letters[3]
         assert (chelm["code"], chelm["score"], chelm["rank"]) == ("selected", 81, 2)
-        assert chelm["max_score"] == PROGRAMME.max_score
+        assert (chelm["reason"], chelm["stage"], chelm["justification"]) == (
+            "within_selected_count",
+            2,
+            "",
+        )
+        assert (chelm["max_score"], chelm["pass_mark"]) == (PROGRAMME.max_score, 60)
         assert chelm["decided_on"] == AT.date()
-        assert "2. miejsce na liście rankingowej z oceną końcową 81 pkt" in chelm["justification"]
-        assert (konin["code"], konin["rank"]) == ("reserve", 3)
-        assert "zwolnią się środki" in konin["justification"]
+        assert (konin["code"], konin["rank"], konin["reason"]) == ("reserve", 3, "reserve_list")
+
+    def test_a_committee_change_is_explained_by_the_committees_own_words(self) -> None:
+        why = "Komitet uznał, że budżet Konina jest zawyżony o 12 %."
+        konin = letters_of(decided(changes=[CommitteeChange(3, Decision.REJECTED, why)]))[3]
+        assert (konin["code"], konin["reason"], konin["justification"]) == (
+            "rejected",
+            "committee_change",
+            why,
+        )
+
+    def test_a_city_moved_up_from_the_reserve_list_is_told_so(self) -> None:
+        uow = decided()
+        selection.withdraw(uow, 2, at=AT, actor="city:Hrubieszów", reason="rada miasta")
+        letters = letters_of(uow)
+        assert (letters[3]["code"], letters[3]["reason"]) == ("selected", "moved_up")
+        assert 2 not in letters  # a withdrawn city gets no letter
 
     def test_the_agreement_keeps_the_committed_lump_sum_after_the_closing_return(self) -> None:
         s = story()
@@ -216,38 +249,13 @@ class TestWhatTheySay:
         assert pl.issued == ISSUED
 
     def test_a_stage_1_selection_is_a_shortlisting(self) -> None:
-        outline = Application(7, "stage1-outline", 1, "0662011", "Chełm", "shortlisted", AT)
-        entry = RankedProposal(proposal=_proposal(), rank=1, decision=Decision.SELECTED, reason="")
-        assert decision_wording(outline, entry) == "shortlisted"
+        assert letter_decision(Stage.OUTLINE, Decision.SELECTED) == "shortlisted"
+        assert letter_decision(Stage.PROPOSAL, Decision.SELECTED) == "selected"
+        assert letter_decision(Stage.OUTLINE, Decision.REJECTED) == "rejected"
 
-    def test_the_committees_own_justification_stands_in_the_letter(self) -> None:
-        entry = RankedProposal(
-            proposal=_proposal(),
-            rank=4,
-            decision=Decision.REJECTED,
-            reason="committee: selected -> rejected",
-            justification="Komitet uznał, że budżet jest zawyżony o 12 %.",
-        )
-        assert decision_justification(entry, PROGRAMME) == entry.justification
-
-    def test_a_score_under_the_pass_mark_is_explained_with_it(self) -> None:
-        entry = RankedProposal(_proposal(score="48.5"), 9, Decision.REJECTED, "below")
-        assert decision_justification(entry, PROGRAMME) == (
-            f"Ocena końcowa (48,5 pkt) jest niższa od progu {PROGRAMME.pass_mark} pkt "
-            "wymaganego przez program."
-        )
-
-
-def _proposal(score: str = "81") -> Proposal:
-    return Proposal(
-        application_id=1,
-        teryt="0662011",
-        city_name="Chełm",
-        final_score=Decimal(score),
-        first_criterion=Decimal(25),
-        submitted_at=AT,
-        grant_eur=Decimal("1105000.00"),
-    )
+    def test_the_agreement_from_the_store_leaves_the_signatories_to_the_template(self) -> None:
+        (agreement,) = requests_of(story(reported=False).uow, kinds=("agreement",), fmt="pdf")
+        assert set(agreement.context["signatories"].values()) == {""}
 
 
 def _generated(path: Path, sha: str, application_id: int | None = 1) -> GeneratedDocument:
@@ -273,6 +281,16 @@ class TestRecording:
             ("documents/publication/publication-pl.pdf", "b", AT),
             ("documents/decision/chelm.pdf", "c", AT),
         ]
+
+    def test_a_file_of_a_kind_the_registry_lacks_is_refused_and_nothing_is_kept(self) -> None:
+        uow = FakeUnitOfWork()
+        home = Path("/srv/grantflow")
+        decision = _generated(home / "documents/decision/chelm.pdf", "a" * 64)
+        certificate = dataclasses.replace(decision, kind="certificate", sha256="e" * 64)
+        with pytest.raises(UnknownDocumentKind, match="certificate"):
+            record_documents(uow, [decision, certificate], home=home, at=AT)
+        with uow:
+            assert uow.documents.list() == []
 
     def test_a_file_written_outside_the_home_keeps_its_absolute_path(self) -> None:
         uow = FakeUnitOfWork()

@@ -15,7 +15,12 @@ from grantflow.domain.errors import LedgerError
 from grantflow.domain.final_report import lump_sum_split
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import State
-from grantflow.services import documents
+from grantflow.services.documents.kinds.agreement import agreement_context, agreement_terms
+from grantflow.services.documents.kinds.publication import (
+    PUBLICATION,
+    PublicationDocument,
+    publication_document_context,
+)
 from grantflow.services.final_report import submit_final_report
 from grantflow.services.ports.applications import Application
 from grantflow.validation import form as forms
@@ -42,9 +47,7 @@ class TestAgreementContext:
         assert agreement.involvement_forms == ("knowledge_exchange", "study_visits")
 
     def test_every_label_is_given_in_polish_and_norwegian(self) -> None:
-        context = documents.agreement_context(
-            chelm_agreement(), FORM, programme_name=PROGRAMME_NAMES
-        )
+        context = agreement_context(chelm_agreement(), FORM, programme_name=PROGRAMME_NAMES)
         assert context["themes"][1] == {
             "pl": "Odporność i gotowość kryzysowa",
             "nb": "Beredskap og motstandskraft",
@@ -58,7 +61,7 @@ class TestAgreementContext:
 
     def test_without_a_shared_form_of_involvement_the_citys_forms_stand(self) -> None:
         donor = dataclasses.replace(KRISTIANSAND, involvement_forms=("advisory",))
-        agreement = documents.agreement_terms(
+        agreement = agreement_terms(
             chelm_outline(),
             donor,
             number="X",
@@ -119,16 +122,17 @@ class TestPublicationContext:
         assert totals.reconciles
 
     def test_each_edition_labels_themes_in_its_language(self) -> None:
-        pl = documents.publication_document_context(programme_publication(), FORM, "pl")
-        nb = documents.publication_document_context(programme_publication(), FORM, "nb")
+        pl = publication_document_context(programme_publication(), FORM, "pl")
+        nb = publication_document_context(programme_publication(), FORM, "nb")
         assert {"label": "Środowisko i energia", "count": 1} in pl["themes"]
         assert {"label": "Entreprenørskap", "count": 1} in nb["themes"]
         assert nb["projects"][0]["summary"].startswith("Folkeparken")
         assert nb["document"]["title"] == "Lokal utvikling: Bilateralt samarbeid"
 
     def test_there_is_no_english_edition(self) -> None:
-        with pytest.raises(ValueError, match="en"):
-            documents.publication_document_context(programme_publication(), FORM, "en")
+        document = PublicationDocument(programme_publication(), FORM)
+        with pytest.raises(ValueError, match="exists in pl, nb, not 'en'"):
+            PUBLICATION.context(document, "en")
 
 
 class TestBarChart:

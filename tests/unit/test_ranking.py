@@ -14,6 +14,7 @@ from grantflow.domain.ranking import (
     JustificationRequired,
     Proposal,
     Ranking,
+    ReasonCode,
     SelectionError,
     apply_committee_changes,
     rank,
@@ -70,6 +71,13 @@ class TestTheProposedRanking:
             ("Opole", 4, Decision.REJECTED),
             ("Ełk", 5, Decision.REJECTED),
         ]
+        assert [e.reason_code for e in ranking.entries] == [
+            ReasonCode.WITHIN_SELECTED_COUNT,
+            ReasonCode.WITHIN_SELECTED_COUNT,
+            ReasonCode.RESERVE_LIST,
+            ReasonCode.BELOW_RESERVE_LIST,
+            ReasonCode.BELOW_PASS_MARK,
+        ]
         assert ranking.entry(5).reason == "below the pass mark of 60"
         assert ranking.allocated_eur == 4 * MILLION
         assert ranking.remaining_eur == 2 * MILLION
@@ -100,6 +108,7 @@ class TestTheProposedRanking:
             Decision.RESERVE,
             Decision.SELECTED,
         ]
+        assert ranking.entry(2).reason_code is ReasonCode.OUTSIDE_ALLOCATION
         assert ranking.entry(2).reason == (
             "grant does not fit the remaining allocation of EUR 4000000.00"
         )
@@ -128,6 +137,7 @@ class TestTheCommittee:
         )
         assert changed.entry(3).decision is Decision.SELECTED
         assert changed.entry(3).justification == why
+        assert changed.entry(3).reason_code is ReasonCode.COMMITTEE_CHANGE
         assert changed.entry(3).reason == "committee: reserve -> selected"
         assert changed.entry(2).decision is Decision.RESERVE
         assert ranking.entry(3).decision is Decision.RESERVE  # the proposal is kept
@@ -154,6 +164,8 @@ class TestWithdrawal:
         assert outcome.promoted == 3
         assert outcome.ranking.entry(2).decision is Decision.WITHDRAWN
         assert outcome.ranking.entry(3).decision is Decision.SELECTED
+        assert outcome.ranking.entry(3).reason_code is ReasonCode.MOVED_UP
+        assert outcome.ranking.entry(2).reason_code is ReasonCode.WITHDRAWN
         assert "application 2 withdrew" in outcome.ranking.entry(3).reason
 
     def test_a_reserve_too_big_for_the_freed_money_stays_on_the_list(self) -> None:

@@ -29,10 +29,10 @@ from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.lifecycle import Action, State
 from grantflow.samples.final_reports import reference_final_reports
 from grantflow.services import lifecycle
+from grantflow.services.documents.generation import Selection, programme_requests
 from grantflow.services.final_report import take_in_final_report
 from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
-from grantflow.services.programme_documents import Selection, programme_requests
 from grantflow.validation import form
 from grantflow.validation.demo_file import DemoCalendar, DemoCast
 from workflows.demo.programme import STAGE2

@@ -15,7 +15,7 @@ from typing import Any
 
 from grantflow.adapters.atomic import write_atomically
 from grantflow.domain.errors import DocumentError, StorageError
-from grantflow.services.documents import GeneratedDocument
+from grantflow.services.documents.rendering import GeneratedDocument
 
 MANIFEST = "manifest.json"
 

@@ -1,7 +1,9 @@
 """Render documents: docx through docxtpl, PDF through WeasyPrint, byte for byte reproducible.
 
-Layout of the template folder (``grantflow.resources.templates()``):
-``<kind>/<lang>.docx`` (operators edit them in Word or LibreOffice),
+A request names its template, relative to the template folder
+(``grantflow.resources.templates()`` unless another is given); each kind
+declares its own (``grantflow.services.documents.kinds``), by convention
+``<kind>/<lang>.docx`` (operators edit them in Word or LibreOffice) and
 ``<kind>/<kind>.html.j2`` extending ``base.html.j2`` with ``style.css`` and
 the embedded fonts in ``fonts/``. Both kinds of template are Jinja with
 autoescape on: user text is always text (an ``&`` or ``<`` in a city name
@@ -9,9 +11,9 @@ stays literal), and with ``StrictUndefined`` a misspelt variable fails the
 rendering instead of leaving a silent gap.
 
 HTML templates are translated with Jinja's i18n extension (``{{ _("…") }}``)
-from the gettext catalogs of ``grantflow/locale``; docx templates are written
-in their own language, one file per language, so an operator edits the
-wording directly.
+from the gettext catalogs (``grantflow/locale`` unless another folder is
+given); docx templates are written in their own language, one file per
+language, so an operator edits the wording directly.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from grantflow.adapters.documents.fetcher import TemplateFetcher
 from grantflow.adapters.documents.formatting import filters
 from grantflow.adapters.reproducible import stable_zip
 from grantflow.domain.errors import DocumentError, StorageError
-from grantflow.services.documents import GeneratedDocument, RenderRequest
+from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
 
 # The same instant as reproducible.ZIP_EPOCH, for fonts (see _font_epoch).
 _FONT_EPOCH = "315532800"  # 1980-01-01T00:00:00Z
@@ -71,10 +73,12 @@ def _font_epoch() -> Iterator[None]:
 
 
 class TemplateRenderer:
-    """The ``DocumentRenderer`` port over the template folder ``root``."""
+    """The ``DocumentRenderer`` port over the template folder ``root`` and the gettext
+    catalogs under ``locale`` (``<lang>/LC_MESSAGES/grantflow.po``)."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, locale: Path | None = None) -> None:
         self._root = (root or resources.templates()).resolve()
+        self._locale = locale  # None: the shipped catalogs, compiled once for every user
 
     def render(self, request: RenderRequest) -> GeneratedDocument:
         try:
@@ -99,14 +103,17 @@ class TemplateRenderer:
 
     # --- docx ---------------------------------------------------------------
 
-    def docx_template(self, kind: str, lang: str) -> Path:
-        path = self._root / kind / f"{lang}.docx"
-        if not path.is_file():
-            raise DocumentError(f"no docx template for the {kind} in {lang}: {path}")
+    def docx_template(self, request: RenderRequest) -> Path:
+        """The request's docx template, which must lie inside the template folder."""
+        path = (self._root / request.template).resolve()
+        if not path.is_relative_to(self._root) or not path.is_file():
+            raise DocumentError(
+                f"no docx template for the {request.kind} in {request.lang}: {path}"
+            )
         return path
 
     def _docx(self, request: RenderRequest) -> bytes:
-        template = DocxTemplate(self.docx_template(request.kind, request.lang))
+        template = DocxTemplate(self.docx_template(request))
         template.render(dict(request.context), _docx_environment(request.lang), autoescape=True)
         # Set after rendering, as plain values: docxtpl would run core properties
         # through the autoescaping environment and double-escape an "&" in a title.
@@ -125,8 +132,8 @@ class TemplateRenderer:
     # --- pdf ----------------------------------------------------------------
 
     def _pdf(self, request: RenderRequest) -> bytes:
-        environment = _html_environment(self._root, request.lang)
-        template = environment.get_template(f"{request.kind}/{request.kind}.html.j2")
+        environment = _html_environment(self._root, self._locale, request.lang)
+        template = environment.get_template(request.template)
         html = template.render(dict(request.context))
         document = HTML(
             string=html,
@@ -153,7 +160,7 @@ def _docx_environment(lang: str) -> jinja2.Environment:
 
 
 @cache
-def _html_environment(root: Path, lang: str) -> jinja2.Environment:
+def _html_environment(root: Path, locale: Path | None, lang: str) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root),
         autoescape=True,
@@ -163,7 +170,7 @@ def _html_environment(root: Path, lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.install_gettext_translations(  # type: ignore[attr-defined]  # added by the i18n extension
-        i18n.translations(lang), newstyle=True
+        i18n.translations(lang, locale), newstyle=True
     )
     formatting = filters(lang)
     environment.filters.update(formatting)

@@ -1,4 +1,9 @@
-"""Rankings over one SQLAlchemy session."""
+"""Rankings over one SQLAlchemy session.
+
+A ranking is one row whose entries are a JSON list. Entries stored before
+the domain gave reason codes carry only the English reason; their code is
+read back from it (``_LEGACY_REASONS``), so no migration rewrites them.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.models.selection import RankingRow
 from grantflow.adapters.store.repositories.base import WriterLock, flush_or_conflict
-from grantflow.domain.ranking import Decision, Proposal, RankedProposal, Ranking
+from grantflow.domain.ranking import Decision, Proposal, RankedProposal, Ranking, ReasonCode
 
 
 class SqlRankingRepository:
@@ -52,6 +57,7 @@ def _ranked_json(entry: RankedProposal) -> dict[str, Any]:
         "grant_eur": str(p.grant_eur),
         "rank": entry.rank,
         "decision": str(entry.decision),
+        "reason_code": str(entry.reason_code),
         "reason": entry.reason,
         "justification": entry.justification,
     }
@@ -67,6 +73,41 @@ def _ranked(data: dict[str, Any]) -> RankedProposal:
         submitted_at=datetime.fromisoformat(data["submitted_at"]),
         grant_eur=Decimal(data["grant_eur"]),
     )
+    decision = Decision(data["decision"])
+    code = data.get("reason_code")
     return RankedProposal(
-        proposal, data["rank"], Decision(data["decision"]), data["reason"], data["justification"]
+        proposal,
+        rank=data["rank"],
+        decision=decision,
+        reason_code=_legacy_code(decision, data["reason"]) if code is None else ReasonCode(code),
+        reason=data["reason"],
+        justification=data["justification"],
     )
+
+
+# The start of each English reason ``grantflow.domain.ranking`` wrote before it
+# gave codes, with the code it stands for.
+_LEGACY_REASONS = (
+    ("below the pass mark", ReasonCode.BELOW_PASS_MARK),
+    ("within the first", ReasonCode.WITHIN_SELECTED_COUNT),
+    ("grant does not fit", ReasonCode.OUTSIDE_ALLOCATION),
+    ("reserve list", ReasonCode.RESERVE_LIST),
+    ("below the selected and reserve places", ReasonCode.BELOW_RESERVE_LIST),
+    ("committee:", ReasonCode.COMMITTEE_CHANGE),
+    ("moved up from the reserve list", ReasonCode.MOVED_UP),
+    ("withdrawn", ReasonCode.WITHDRAWN),
+)
+# Any other text (none is known): what the decision says by itself.
+_BY_DECISION = {
+    Decision.SELECTED: ReasonCode.WITHIN_SELECTED_COUNT,
+    Decision.RESERVE: ReasonCode.RESERVE_LIST,
+    Decision.REJECTED: ReasonCode.BELOW_RESERVE_LIST,
+    Decision.WITHDRAWN: ReasonCode.WITHDRAWN,
+}
+
+
+def _legacy_code(decision: Decision, reason: str) -> ReasonCode:
+    for start, code in _LEGACY_REASONS:
+        if reason.startswith(start):
+            return code
+    return _BY_DECISION[decision]

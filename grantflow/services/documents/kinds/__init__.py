@@ -1,0 +1,1 @@
+"""One module per document kind; ``grantflow.services.documents.registry`` lists them."""

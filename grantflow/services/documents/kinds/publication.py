@@ -1,0 +1,279 @@
+"""The publication (SPEC section 8): the programme's summary of bilateral cooperation.
+
+Programme-wide, in two editions, Polish and Norwegian (``publication-pl``,
+``publication-nb``): applications per stage and state, funded projects per
+theme, the partnerships, the lump sums from the ledger, and a page per
+funded project from its final report once it is in. Dated by the caller
+(``Sources.issued``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from grantflow.domain.final_report import FinalReport
+from grantflow.domain.ledger import Ledger, LedgerEntry, LedgerTotals
+from grantflow.domain.lifecycle import STAGE_3_STATES, Stage, State
+from grantflow.domain.outline import Outline
+from grantflow.domain.partners import DonorMunicipality
+from grantflow.services.documents.kind import DocumentKind, Planned
+from grantflow.services.documents.labels import labels
+from grantflow.services.documents.sources import Sources, final_reports, outlines
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.partners import Partnership, PartnershipStatus
+from grantflow.validation.form import FormDefinition
+
+# Stage 2 states of a funded project: selected, and everything of Stage 3 but
+# the withdrawn (a withdrawn project is no longer funded).
+FUNDED_STATES = frozenset({State.SELECTED, *STAGE_3_STATES})
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: int
+    state: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PublishedPartnership:
+    city_name: str
+    donor_name: str
+    donor_country: str  # "NO" or "IS"
+    signed: bool
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    """A funded project's page: its outline, its partner, and its final report when in."""
+
+    application_id: int
+    city_name: str
+    title_pl: str
+    title_en: str
+    primary_theme: str
+    partner: str  # donor municipality's name; "" without a partnership
+    report: FinalReport | None
+
+
+@dataclass(frozen=True)
+class PublicationContext:
+    """The programme's summary of bilateral cooperation, before choosing the edition's language."""
+
+    programme_name: Mapping[str, str]  # lang -> name
+    issued: date
+    stages: tuple[StageCount, ...]  # stage, then state, in table order
+    submitted: Mapping[int, int]  # stage -> applications
+    themes: tuple[tuple[str, int], ...]  # theme code -> funded projects (primary theme)
+    partnerships: tuple[PublishedPartnership, ...]
+    totals: LedgerTotals
+    projects: tuple[ProjectPage, ...]
+
+
+def publication_context(
+    *,
+    programme_name: Mapping[str, str],
+    issued: date,
+    form: FormDefinition,
+    applications: Sequence[Application],
+    outlines: Mapping[int, Outline],
+    partnerships: Sequence[Partnership],
+    donors: Sequence[DonorMunicipality],
+    ledger: Iterable[LedgerEntry],
+    final_reports: Mapping[int, FinalReport],
+) -> PublicationContext:
+    """Summarise the programme from plain domain values (the store wiring reads them).
+
+    ``outlines``: the current valid outline of each application by id;
+    ``final_reports``: the accepted final report of each funded project by id.
+    A ledger that breaks a rule is a ``LedgerError``: the publication never
+    prints figures that do not reconcile.
+    """
+    state_order = {state: i for i, state in enumerate(State)}
+    per_state = Counter((a.stage, a.state) for a in applications)
+    stages = tuple(
+        StageCount(stage, state, count)
+        for (stage, state), count in sorted(
+            per_state.items(), key=lambda item: (item[0][0], state_order.get(State(item[0][1]), 99))
+        )
+    )
+    funded = sorted(
+        (a for a in applications if a.stage == Stage.PROPOSAL and a.state in FUNDED_STATES),
+        key=lambda a: a.city_name,
+    )
+    by_donor = {d.code: d for d in donors}
+    by_application = {a.id: a for a in applications}
+    pairs = {
+        p.application_id: p
+        for p in partnerships
+        if p.status is not PartnershipStatus.PROPOSED and p.donor_code in by_donor
+    }
+    theme_count = Counter(outlines[a.id].primary_theme for a in funded if a.id in outlines)
+    projects = tuple(
+        ProjectPage(
+            application_id=a.id,
+            city_name=a.city_name,
+            title_pl=outlines[a.id].title_pl if a.id in outlines else "",
+            title_en=outlines[a.id].title_en if a.id in outlines else "",
+            primary_theme=outlines[a.id].primary_theme if a.id in outlines else "",
+            partner=by_donor[pairs[a.id].donor_code].name if a.id in pairs else "",
+            report=final_reports.get(a.id),
+        )
+        for a in funded
+    )
+    return PublicationContext(
+        programme_name=dict(programme_name),
+        issued=issued,
+        stages=stages,
+        submitted={int(stage): sum(1 for a in applications if a.stage == stage) for stage in Stage},
+        themes=tuple((code, theme_count.get(code, 0)) for code in form.codes("themes")),
+        partnerships=tuple(
+            sorted(
+                (
+                    PublishedPartnership(
+                        by_application[p.application_id].city_name,
+                        by_donor[p.donor_code].name,
+                        by_donor[p.donor_code].country,
+                        p.status is PartnershipStatus.SIGNED,
+                    )
+                    for p in pairs.values()
+                    if p.application_id in by_application
+                ),
+                key=lambda p: (p.city_name, p.donor_name),
+            )
+        ),
+        totals=Ledger.from_entries(ledger).totals(),
+        projects=projects,
+    )
+
+
+def publication_title(publication: PublicationContext, lang: str) -> str:
+    heading = {"pl": "Współpraca dwustronna", "nb": "Bilateralt samarbeid"}[lang]
+    return f"{publication.programme_name[lang]}: {heading}"
+
+
+def publication_document_context(
+    publication: PublicationContext, form: FormDefinition, lang: str
+) -> dict[str, Any]:
+    """The edition in ``lang`` (pl or nb): labels from the form's vocabularies."""
+    themes = labels(form, "themes", lang)
+    countries = labels(form, "countries", lang)
+    totals = publication.totals
+    lump_sums = [
+        ("committed", totals.committed),
+        ("spent", totals.spent),
+        ("returned", totals.returned),
+        ("released", totals.released),
+        ("open", totals.open),
+    ]
+    return {
+        "document": {
+            "title": publication_title(publication, lang),
+            "issued_on": publication.issued,
+            "lang": lang,
+        },
+        "programme": {"name": publication.programme_name[lang]},
+        "stages": [
+            {"stage": s.stage, "state": s.state, "count": s.count} for s in publication.stages
+        ],
+        "submitted": {
+            "outlines": publication.submitted.get(Stage.OUTLINE, 0),
+            "proposals": publication.submitted.get(Stage.PROPOSAL, 0),
+            "funded": len(publication.projects),
+        },
+        "themes": [
+            {"label": themes.get(code, code), "count": count} for code, count in publication.themes
+        ],
+        "partnerships": [
+            {
+                "city_name": p.city_name,
+                "donor_name": p.donor_name,
+                "donor_country": countries.get(p.donor_country, p.donor_country),
+                "signed": p.signed,
+            }
+            for p in publication.partnerships
+        ],
+        "lump_sums": {
+            "reserved": totals.reserved,
+            "rows": [{"code": code, "amount": amount} for code, amount in lump_sums],
+        },
+        "projects": [_project_page(page, themes, lang) for page in publication.projects],
+    }
+
+
+def _project_page(page: ProjectPage, themes: Mapping[str, str], lang: str) -> dict[str, Any]:
+    report = page.report
+    return {
+        "city_name": page.city_name,
+        # The project's title exists in Polish and English; the Norwegian
+        # edition shows the English one.
+        "title": page.title_pl if lang == "pl" else page.title_en,
+        "theme": themes.get(page.primary_theme, page.primary_theme),
+        "partner": page.partner,
+        "reported": report is not None,
+        "summary": ""
+        if report is None
+        else report.summary_pl
+        if lang == "pl"
+        else report.summary_nb,
+        "start_date": None if report is None else report.start_date,
+        "end_date": None if report is None else report.end_date,
+        "lump_sum_spent_eur": None if report is None else report.lump_sum_spent_eur,
+        "activities": 0 if report is None else len(report.activities),
+        "indicators": []
+        if report is None
+        else [
+            {
+                "indicator": i.indicator,
+                "unit": i.unit,
+                "target": i.target,
+                "achieved": i.achieved,
+                "attainment": i.attainment,
+            }
+            for i in report.indicators
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class PublicationDocument:
+    publication: PublicationContext
+    form: FormDefinition
+
+
+def _context(document: PublicationDocument, lang: str) -> dict[str, Any]:
+    return publication_document_context(document.publication, document.form, lang)
+
+
+def _plan(sources: Sources) -> list[Planned[PublicationDocument]]:
+    uow = sources.uow
+    applications = uow.applications.list()
+    publication = publication_context(
+        programme_name=sources.programme.name,
+        issued=sources.issued,
+        form=sources.form,
+        applications=applications,
+        outlines=outlines(uow, applications),
+        partnerships=uow.partnerships.list(),
+        donors=uow.donors.list(),
+        ledger=uow.ledger.all(),
+        final_reports={k: report for k, (report, _) in final_reports(uow).items()},
+    )
+    # One plan for both editions: the file name takes the language.
+    return [
+        Planned(None, "publication/publication", PublicationDocument(publication, sources.form))
+    ]
+
+
+PUBLICATION: DocumentKind[PublicationDocument] = DocumentKind(
+    code="publication",
+    languages=("pl", "nb"),
+    templates={"docx": "publication/{lang}.docx", "pdf": "publication/publication.html.j2"},
+    build_context=_context,
+    plan=_plan,
+    programme_wide=True,
+)

@@ -1,0 +1,83 @@
+"""What a kind's planner reads: the store in an open transaction, and what it shares.
+
+Every date a planner gives a document comes from the store (the day a
+version was submitted, a decision taken, an agreement signed), so
+generating again from unchanged data gives byte-identical files; only a
+programme-wide document is dated by the caller (``Sources.issued``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from grantflow.domain.audit import AuditEntry
+from grantflow.domain.errors import NotFound
+from grantflow.domain.final_report import FinalReport
+from grantflow.domain.ledger import CityBalance
+from grantflow.domain.names import slug
+from grantflow.domain.outline import Outline
+from grantflow.domain.programme import Programme
+from grantflow.services.lifecycle import current_version
+from grantflow.services.ports.applications import Application
+from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.validation.form import FormDefinition
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything a planner may read; ``uow`` is inside its transaction."""
+
+    uow: UnitOfWork
+    programme: Programme
+    form: FormDefinition
+    issued: date  # the date of a programme-wide document (the publication)
+
+
+def day_of(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
+
+
+def stem(kind: str, application: Application) -> str:
+    """``<kind>/<call>/<city>``: an application's document below the output folder."""
+    return f"{kind}/{application.call_code}/{slug(application.city_name)}"
+
+
+def outlines(uow: UnitOfWork, applications: Iterable[Application]) -> dict[int, Outline]:
+    """The newest valid outline of each application that has one."""
+    found = {}
+    for application in applications:
+        try:
+            outline = current_version(uow, application.id).outline
+        except NotFound:
+            continue
+        if outline is not None:
+            found[application.id] = outline
+    return found
+
+
+def final_reports(uow: UnitOfWork) -> dict[int, tuple[FinalReport, date]]:
+    """The newest valid final report of each project, with the day it came in."""
+    found = {}
+    for stored in uow.final_reports.list():  # by application, then version
+        if stored.final_report is not None:
+            found[stored.application_id] = (stored.final_report, day_of(stored.submitted_at))
+    return found
+
+
+def last_day(log: Sequence[AuditEntry], application_id: int, actions: Iterable[str]) -> date:
+    """The day of the application's latest audit entry among ``actions``."""
+    wanted = set(actions)
+    subject = f"application:{application_id}"
+    days = [day_of(e.at) for e in log if e.subject == subject and e.action in wanted]
+    if not days:
+        raise NotFound(f"the audit log has no {' or '.join(sorted(wanted))} of {subject}")
+    return days[-1]
+
+
+def agreed_lump_sum(balance: CityBalance) -> Decimal:
+    """What the city's signed agreement committed, also after its closing return
+    (the balance's ``committed`` is net of what went back)."""
+    return balance.committed + balance.returned_from_commitment
