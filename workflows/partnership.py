@@ -99,10 +99,11 @@ def partnership(
     programme_file: str | None = None,
     donors_file: str | None = None,
     as_of: datetime | None = None,
-) -> list[int]:
+) -> partnership_service.PartnerSearchRound:
     """Propose partners until the deadline; at the deadline, close the search.
 
-    Returns the applications whose search this run closed (none before the deadline).
+    Returns what the run did: whether it closed the search, the pairs it proposed, the
+    applications it left without a partner.
     """
     settings = config.load()
     prepare_store(settings.database_url)
@@ -110,4 +111,4 @@ def partnership(
     if not outcome.closed_search:
         publish_proposals(call_code, outcome.proposals)
     publish_ledger(settings)
-    return list(outcome.no_partner)
+    return outcome

@@ -42,7 +42,7 @@ def plan(
             form=form.load("outline"),
             folder=Path(folder).resolve(),
             selection=Selection(None if kinds is None else tuple(kinds)),
-            issued=issued or wired.clock.today(),
+            issued=issued or wired.programme.publication_day(wired.clock.today()),
         )
 
 

@@ -84,7 +84,8 @@ ApplicationOption = Annotated[
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Every application's documents.")]
 DateOption = Annotated[
-    str | None, typer.Option("--date", help="Date of the publication (default: today).")
+    str | None,
+    typer.Option("--date", help="Date of the publication (default: the programme's, else today)."),
 ]
 
 
@@ -93,12 +94,19 @@ def command_name(code: str) -> str:
     return code.replace("_", "-")
 
 
-def _issued(text: str | None, built: Wiring) -> date:
-    """The date a document carries: ``--date``, else today on the command's clock."""
+def _issued(text: str | None, default: date) -> date:
+    """``--date`` as a date, else ``default``; a malformed one is a usage error."""
+    if not text:
+        return default
     try:
-        return date.fromisoformat(text) if text else built.clock.today()
+        return date.fromisoformat(text)
     except ValueError as exc:
         raise usage(f"--date: {exc}") from exc
+
+
+def _published(text: str | None, built: Wiring) -> date:
+    """The publication's date: ``--date``, else the programme's, else today on the clock."""
+    return _issued(text, built.programme.publication_day(built.clock.today()))
 
 
 def _progress(done: int, total: int) -> None:
@@ -188,7 +196,7 @@ def generate_stored(
             form=form.load("outline"),
             folder=folder,
             selection=Selection(kinds, application, lang, fmt),
-            issued=_issued(issued, built),
+            issued=_published(issued, built),
         )
         if not requests:
             which = f"application {application}" if application is not None else "the programme"
@@ -272,7 +280,7 @@ def generate_application(
     if not outline.is_file():
         raise usage(f"no such file: {outline}")
     with wiring(programme) as built:
-        day = _issued(issued, built)
+        day = _issued(issued, built.clock.today())
         loaded = built.programme
         result = validate_outline(read_workbook(outline), loaded, call)
     if result.outline is None:
@@ -373,7 +381,7 @@ def publication(
             form=form.load("outline"),
             folder=target.parent,
             selection=Selection(("publication",), None, lang.value, fmt),
-            issued=_issued(issued, built),
+            issued=_published(issued, built),
         )
         try:
             document = generate(

@@ -121,21 +121,18 @@ def run_partnership(
 ) -> None:
     """Open the partner search and propose donors; on or after the deadline, close it."""
     programme_file, loaded, at = _prepare(call, programme, as_of)
-    from grantflow.bootstrap import clock_at
-    from grantflow.services.partnership import deadline_passed
     from workflows.partnership import partnership
 
-    day = clock_at(at).today()
     with refusals():
-        closed = partnership(
+        outcome = partnership(
             call_code=call,
             programme_file=programme_file,
             donors_file=str(donors.resolve()) if donors else None,
             as_of=at,
         )
     deadline = loaded.partner_search_deadline
-    if deadline_passed(loaded, day):
-        shown = ", ".join(map(str, closed)) or "none"
+    if outcome.closed_search:
+        shown = ", ".join(map(str, outcome.no_partner)) or "none"
         typer.echo(f"partner search closed ({deadline}); lump sums returned: {shown}")
         return
     from grantflow.services.ports.partners import PartnershipStatus

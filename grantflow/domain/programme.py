@@ -62,6 +62,8 @@ class Programme:
     partner_search_deadline: date
     # Stage 1: outlines shortlisted for Stage 2 ("about 50" in the reference programme).
     shortlist_count: int = DEFAULT_SHORTLIST_COUNT
+    # The publication's date when the programme sets one (after the final eligibility date).
+    publication_date: date | None = None
 
     def call(self, code: str) -> Call:
         for call in self.calls:
@@ -69,6 +71,10 @@ class Programme:
                 return call
         known = ", ".join(c.code for c in self.calls)
         raise ConfigurationError(f"no call '{code}' in the programme (calls: {known})")
+
+    def publication_day(self, today: date) -> date:
+        """The date the publication carries: the programme's, else the day it is made."""
+        return self.publication_date or today
 
     def rate_for(self, month: str) -> Decimal:
         try:

@@ -51,6 +51,15 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
         problems.append(
             ("eligibility.first", f"{window['first']} is after eligibility.final {window['final']}")
         )
+    published = data.get("publication_date")
+    if published is not None and published <= window["final"]:
+        problems.append(
+            (
+                "publication_date",
+                f"{published} is not after eligibility.final {window['final']}: "
+                "the publication reports on finished projects",
+            )
+        )
     codes: set[str] = set()
     for i, call in enumerate(data["calls"]):
         if call["rate_month"] not in data["exchange_rates"]:
@@ -127,6 +136,7 @@ def _build(data: dict[str, Any]) -> Programme:
         reserve_count=data["reserve_count"],
         allocation_eur=Decimal(str(data["allocation_eur"])),
         partner_search_deadline=data["partner_search_deadline"],
+        publication_date=data.get("publication_date"),
     )
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from grantflow import resources
+from tests.integration.clients import pdftotext
 
 SAMPLES = resources.samples() / "outlines"
 # What must never appear in the output of a healthy run.
@@ -147,6 +148,17 @@ class TestDemo:
         assert {
             (f"documents/{name}", e["sha256"]) for name, e in files.items()
         } == stored_documents(home)
+        # Every document is dated on the programme's calendar (2019-2024), whatever day the
+        # demo runs on: the Chełm-Fredrikstad agreement runs from its signature to the final
+        # eligibility date, the publication comes after the final reports.
+        texts = {name: pdftotext(documents / name) for name in files if name.endswith(".pdf")}
+        years = {int(y) for text in texts.values() for y in re.findall(r"\b(20\d\d)\b", text)}
+        assert years <= set(range(2014, 2025)), sorted(years)
+        agreement = " ".join(texts["agreement/stage2-proposal/chelm.pdf"].split())
+        assert "Umowa obowiązuje od 14 czerwca 2021 do 31 marca 2024" in agreement
+        assert "Chełm, 14 czerwca 2021" in agreement
+        assert "28 czerwca 2024" in texts["publication/publication-pl.pdf"]
+        assert "16 grudnia 2019" in texts["decision/stage1-outline/chelm.pdf"]
         summary = rf"^{len(files)} documents \(application \d+, decision \d+, agreement \d+, "
         assert re.search(
             summary + rf"final_report 8, publication 4\), {len(files)} new", run.stdout, re.M

@@ -97,6 +97,19 @@ class TestTheReferenceProgramme:
         assert programme.final_eligibility_date == date(2024, 3, 31)
         assert programme.partner_search_deadline == date(2021, 12, 31)
 
+    def test_the_publication_is_dated_after_the_final_reports(self) -> None:
+        programme = load_programme()
+        assert programme.publication_date == date(2024, 6, 28)
+        assert programme.publication_day(date(2026, 12, 2)) == date(2024, 6, 28)
+
+    def test_without_a_publication_date_the_publication_carries_the_day_it_is_made(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        reference_data.pop("publication_date")
+        programme = parse_programme(reference_data)
+        assert programme.publication_date is None
+        assert programme.publication_day(date(2024, 7, 1)) == date(2024, 7, 1)
+
     def test_the_default_programme_is_read_once(self) -> None:
         assert load_programme() is load_programme()
 
@@ -142,6 +155,15 @@ class TestABrokenProgrammeFileNamesTheKey:
     ) -> None:
         message = _broken(reference_data, lambda d: d["eligibility"].update(first=date(2025, 1, 1)))
         assert message.startswith("programme.yaml: eligibility.first: 2025-01-01 is after")
+
+    def test_a_publication_before_the_projects_ended_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(reference_data, lambda d: d.update(publication_date=date(2023, 6, 30)))
+        assert message == (
+            "programme.yaml: publication_date: 2023-06-30 is not after eligibility.final "
+            "2024-03-31: the publication reports on finished projects"
+        )
 
     def test_a_teryt_code_with_an_odd_voivodeship_is_refused(
         self, reference_data: dict[str, Any]

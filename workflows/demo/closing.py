@@ -178,7 +178,7 @@ def generate_every_document(
             form=form.load("outline"),
             folder=folder,
             selection=Selection(),
-            issued=calendar.documents_generated,
+            issued=wired.programme.publication_day(calendar.documents_generated),
         )
     batch = generate_documents(requests, str(folder), settings=settings, as_of=made_at)
     return DocumentsDemoResult(folder, batch)

@@ -277,11 +277,12 @@ def _partners(
             at=calendar.at(calendar.agreements_signed),
             actor=cast.operator,
         )
-    return partnership(
+    closing = partnership(
         call_code=STAGE2,
         programme_file=programme_file,
         as_of=calendar.at(programme.partner_search_deadline),
     )
+    return list(closing.no_partner)
 
 
 def _stage(
