@@ -76,11 +76,7 @@ class Wiring:
 
     @cached_property
     def renderer(self) -> TemplateRenderer:
-        # Imported on first use: WeasyPrint takes about a second to import, and
-        # most commands render nothing.
-        from grantflow.adapters.documents.renderer import TemplateRenderer
-
-        return TemplateRenderer()
+        return make_renderer()
 
     def close(self) -> None:
         if self._engine is not None:
@@ -97,6 +93,15 @@ class Wiring:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def make_renderer() -> TemplateRenderer:
+    """The document renderer, for a wiring or a worker process that renders only."""
+    # Imported on first use: WeasyPrint takes about a second to import, and most
+    # commands render nothing.
+    from grantflow.adapters.documents.renderer import TemplateRenderer
+
+    return TemplateRenderer()
 
 
 def clock_at(as_of: datetime | None) -> Clock:

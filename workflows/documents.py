@@ -35,7 +35,6 @@ from prefect.task_runners import ProcessPoolTaskRunner
 
 from grantflow import bootstrap, config
 from grantflow.adapters.documents.manifest import JsonManifest
-from grantflow.adapters.documents.renderer import TemplateRenderer
 from grantflow.services.documents.generation import render_batch
 from grantflow.services.documents.recording import record_documents
 from grantflow.services.documents.registry import DOCUMENT_KINDS
@@ -77,7 +76,7 @@ def _failure(request: RenderRequest, reason: str) -> Failure:
 @task(cache_policy=NO_CACHE)
 def render_chunk(requests: list[RenderRequest]) -> Chunk:
     """Render a chunk in this worker process; a failed document does not stop the chunk."""
-    done, failed = render_batch(requests, TemplateRenderer())
+    done, failed = render_batch(requests, bootstrap.make_renderer())
     return Chunk(done, [_failure(request, reason) for request, reason in failed])
 
 

@@ -20,7 +20,6 @@ from prefect.cache_policies import NO_CACHE
 
 from grantflow import bootstrap, checking, config
 from grantflow.adapters import report_render
-from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.services import intake as intake_service
 from grantflow.services.intake import Applicant, NotKept, Upload
@@ -119,7 +118,7 @@ def publish(
     file_report = item.result.report
     report = Report([file_report])
     name = report_name(call_code, item.applicant, outcome)
-    files = LocalFileStore(settings.home)
+    files = bootstrap.Wiring(settings).files
     html = files.save_report(name, "html", report_render.render(report, "html", lang))
     json_path = files.save_report(name, "json", report_render.render(report, "json", lang))
     create_markdown_artifact(

@@ -1,4 +1,5 @@
-"""Expert assessment as an idempotent reconciler (ARCHITECTURE.md, "Long-running human steps").
+"""Expert assessment as an idempotent reconciler (docs/architecture.md, "Long-running
+human steps").
 
 Each run starts the assessment of formally correct applications, gives each
 its experts (two; a third after a divergent pair; a replacement for one who

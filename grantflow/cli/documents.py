@@ -32,6 +32,7 @@ import typer
 from grantflow.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
+    AsOfOption,
     Lang,
     LangOption,
     ProgrammeOption,
@@ -157,7 +158,9 @@ def render_and_record(
     prefect_env.configure(settings.home)
     from workflows.documents import generate_documents
 
-    result = generate_documents(list(requests), str(folder), settings=settings)
+    result = generate_documents(
+        list(requests), str(folder), settings=settings, as_of=built.clock.now()
+    )
     failures = [(f.target, f.reason) for f in result.failures]
     return result.documents, failures, result.recorded
 
@@ -176,6 +179,7 @@ def generate_stored(
     every: bool,
     programme_path: Path | None,
     issued: str | None,
+    as_of: str | None = None,
 ) -> NoReturn:
     """Render the documents of ``kinds`` from the store into ``output``; exit 0, or 1 when
     a document failed or none matched (see the module)."""
@@ -189,7 +193,7 @@ def generate_stored(
     if lang is not None and not any(lang in kind.languages for kind in chosen):
         raise usage(f"the {kinds[0]} exists in {', '.join(chosen[0].languages)}")
     folder = output.resolve()
-    with store(programme_path) as built:
+    with store(programme_path, as_of) as built:
         requests = programme_requests(
             built.unit_of_work(),
             programme=built.programme,
@@ -319,6 +323,7 @@ def _kind_command(code: str | None) -> Callable[..., None]:
         every: AllOption = False,
         programme: ProgrammeOption = None,
         issued: DateOption = None,
+        as_of: AsOfOption = None,
     ) -> None:
         generate_stored(
             kinds,
@@ -329,6 +334,7 @@ def _kind_command(code: str | None) -> Callable[..., None]:
             every=every,
             programme_path=programme,
             issued=issued,
+            as_of=as_of,
         )
 
     if code is None:
@@ -357,6 +363,7 @@ def publication(
     ],
     programme: ProgrammeOption = None,
     issued: DateOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write one edition of the programme's publication (from the store) to FILE:
     a PDF, or the editable docx when FILE ends in .docx.
@@ -373,7 +380,7 @@ def publication(
 
     fmt: Format = "docx" if output.suffix.lower() == ".docx" else "pdf"
     target = output.resolve()
-    with store(programme) as built:
+    with store(programme, as_of) as built:
         uow = built.unit_of_work()
         (request,) = programme_requests(
             uow,

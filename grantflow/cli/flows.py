@@ -1,6 +1,6 @@
 """Flows on demand: ``grantflow run review|selection|partnership`` and ``grantflow demo``.
 
-The flows are idempotent reconcilers (ARCHITECTURE.md, "Long-running human
+The flows are idempotent reconcilers (docs/architecture.md, "Long-running human
 steps"): each advances what the people's decisions allow and ends. The human
 commands (``grantflow formal-check``, ``review score``, ``selection
 approve``, ...) record a decision and print the flow to run next; running it

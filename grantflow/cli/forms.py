@@ -21,6 +21,7 @@ from grantflow.cli.common import (
     LangOption,
     ProgrammeOption,
     usage,
+    wiring,
 )
 
 template_app = typer.Typer(
@@ -141,12 +142,12 @@ def samples_outlines(
     from grantflow.domain.errors import ConfigurationError
     from grantflow.samples.generator import generate_outlines
     from grantflow.validation import form
-    from grantflow.validation.programme_file import load_programme
 
-    try:
-        outlines = list(generate_outlines(load_programme(programme), count, seed, call))
-    except (ConfigurationError, KeyError) as exc:
-        raise usage(f"cannot generate outlines: {exc}") from exc
+    with wiring(programme) as built:
+        try:
+            outlines = list(generate_outlines(built.programme, count, seed, call))
+        except (ConfigurationError, KeyError) as exc:
+            raise usage(f"cannot generate outlines: {exc}") from exc
     output.mkdir(parents=True, exist_ok=True)
     todo = [(output / f"{name}.xlsx", values) for name, values in outlines]
     write_samples(form.load("outline"), "pl", todo, jobs)
@@ -159,10 +160,10 @@ def samples_reference(output: OutputDirOption) -> None:
     from grantflow.adapters.sample_files import write_samples
     from grantflow.samples.outlines import reference_samples
     from grantflow.validation import form
-    from grantflow.validation.programme_file import load_programme
 
     output.mkdir(parents=True, exist_ok=True)
-    samples = reference_samples(load_programme())
+    with wiring() as built:
+        samples = reference_samples(built.programme)
     todo = [(output / f"{sample.name}.xlsx", sample.values) for sample in samples]
     write_samples(form.load("outline"), "pl", todo)
     typer.echo(f"{len(samples)} sample outlines in {output}")

@@ -19,85 +19,161 @@ class IssueType:
 
 _TYPES = [
     # The file as a whole.
-    IssueType("file-unreadable", "File unreadable",
-              "The file cannot be read as an Excel workbook: {reason}"),
-    IssueType("unsupported-format", "Unsupported format",
-              "The file is in {format} format, not an Excel .xlsx workbook. "
-              "Open it in Excel or LibreOffice and save it as .xlsx."),
-    IssueType("macro-enabled-workbook", "Macro-enabled workbook",
-              "The workbook contains macros. Macros are not accepted: "
-              "save it as a plain .xlsx workbook."),
-    IssueType("file-too-large", "File too large",
-              "The file is too large ({size}; the limit is {limit})."),
-    IssueType("sheet-missing", "Sheet missing",
-              "The sheet \u201c{sheet}\u201d is missing. "
-              "Use the blank form without renaming sheets."),
-    IssueType("sheet-too-large", "Sheet too large",
-              "The sheet \u201c{sheet}\u201d has {rows} rows; at most {limit} are read."),
-    IssueType("formula-without-value", "Formula without value",
-              "Cell {cell} holds a formula that has no computed value. "
-              "Open and save the file in Excel or LibreOffice, or type the value."),
+    IssueType(
+        "file-unreadable",
+        "File unreadable",
+        "The file cannot be read as an Excel workbook: {reason}",
+    ),
+    IssueType(
+        "unsupported-format",
+        "Unsupported format",
+        "The file is in {format} format, not an Excel .xlsx workbook. "
+        "Open it in Excel or LibreOffice and save it as .xlsx.",
+    ),
+    IssueType(
+        "macro-enabled-workbook",
+        "Macro-enabled workbook",
+        "The workbook contains macros. Macros are not accepted: save it as a plain .xlsx workbook.",
+    ),
+    IssueType(
+        "file-too-large", "File too large", "The file is too large ({size}; the limit is {limit})."
+    ),
+    IssueType(
+        "sheet-missing",
+        "Sheet missing",
+        "The sheet \u201c{sheet}\u201d is missing. Use the blank form without renaming sheets.",
+    ),
+    IssueType(
+        "sheet-too-large",
+        "Sheet too large",
+        "The sheet \u201c{sheet}\u201d has {rows} rows; at most {limit} are read.",
+    ),
+    IssueType(
+        "formula-without-value",
+        "Formula without value",
+        "Cell {cell} holds a formula that has no computed value. "
+        "Open and save the file in Excel or LibreOffice, or type the value.",
+    ),
     # Field rules (cerberus).
-    IssueType("required", "Required value missing",
-              "\u201c{label}\u201d is required."),
-    IssueType("type", "Wrong type",
-              "\u201c{label}\u201d must be {expected}; \u201c{value}\u201d is not."),
-    IssueType("allowed", "Value not allowed",
-              "\u201c{value}\u201d is not allowed for \u201c{label}\u201d. Allowed: {allowed}."),
-    IssueType("min", "Value too small",
-              "\u201c{label}\u201d must be at least {limit}; it is {value}."),
-    IssueType("max", "Value too large",
-              "\u201c{label}\u201d must be at most {limit}; it is {value}."),
-    IssueType("maxlength", "Text too long",
-              "\u201c{label}\u201d may have at most {limit} characters; it has {length}."),
-    IssueType("unknown-field", "Unknown field",
-              "The key \u201c{value}\u201d is not part of the form and was ignored."),
-    IssueType("duplicate-field", "Field given twice",
-              "\u201c{label}\u201d is given more than once; the first value is used."),
+    IssueType("required", "Required value missing", "\u201c{label}\u201d is required."),
+    IssueType(
+        "type", "Wrong type", "\u201c{label}\u201d must be {expected}; \u201c{value}\u201d is not."
+    ),
+    IssueType(
+        "allowed",
+        "Value not allowed",
+        "\u201c{value}\u201d is not allowed for \u201c{label}\u201d. Allowed: {allowed}.",
+    ),
+    IssueType(
+        "min", "Value too small", "\u201c{label}\u201d must be at least {limit}; it is {value}."
+    ),
+    IssueType(
+        "max", "Value too large", "\u201c{label}\u201d must be at most {limit}; it is {value}."
+    ),
+    IssueType(
+        "maxlength",
+        "Text too long",
+        "\u201c{label}\u201d may have at most {limit} characters; it has {length}.",
+    ),
+    IssueType(
+        "unknown-field",
+        "Unknown field",
+        "The key \u201c{value}\u201d is not part of the form and was ignored.",
+    ),
+    IssueType(
+        "duplicate-field",
+        "Field given twice",
+        "\u201c{label}\u201d is given more than once; the first value is used.",
+    ),
     # Domain rules.
-    IssueType("nip-checksum", "Invalid NIP",
-              "The NIP \u201c{value}\u201d is not valid: its check digit does not match."),
-    IssueType("teryt-format", "Invalid TERYT code",
-              "The TERYT code \u201c{value}\u201d is not valid: it must have 7 digits "
-              "(voivodeship 02-32, county, commune, type)."),
-    IssueType("teryt-voivodeship-mismatch", "TERYT and voivodeship disagree",
-              "The TERYT code {teryt} belongs to the {expected} voivodeship, "
-              "not to \u201c{value}\u201d."),
-    IssueType("email-format", "Invalid e-mail address",
-              "\u201c{value}\u201d is not a valid e-mail address."),
-    IssueType("date-outside-window", "Date outside the eligibility window",
-              "{label} {value} is outside the eligibility window ({first} to {final})."),
-    IssueType("end-before-start", "End before start",
-              "The project ends ({value}) before it starts ({start})."),
-    IssueType("budget-total-mismatch", "Budget lines do not add up",
-              "The budget lines add up to EUR {lines} (PLN converted at {rate} PLN/EUR), "
-              "but the total budget is EUR {total}."),
-    IssueType("grant-sum-mismatch", "Grant and co-financing do not add up",
-              "Requested grant EUR {grant} plus co-financing EUR {cofinancing} is EUR {sum}, "
-              "but the total budget is EUR {total}."),
-    IssueType("grant-out-of-range", "Grant outside the allowed range",
-              "The requested grant EUR {value} is outside the allowed range "
-              "EUR {minimum} to EUR {maximum}."),
-    IssueType("lump-sum-missing", "Partnership lump sum missing",
-              "A partner is wanted, so the budget needs one line of category "
-              "partnership_lump_sum."),
-    IssueType("lump-sum-out-of-range", "Partnership lump sum outside the band",
-              "The partnership lump sum is EUR {value}; it must be between "
-              "EUR {minimum} and EUR {maximum}."),
-    IssueType("lump-sum-duplicate", "More than one partnership lump sum",
-              "The budget has {count} partnership_lump_sum lines; exactly one is allowed."),
-    IssueType("lump-sum-unwanted", "Lump sum without a partnership",
-              "The budget has a partnership lump sum, but no partner is wanted."),
-    IssueType("city-not-eligible", "City not eligible",
-              "{value} (TERYT {teryt}) is not on the programme's list of eligible cities."),
-    IssueType("table-empty", "Table empty",
-              "The sheet \u201c{sheet}\u201d has no data rows."),
-    IssueType("text-trimmed", "Spaces removed",
-              "Leading or trailing spaces were removed from \u201c{label}\u201d."),
+    IssueType(
+        "nip-checksum",
+        "Invalid NIP",
+        "The NIP \u201c{value}\u201d is not valid: its check digit does not match.",
+    ),
+    IssueType(
+        "teryt-format",
+        "Invalid TERYT code",
+        "The TERYT code \u201c{value}\u201d is not valid: it must have 7 digits "
+        "(voivodeship 02-32, county, commune, type).",
+    ),
+    IssueType(
+        "teryt-voivodeship-mismatch",
+        "TERYT and voivodeship disagree",
+        "The TERYT code {teryt} belongs to the {expected} voivodeship, not to \u201c{value}\u201d.",
+    ),
+    IssueType(
+        "email-format",
+        "Invalid e-mail address",
+        "\u201c{value}\u201d is not a valid e-mail address.",
+    ),
+    IssueType(
+        "date-outside-window",
+        "Date outside the eligibility window",
+        "{label} {value} is outside the eligibility window ({first} to {final}).",
+    ),
+    IssueType(
+        "end-before-start",
+        "End before start",
+        "The project ends ({value}) before it starts ({start}).",
+    ),
+    IssueType(
+        "budget-total-mismatch",
+        "Budget lines do not add up",
+        "The budget lines add up to EUR {lines} (PLN converted at {rate} PLN/EUR), "
+        "but the total budget is EUR {total}.",
+    ),
+    IssueType(
+        "grant-sum-mismatch",
+        "Grant and co-financing do not add up",
+        "Requested grant EUR {grant} plus co-financing EUR {cofinancing} is EUR {sum}, "
+        "but the total budget is EUR {total}.",
+    ),
+    IssueType(
+        "grant-out-of-range",
+        "Grant outside the allowed range",
+        "The requested grant EUR {value} is outside the allowed range "
+        "EUR {minimum} to EUR {maximum}.",
+    ),
+    IssueType(
+        "lump-sum-missing",
+        "Partnership lump sum missing",
+        "A partner is wanted, so the budget needs one line of category partnership_lump_sum.",
+    ),
+    IssueType(
+        "lump-sum-out-of-range",
+        "Partnership lump sum outside the band",
+        "The partnership lump sum is EUR {value}; it must be between "
+        "EUR {minimum} and EUR {maximum}.",
+    ),
+    IssueType(
+        "lump-sum-duplicate",
+        "More than one partnership lump sum",
+        "The budget has {count} partnership_lump_sum lines; exactly one is allowed.",
+    ),
+    IssueType(
+        "lump-sum-unwanted",
+        "Lump sum without a partnership",
+        "The budget has a partnership lump sum, but no partner is wanted.",
+    ),
+    IssueType(
+        "city-not-eligible",
+        "City not eligible",
+        "{value} (TERYT {teryt}) is not on the programme's list of eligible cities.",
+    ),
+    IssueType("table-empty", "Table empty", "The sheet \u201c{sheet}\u201d has no data rows."),
+    IssueType(
+        "text-trimmed",
+        "Spaces removed",
+        "Leading or trailing spaces were removed from \u201c{label}\u201d.",
+    ),
     # The final report.
-    IssueType("lump-sum-overspent", "Lump sum spent exceeds the commitment",
-              "The lump sum spent is EUR {value}, but only EUR {committed} was committed "
-              "by the partnership agreement."),
+    IssueType(
+        "lump-sum-overspent",
+        "Lump sum spent exceeds the commitment",
+        "The lump sum spent is EUR {value}, but only EUR {committed} was committed "
+        "by the partnership agreement.",
+    ),
 ]
 
 CODES: dict[str, IssueType] = {t.code: t for t in _TYPES}

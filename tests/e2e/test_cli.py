@@ -159,6 +159,9 @@ class TestDemo:
         assert "Chełm, 14 czerwca 2021" in agreement
         assert "28 czerwca 2024" in texts["publication/publication-pl.pdf"]
         assert "16 grudnia 2019" in texts["decision/stage1-outline/chelm.pdf"]
+        # A proposal carried into Stage 2 is dated the day it entered the call.
+        proposals = [n for n in texts if n.startswith("application/stage2-proposal/")]
+        assert proposals and all("15 października 2020" in texts[n] for n in proposals)
         summary = rf"^{len(files)} documents \(application \d+, decision \d+, agreement \d+, "
         assert re.search(
             summary + rf"final_report 8, publication 4\), {len(files)} new", run.stdout, re.M

@@ -1,4 +1,4 @@
-"""The import-linter contracts catch what ARCHITECTURE.md forbids.
+"""The import-linter contracts catch what docs/architecture.md forbids.
 
 Each case copies the packages to tmp_path, adds one forbidden import and
 runs ``lint-imports`` on the copy: a contract that cannot fail checks nothing.

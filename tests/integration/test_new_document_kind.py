@@ -30,12 +30,13 @@ from grantflow import resources
 from grantflow.adapters import i18n
 from grantflow.adapters.clock import FixedClock
 from grantflow.adapters.documents.renderer import TemplateRenderer
+from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.cli import app
 from grantflow.cli.documents import command_name
 from grantflow.domain.names import slug
 from grantflow.services.documents.generation import Selection, programme_requests, render_batch
 from grantflow.services.documents.kind import DocumentKind, Planned
-from grantflow.services.documents.recording import StoreDocumentLog
+from grantflow.services.documents.recording import StoreDocumentLog, record_documents
 from grantflow.services.documents.registry import (
     DOCUMENT_KINDS,
     DocumentKinds,
@@ -285,6 +286,29 @@ class TestANewKindGoesTheWayOfEveryKind:
         assert {(r.kind, r.lang, r.fmt) for r in records} == {
             ("certificate", lang, fmt) for lang in ("pl", "nb") for fmt in ("docx", "pdf")
         }
+
+    def test_the_sql_store_keeps_its_records_too(
+        self, rendered: Rendered, uow: SqlUnitOfWork, tmp_path: Path
+    ) -> None:
+        documents = rendered.documents
+        home = documents[0].path.parents[3]  # <home>/documents/certificate/<call>/<city>.pdf
+        with uow:  # the story's applications, in the order the fake store numbered them
+            for _, a in sorted(rendered.uow.committed.applications.items()):
+                uow.applications.add(
+                    call_code=a.call_code,
+                    stage=a.stage,
+                    teryt=a.teryt,
+                    city_name=a.city_name,
+                    created_at=a.created_at,
+                )
+            uow.commit()
+        assert record_documents(uow, documents, home=home, at=AT, kinds=KINDS) == 4
+        assert record_documents(uow, documents, home=home, at=AT, kinds=KINDS) == 0
+        with uow:
+            records = uow.documents.list()
+        assert sorted((r.kind, r.lang, r.fmt, r.sha256) for r in records) == sorted(
+            (d.kind, d.lang, d.fmt, d.sha256) for d in documents
+        )
 
 
 class TestARegistryWithoutIt:

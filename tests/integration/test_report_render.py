@@ -457,10 +457,8 @@ class TestSafeText:
         cell = load_workbook(BytesIO(buffer.getvalue())).active["A1"]  # type: ignore[index]
         assert (cell.value, cell.data_type) == (text, "s")
 
-    @pytest.mark.parametrize("text", [" =1+1", "\n=HYPERLINK(\"http://x\")", "\u00a0@SUM(A1)"])
-    def test_a_formula_behind_leading_whitespace_gets_the_quote_prefix_too(
-        self, text: str
-    ) -> None:
+    @pytest.mark.parametrize("text", [" =1+1", '\n=HYPERLINK("http://x")', "\u00a0@SUM(A1)"])
+    def test_a_formula_behind_leading_whitespace_gets_the_quote_prefix_too(self, text: str) -> None:
         sheet = Workbook().active
         assert sheet is not None
         safe_text(sheet["A1"], text)

@@ -57,7 +57,7 @@ def chelm_agreement(**changes: object) -> AgreementContext:
         KRISTIANSAND,
         number="LD/PART/2021/003",
         lump_sum_eur=LUMP_SUM,
-        ends_on=FINAL_ELIGIBILITY,
+        final_eligibility=FINAL_ELIGIBILITY,
         city_signatory=Signatory("Jakub Banaszek", "Prezydent Miasta Chełm"),
         donor_signatory=Signatory("Mathias Bernander", "ordfører, i nærvær av KS"),
         place="Chełm, Stara Łaźnia",

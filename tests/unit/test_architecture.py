@@ -1,4 +1,4 @@
-"""The import direction of ARCHITECTURE.md holds without anyone remembering it."""
+"""The import direction of docs/architecture.md holds without anyone remembering it."""
 
 from __future__ import annotations
 

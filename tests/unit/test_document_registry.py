@@ -91,6 +91,8 @@ class TestAKindsDeclaration:
         [
             ({"code": "Zaświadczenie"}, "lower-case identifier"),
             ({"code": "final-report"}, "lower-case identifier"),
+            # The store keeps the code in 20 characters: a longer one would fail on PostgreSQL.
+            ({"code": "zaswiadczenie_o_udziale"}, "at most 20 letters"),
             ({"languages": ()}, "at least one language"),
             ({"templates": {}}, "templates for formats among docx, pdf"),
             ({"templates": {"odt": "certificate/pl.odt"}}, "not odt"),

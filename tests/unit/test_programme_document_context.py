@@ -6,6 +6,7 @@ And the final-report intake booking spend and return on fakes.
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,6 +16,7 @@ from grantflow.domain.errors import LedgerError
 from grantflow.domain.final_report import lump_sum_split
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import State
+from grantflow.domain.partners import AgreementOutsideEligibility
 from grantflow.services.documents.kinds.agreement import agreement_context, agreement_terms
 from grantflow.services.documents.kinds.publication import (
     PUBLICATION,
@@ -28,6 +30,7 @@ from tests.unit.document_factories import chelm_outline
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.programme_document_factories import (
     AT,
+    FINAL_ELIGIBILITY,
     KRISTIANSAND,
     LUMP_SUM,
     PROGRAMME_NAMES,
@@ -45,6 +48,20 @@ class TestAgreementContext:
         agreement = chelm_agreement()
         assert agreement.themes == ("environment_energy", "resilience_preparedness")
         assert agreement.involvement_forms == ("knowledge_exchange", "study_visits")
+
+    def test_an_agreement_that_would_end_before_it_begins_is_never_written(self) -> None:
+        with pytest.raises(AgreementOutsideEligibility, match="dated 2026-12-02"):
+            agreement_terms(
+                chelm_outline(),
+                KRISTIANSAND,
+                number="PART/2026/0001",
+                lump_sum_eur=LUMP_SUM,
+                final_eligibility=FINAL_ELIGIBILITY,  # 30 April 2024
+                city_signatory=chelm_agreement().city_signatory,
+                donor_signatory=chelm_agreement().donor_signatory,
+                place="Chełm",
+                signed_on=date(2026, 12, 2),
+            )
 
     def test_every_label_is_given_in_polish_and_norwegian(self) -> None:
         context = agreement_context(chelm_agreement(), FORM, programme_name=PROGRAMME_NAMES)
@@ -66,7 +83,7 @@ class TestAgreementContext:
             donor,
             number="X",
             lump_sum_eur=LUMP_SUM,
-            ends_on=chelm_agreement().ends_on,
+            final_eligibility=chelm_agreement().ends_on,
             city_signatory=chelm_agreement().city_signatory,
             donor_signatory=chelm_agreement().donor_signatory,
             place="Chełm",

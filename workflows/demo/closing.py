@@ -26,9 +26,9 @@ from typing import Any
 from grantflow import bootstrap, config, resources
 from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.domain.ledger import LedgerEntry
-from grantflow.domain.lifecycle import Action, State
+from grantflow.domain.lifecycle import State
 from grantflow.samples.final_reports import reference_final_reports
-from grantflow.services import lifecycle
+from grantflow.services import partnership
 from grantflow.services.documents.generation import Selection, programme_requests
 from grantflow.services.final_report import take_in_final_report
 from grantflow.services.lifecycle_views import ledger_view
@@ -108,10 +108,9 @@ def submit_final_reports(settings: config.Settings, cast: DemoCast) -> ClosingRe
         reported = []
         for application in projects:
             if application.state == State.AGREEMENT_SIGNED:
-                lifecycle.apply(
+                partnership.start_implementation(
                     uow,
                     application.id,
-                    Action.START_IMPLEMENTATION,
                     at=calendar.at(calendar.implementation_starts),
                     actor=operator,
                     reason="partnership agreement signed",

@@ -34,7 +34,6 @@ from typing import Any
 import yaml
 
 from grantflow import bootstrap, config, resources
-from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.assessment import Assignment
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.lifecycle import State
@@ -52,9 +51,9 @@ from grantflow.services import (
 from grantflow.services.lifecycle import in_states
 from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.services.promotion import promote_shortlisted
 from grantflow.validation.demo_file import DemoCast
-from grantflow.validation.programme_file import load_programme
 from workflows.demo import cast as people
 from workflows.partnership import partnership
 from workflows.review import review
@@ -106,7 +105,7 @@ def demo_programme_file(home: Path, cast: DemoCast) -> Path:
     return path
 
 
-def _register_experts(uow: SqlUnitOfWork, cast: DemoCast) -> None:
+def _register_experts(uow: UnitOfWork, cast: DemoCast) -> None:
     at = cast.calendar.at(cast.calendar.experts_registered)
     with uow:
         known = {r.code for r in uow.reviewers.list()}
@@ -115,7 +114,7 @@ def _register_experts(uow: SqlUnitOfWork, cast: DemoCast) -> None:
             review_service.register_reviewer(uow, expert.reviewer, at=at, actor=cast.operator)
 
 
-def _formal_check(uow: SqlUnitOfWork, call_code: str, operator: str, at: datetime) -> None:
+def _formal_check(uow: UnitOfWork, call_code: str, operator: str, at: datetime) -> None:
     """The operator's check, led by the automatic part: a valid version or none."""
     with uow:
         waiting = [
@@ -142,7 +141,7 @@ def _assessed(cities: Mapping[int, str], assessed: set[int], city: str, where: s
 
 
 def _simulate_experts(
-    uow: SqlUnitOfWork, call_code: str, programme: Programme, cast: DemoCast, at: datetime
+    uow: UnitOfWork, call_code: str, programme: Programme, cast: DemoCast, at: datetime
 ) -> tuple[bool, list[tuple[int, str]]]:
     """Every assigned expert declares and scores; (anything done, conflicts declared)."""
     with uow:
@@ -211,11 +210,10 @@ def _simulate_experts(
 
 
 def _assess(
-    uow: SqlUnitOfWork, call_code: str, programme_file: str, cast: DemoCast
+    uow: UnitOfWork, call_code: str, programme: Programme, programme_file: str, cast: DemoCast
 ) -> tuple[list[tuple[int, str]], list[int]]:
     """Review flow and experts in turns until nothing is left to do, a round a week (the
     experts act a few days after the flow assigned them); (conflicts, arbitrated)."""
-    programme = load_programme(Path(programme_file))
     conflicts: list[tuple[int, str]] = []
     for round_no in range(cast.calendar.review_rounds):
         assigned_at = cast.calendar.assessment(call_code, round_no)
@@ -236,7 +234,7 @@ def _assess(
 
 
 def _partners(
-    uow: SqlUnitOfWork, programme: Programme, programme_file: str, cast: DemoCast
+    uow: UnitOfWork, programme: Programme, programme_file: str, cast: DemoCast
 ) -> list[int]:
     """Propose, confirm and sign all proposals but the cast's one; close the search at
     the deadline."""
@@ -286,7 +284,7 @@ def _partners(
 
 
 def _stage(
-    uow: SqlUnitOfWork, call_code: str, programme_file: str, cast: DemoCast
+    uow: UnitOfWork, call_code: str, programme: Programme, programme_file: str, cast: DemoCast
 ) -> tuple[Ranking, list[tuple[int, str]], list[int]]:
     """One call: the formal check, the experts, and the committee approving the ranked list;
     (ranking, conflicts, arbitrated)."""
@@ -294,7 +292,7 @@ def _stage(
     first = call_code == STAGE1
     checked_on = calendar.stage1_formal_check if first else calendar.stage2_formal_check
     _formal_check(uow, call_code, cast.operator, calendar.at(checked_on))
-    conflicts, arbitrated = _assess(uow, call_code, programme_file, cast)
+    conflicts, arbitrated = _assess(uow, call_code, programme, programme_file, cast)
     selected_on = calendar.stage1_selection if first else calendar.stage2_selection
     ranking = selection(
         call_code=call_code,
@@ -314,7 +312,7 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         uow, programme = wired.unit_of_work(), wired.programme
         _register_experts(uow, cast)
 
-        shortlist, conflicts, arbitrated = _stage(uow, STAGE1, programme_file, cast)
+        shortlist, conflicts, arbitrated = _stage(uow, STAGE1, programme, programme_file, cast)
         promote_shortlisted(
             uow,
             programme,
@@ -323,7 +321,9 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
             at=cast.calendar.at(cast.calendar.proposals_submitted),
             actor=cast.operator,
         )
-        ranking, more_conflicts, more_arbitrated = _stage(uow, STAGE2, programme_file, cast)
+        ranking, more_conflicts, more_arbitrated = _stage(
+            uow, STAGE2, programme, programme_file, cast
+        )
         returned = _partners(uow, programme, programme_file, cast)
         ledger = ledger_view(uow)
     return ProgrammeDemoResult(

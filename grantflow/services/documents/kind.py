@@ -25,6 +25,11 @@ from grantflow.services.documents.sources import Sources
 T = TypeVar("T")
 
 
+# The store records each document's kind in a column of this width
+# (``adapters/store/models/documents.py``).
+MAX_CODE_LENGTH = 20
+
+
 @dataclass(frozen=True)
 class Planned(Generic[T]):
     """One document the store holds, before its language and format are chosen."""
@@ -58,6 +63,11 @@ class DocumentKind(Generic[T]):
     def __post_init__(self) -> None:
         if not self.code.isidentifier() or not self.code.islower():
             raise ValueError(f"a kind's code is a lower-case identifier, not {self.code!r}")
+        if len(self.code) > MAX_CODE_LENGTH:
+            raise ValueError(
+                f"a kind's code has at most {MAX_CODE_LENGTH} letters (the store keeps it), "
+                f"not {self.code!r}"
+            )
         if not self.languages:
             raise ValueError(f"the {self.code} needs at least one language")
         unknown = sorted(set(self.templates) - set(FORMATS))

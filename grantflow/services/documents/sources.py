@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from grantflow.domain.audit import AuditEntry
+from grantflow.domain.deadlines import operator_day
 from grantflow.domain.errors import NotFound
 from grantflow.domain.final_report import FinalReport
 from grantflow.domain.ledger import CityBalance
@@ -37,7 +38,8 @@ class Sources:
 
 
 def day_of(moment: datetime) -> date:
-    return moment.astimezone(UTC).date()
+    """The day a moment falls on at the operator's seat: the day a document carries."""
+    return operator_day(moment)
 
 
 def stem(kind: str, application: Application) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, tex
 from sqlalchemy.orm import Mapped, mapped_column
 
 from grantflow.adapters.store.models.base import Base, UtcDateTime
+from grantflow.services.documents.kind import MAX_CODE_LENGTH
 
 
 class DocumentRow(Base):
@@ -36,7 +37,7 @@ class DocumentRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(MAX_CODE_LENGTH))
     lang: Mapped[str] = mapped_column(String(5))
     fmt: Mapped[str] = mapped_column(String(5))
     application_id: Mapped[int | None] = mapped_column(

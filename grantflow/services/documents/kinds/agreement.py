@@ -17,7 +17,7 @@ from typing import Any
 
 from grantflow.domain.ledger import Ledger
 from grantflow.domain.outline import Outline
-from grantflow.domain.partners import DonorMunicipality
+from grantflow.domain.partners import DonorMunicipality, agreement_period
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import bilingual
 from grantflow.services.documents.sources import Sources, agreed_lump_sum, last_day, stem
@@ -69,7 +69,7 @@ def agreement_terms(
     *,
     number: str,
     lump_sum_eur: Decimal,
-    ends_on: date,
+    final_eligibility: date,
     city_signatory: Signatory,
     donor_signatory: Signatory,
     place: str,
@@ -79,8 +79,11 @@ def agreement_terms(
 
     When the two share no form of involvement (the matching allows that),
     the city's requested forms stand; the themes follow the matching's rule
-    (partner themes, else the project's own) narrowed to the donor's.
+    (partner themes, else the project's own) narrowed to the donor's. It runs
+    from its signature to the final eligibility date (``AgreementOutsideEligibility``
+    when that would end before it begins).
     """
+    period = agreement_period(signed_on, final_eligibility)
     city_themes = outline.partner_themes or outline.themes
     themes = tuple(t for t in city_themes if t in donor.themes) or city_themes
     forms = tuple(f for f in outline.involvement_forms if f in donor.involvement_forms)
@@ -94,8 +97,8 @@ def agreement_terms(
         themes=themes,
         involvement_forms=forms or outline.involvement_forms,
         lump_sum_eur=lump_sum_eur,
-        starts_on=signed_on,
-        ends_on=ends_on,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
         city_signatory=city_signatory,
         donor_signatory=donor_signatory,
         place=place,
@@ -187,7 +190,7 @@ def _plan(sources: Sources) -> list[Planned[AgreementDocument]]:
             number=agreement_number(application.id, day),
             # Signed: what the signature committed; to sign: what is reserved for it.
             lump_sum_eur=agreed_lump_sum(balance) if signed else balance.open,
-            ends_on=programme.final_eligibility_date,
+            final_eligibility=programme.final_eligibility_date,
             city_signatory=Signatory(),
             donor_signatory=Signatory(),
             place=application.city_name,

@@ -135,8 +135,11 @@ def _plan(sources: Sources) -> list[Planned[ApplicationDocument]]:
         except NotFound:  # no valid version: nothing to print
             continue
         assert version.outline is not None  # current_version returns valid versions only
+        # A proposal carried into Stage 2 keeps its outline's submission time (the ranking's
+        # tie rule reads it); its document is dated the day it entered the call.
+        entered = max(version.submitted_at, application.created_at)
         document = ApplicationDocument(
-            version.outline, sources.form, sources.programme.name, day_of(version.submitted_at)
+            version.outline, sources.form, sources.programme.name, day_of(entered)
         )
         planned.append(Planned(application.id, stem("application", application), document))
     return planned
