@@ -8,7 +8,6 @@ sum spent and returned.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +20,8 @@ from grantflow.cli.common import (
     Lang,
     LangOption,
     ProgrammeOption,
+    exit_invalid,
+    given_files,
     moment,
     store,
     usage,
@@ -41,15 +42,11 @@ def submit(
     Each file becomes a version of its city's application (the same file
     again changes nothing). Exit status: 0 all valid, 1 some invalid, 2 usage error.
     """
-    from grantflow import checking, config
+    from grantflow import config
     from workflows import prefect_env
 
-    paths = checking.expand(files)
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise usage(f"no such file: {missing[0]}")
-    if not paths:
-        raise usage("no .xlsx files given")
+    # Regular files only: the intake keeps each file's bytes as a version.
+    paths = given_files(files, present=Path.is_file)
     at = moment(as_of)
     with wiring(programme) as built:
         built.programme.call(call)  # a usage error, before Prefect starts
@@ -88,19 +85,16 @@ def submit_final_report(
     validation report printed (exit 1); a valid one books ``spend`` and the
     unspent part as ``return`` in the ledger (the same file again books nothing).
     """
-    from grantflow.adapters import report_render
     from grantflow.adapters.spreadsheet import read_upload
     from grantflow.services.final_report import take_in_final_report
-    from grantflow.validation.report import FileReport, Report
+    from grantflow.validation.report import FileReport
 
     if not file.is_file():
         raise usage(f"no such file: {file}")
     # One read: the bytes kept are the bytes checked, and never more than the limit.
     read = read_upload(file)
     if read.content is None:
-        unread = FileReport(read.workbook.file, list(read.workbook.issues))
-        sys.stdout.write(report_render.render(Report([unread]), "text", lang.value).decode())
-        raise typer.Exit(EXIT_INVALID)
+        exit_invalid(FileReport(read.workbook.file, list(read.workbook.issues)), lang)
     with store(as_of=as_of) as built:
         upload = take_in_final_report(
             built.unit_of_work(),
@@ -114,9 +108,7 @@ def submit_final_report(
         )
     stored = upload.stored
     if upload.intake is None:
-        text = report_render.render(Report([stored.report]), "text", lang.value)
-        sys.stdout.write(text.decode("utf-8"))
-        raise typer.Exit(EXIT_INVALID)
+        exit_invalid(stored.report, lang)
     intake = upload.intake
     spent = intake.spent.amount if intake.spent else 0
     returned = intake.returned.amount if intake.returned else 0

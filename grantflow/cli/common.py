@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from grantflow.bootstrap import Wiring
     from grantflow.domain.ranking import Ranking
+    from grantflow.validation.report import FileReport
 
 # Exit status of every command: 0 done (all files valid); 1 some file invalid,
 # or an operation the rules refuse; 2 a usage error (bad option, unknown thing,
@@ -74,6 +75,20 @@ def refusals() -> Iterator[None]:
         raise typer.Exit(EXIT_REFUSED) from exc
 
 
+def given_files(files: list[Path], *, present: Callable[[Path], bool] = Path.exists) -> list[Path]:
+    """The files given, folders replaced by their spreadsheets; a usage error when one is
+    not ``present`` or none is left."""
+    from grantflow import checking
+
+    paths = checking.expand(files)
+    missing = [p for p in paths if not present(p)]
+    if missing:
+        raise usage(f"no such file: {missing[0]}")
+    if not paths:
+        raise usage("no .xlsx files given")
+    return paths
+
+
 def moment(as_of: str | None) -> datetime | None:
     """``--as-of`` as a moment (None: now); a malformed one is a usage error."""
     from grantflow.domain.deadlines import parse_moment
@@ -117,6 +132,16 @@ def next_step(what: str) -> None:
 
 def echo_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def exit_invalid(file_report: FileReport, lang: Lang) -> NoReturn:
+    """Print one file's validation report as text, and exit 1."""
+    from grantflow.adapters import report_render
+    from grantflow.validation.report import Report
+
+    text = report_render.render(Report([file_report]), "text", lang.value)
+    sys.stdout.write(text.decode("utf-8"))
+    raise typer.Exit(EXIT_INVALID)
 
 
 def print_ranking(ranking: Ranking) -> None:

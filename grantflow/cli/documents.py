@@ -36,6 +36,7 @@ from grantflow.cli.common import (
     Lang,
     LangOption,
     ProgrammeOption,
+    exit_invalid,
     store,
     usage,
     wiring,
@@ -269,7 +270,6 @@ def generate_application(
         )
     if application is not None or every:
         raise usage("--outline previews a file; --application and --all read the store")
-    from grantflow.adapters import report_render
     from grantflow.adapters.documents.manifest import JsonManifest
     from grantflow.adapters.spreadsheet import read_workbook
     from grantflow.domain.errors import DocumentError
@@ -277,7 +277,6 @@ def generate_application(
     from grantflow.services.documents.kinds.application import APPLICATION, application_request
     from grantflow.validation import form
     from grantflow.validation.outline import validate_outline
-    from grantflow.validation.report import Report
 
     if lang.value not in APPLICATION.languages:
         raise usage(f"the application exists in {', '.join(APPLICATION.languages)}")
@@ -288,9 +287,7 @@ def generate_application(
         loaded = built.programme
         result = validate_outline(read_workbook(outline), loaded, call)
     if result.outline is None:
-        text = report_render.render(Report(files=[result.report]), "text", lang.value)
-        sys.stdout.write(text.decode("utf-8"))
-        raise typer.Exit(EXIT_INVALID)
+        exit_invalid(result.report, lang)
     try:
         request = application_request(
             result.outline,

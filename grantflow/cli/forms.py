@@ -20,6 +20,7 @@ from grantflow.cli.common import (
     Lang,
     LangOption,
     ProgrammeOption,
+    given_files,
     usage,
     wiring,
 )
@@ -45,11 +46,7 @@ def template_outline(
     lang: LangOption = Lang.pl,
 ) -> None:
     """Write the blank outline form (v1) in the chosen language."""
-    from grantflow.adapters import formgen
-    from grantflow.validation import form
-
-    formgen.write_blank(form.load("outline"), lang.value, output)
-    typer.echo(str(output))
+    _write_blank("outline", lang, output)
 
 
 @template_app.command("final-report")
@@ -58,10 +55,15 @@ def template_final_report(
     lang: LangOption = Lang.pl,
 ) -> None:
     """Write the blank final-report form (v1) in the chosen language."""
+    _write_blank("final_report", lang, output)
+
+
+def _write_blank(form_name: str, lang: Lang, output: Path) -> None:
+    """The blank form ``form_name`` (a schema of ``grantflow.validation.form``) to ``output``."""
     from grantflow.adapters import formgen
     from grantflow.validation import form
 
-    formgen.write_blank(form.load("final_report"), lang.value, output)
+    formgen.write_blank(form.load(form_name), lang.value, output)
     typer.echo(str(output))
 
 
@@ -85,12 +87,7 @@ def validate(
     from grantflow.adapters import report_render
     from grantflow.domain.errors import ConfigurationError
 
-    paths = checking.expand(files)
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        raise usage(f"no such file: {missing[0]}")
-    if not paths:
-        raise usage("no .xlsx files given")
+    paths = given_files(files)
     if fmt is ReportFormat.xlsx and output is None:
         raise usage("--format xlsx needs --output FILE")
     try:

@@ -268,10 +268,9 @@ def ledger(
 
 
 def _ledger_text(view: dict[str, Any]) -> str:
-    from grantflow.services.lifecycle_views import ledger_summary
+    from grantflow.services.lifecycle_views import MONEY_FIELDS, ledger_summary
 
-    columns = ("reserved", "released", "committed", "spent", "returned", "open")
-    lines = [f"{'call':<18}{'city':<10}" + "".join(f"{c:>16}" for c in columns)]
+    lines = [f"{'call':<18}{'city':<10}" + "".join(f"{c:>16}" for c in MONEY_FIELDS)]
     rows = [
         *view["cities"],
         *({**row, "city": "(call)"} for row in view["calls"]),
@@ -280,7 +279,7 @@ def _ledger_text(view: dict[str, Any]) -> str:
     for row in rows:
         lines.append(
             f"{row['call']:<18}{row['city']:<10}"
-            + "".join(f"{Decimal(row[c]):>16,.2f}" for c in columns)
+            + "".join(f"{Decimal(row[c]):>16,.2f}" for c in MONEY_FIELDS)
         )
     lines.append(f"{ledger_summary(view)} (EUR)")
     lines.extend(f"problem: {p}" for p in view["problems"])

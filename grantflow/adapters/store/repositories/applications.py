@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 from grantflow.adapters.store.codec import outline_from_json, to_json
 from grantflow.adapters.store.models.applications import ApplicationRow, KeptUpload, SubmissionRow
 from grantflow.adapters.store.models.final_reports import FinalReportRow
-from grantflow.adapters.store.repositories.base import WriterLock, flush_or_conflict
-from grantflow.domain.errors import NotFound
+from grantflow.adapters.store.repositories.base import (
+    WriterLock,
+    flush_or_conflict,
+    row_or_not_found,
+)
 from grantflow.services.ports.applications import SUBMITTED, Application, NewSubmission, Submission
 from grantflow.validation.report import FileReport
 
@@ -22,11 +25,13 @@ class SqlApplicationRepository:
         self._session = session
         self._writer = writer
 
+    def _row(self, application_id: int) -> ApplicationRow:
+        return row_or_not_found(
+            self._session, ApplicationRow, application_id, f"no application {application_id}"
+        )
+
     def get(self, application_id: int) -> Application:
-        row = self._session.get(ApplicationRow, application_id)
-        if row is None:
-            raise NotFound(f"no application {application_id}")
-        return _application(row)
+        return _application(self._row(application_id))
 
     def find(self, call_code: str, teryt: str) -> Application | None:
         row = self._session.scalars(
@@ -66,16 +71,12 @@ class SqlApplicationRepository:
 
     def get_for_update(self, application_id: int) -> Application:
         self._writer.claim()
-        self._session.execute(
-            select(ApplicationRow.id).where(ApplicationRow.id == application_id).with_for_update()
-        )
+        self.lock(application_id)
         return self.get(application_id)
 
     def set_state(self, application_id: int, state: str) -> Application:
         self._writer.claim()
-        row = self._session.get(ApplicationRow, application_id)
-        if row is None:
-            raise NotFound(f"no application {application_id}")
+        row = self._row(application_id)
         row.state = str(state)
         flush_or_conflict(self._session, f"the state of application {application_id}")
         return self.get(application_id)
@@ -86,10 +87,11 @@ class SqlSubmissionRepository:
         self._session = session
 
     def get(self, submission_id: int) -> Submission:
-        row = self._session.get(SubmissionRow, submission_id)
-        if row is None:
-            raise NotFound(f"no submission {submission_id}")
-        return _submission(row)
+        return _submission(
+            row_or_not_found(
+                self._session, SubmissionRow, submission_id, f"no submission {submission_id}"
+            )
+        )
 
     def find(self, application_id: int | None, sha256: str) -> Submission | None:
         owner = (

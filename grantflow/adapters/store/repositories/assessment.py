@@ -8,7 +8,11 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.models.assessment import AssignmentRow, ReviewerRow, ScorecardRow
-from grantflow.adapters.store.repositories.base import WriterLock, flush_or_conflict
+from grantflow.adapters.store.repositories.base import (
+    WriterLock,
+    flush_or_conflict,
+    row_or_not_found,
+)
 from grantflow.domain.assessment import Assignment, Declaration, Reviewer, Scorecard, ScoresLocked
 from grantflow.domain.errors import NotFound
 
@@ -19,10 +23,7 @@ class SqlReviewerRepository:
         self._writer = writer
 
     def get(self, code: str) -> Reviewer:
-        row = self._session.get(ReviewerRow, code)
-        if row is None:
-            raise NotFound(f"no reviewer {code}")
-        return _reviewer(row)
+        return _reviewer(row_or_not_found(self._session, ReviewerRow, code, f"no reviewer {code}"))
 
     def add(self, reviewer: Reviewer) -> None:
         self._writer.claim()

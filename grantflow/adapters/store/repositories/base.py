@@ -1,4 +1,5 @@
-"""What every repository shares: the writer lock, and flushing a write that may race.
+"""What every repository shares: the writer lock, flushing a write that may race, and
+fetching a row by its key.
 
 Locking. The audit log is one hash chain, so every lifecycle write appends to
 the same end: lifecycle writers must take turns anyway. Each writing method
@@ -16,11 +17,15 @@ transaction already holds the database's write lock from ``BEGIN IMMEDIATE``
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grantflow.domain.errors import Conflict
+from grantflow.domain.errors import Conflict, NotFound
+
+RowT = TypeVar("RowT")
 
 # Any constant will do: it names the lock every lifecycle writer shares
 # (a different one from the migration lock of ``migrate.py``).
@@ -53,3 +58,11 @@ def flush_or_conflict(session: Session, what: str) -> None:
         session.flush()
     except IntegrityError as exc:
         raise Conflict(f"{what} was stored concurrently") from exc
+
+
+def row_or_not_found(session: Session, table: type[RowT], key: object, missing: str) -> RowT:
+    """The row of ``table`` whose primary key is ``key``; NotFound(``missing``) when none is."""
+    row = session.get(table, key)
+    if row is None:
+        raise NotFound(missing)
+    return row

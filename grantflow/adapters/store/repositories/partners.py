@@ -6,8 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.models.partners import DonorRow, PartnershipRow
-from grantflow.adapters.store.repositories.base import WriterLock, flush_or_conflict
-from grantflow.domain.errors import NotFound
+from grantflow.adapters.store.repositories.base import (
+    WriterLock,
+    flush_or_conflict,
+    row_or_not_found,
+)
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 
@@ -18,10 +21,9 @@ class SqlDonorRepository:
         self._writer = writer
 
     def get(self, code: str) -> DonorMunicipality:
-        row = self._session.get(DonorRow, code)
-        if row is None:
-            raise NotFound(f"no donor municipality {code}")
-        return _donor(row)
+        return _donor(
+            row_or_not_found(self._session, DonorRow, code, f"no donor municipality {code}")
+        )
 
     def list(self) -> list[DonorMunicipality]:
         return [_donor(r) for r in self._session.scalars(select(DonorRow).order_by(DonorRow.code))]
