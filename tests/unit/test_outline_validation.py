@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from grantflow.domain.errors import ConfigurationError
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.report import Issue
+from grantflow.validation.sheets import column_letter
 from grantflow.validation.workbook import Cell, RawSheet, RawWorkbook
 from tests.unit.factories import (
     CHELM_NIP,
@@ -297,6 +298,70 @@ class TestStructure:
             ("Applicant", "C5"),
             ("Project", "C9"),
             ("Budget", "D3"),
+        ]
+
+
+def every_field_cell() -> list[tuple[str, str, str]]:
+    """(sheet, key, cell) of every field of Chełm's outline as laid out by
+    ``raw_workbook_from_values``: key/value sheets from row 2, table data from row 3."""
+    found = []
+    for sheet, content in chelm_outline_values().items():
+        if isinstance(content, dict):
+            found += [(sheet, key, f"C{row}") for row, key in enumerate(content, start=2)]
+        else:
+            found += [(sheet, key, f"{column_letter(i)}3") for i, key in enumerate(content[0])]
+    return found
+
+
+def without_value(values: OutlineValues, *fields: tuple[str, str, str], lang: str) -> RawWorkbook:
+    """The outline with a formula without a cached value in each of ``fields``' cells:
+    the cell reads as empty, and the reader reports it (as the adapter does)."""
+    for sheet, key, _ in fields:
+        content = values[sheet]
+        record = content if isinstance(content, dict) else content[0]
+        record[key] = None
+    raw = raw_workbook_from_values(values, lang=lang)
+    raw.issues.extend(
+        Issue("formula-without-value", sheet=sheet, cell=cell) for sheet, _, cell in fields
+    )
+    return raw
+
+
+@pytest.mark.parametrize("lang", ["pl", "nb", "en"])
+class TestFormulasWithoutValue:
+    def test_a_required_cell_is_reported_once_for_the_formula_not_also_as_required(
+        self, lang: str
+    ) -> None:
+        budget = ("Project", "total_budget_eur", "C10")
+        nip = ("Applicant", "nip", "C6")
+
+        result = validate(without_value(chelm_outline_values(), nip, budget, lang=lang))
+
+        assert [(i.code, i.sheet, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", "Applicant", "C6"),
+            ("formula-without-value", "Project", "C10"),
+        ]
+        assert result.outline is None
+
+    @pytest.mark.parametrize(("sheet", "key", "cell"), every_field_cell())
+    def test_any_field_holding_one_gets_that_single_issue_and_nothing_else(
+        self, lang: str, sheet: str, key: str, cell: str
+    ) -> None:
+        result = validate(without_value(chelm_outline_values(), (sheet, key, cell), lang=lang))
+
+        assert [(i.code, i.sheet, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", sheet, cell)
+        ]
+
+    def test_a_bad_value_elsewhere_is_still_reported_beside_it(self, lang: str) -> None:
+        values = with_value("Applicant", "contact_email", "rozwoj@chelm")
+        raw = without_value(values, ("Project", "total_budget_eur", "C10"), lang=lang)
+
+        result = validate(raw)
+
+        assert [(i.code, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", "C10"),  # the reader's issues come first
+            ("email-format", "C8"),
         ]
 
 
