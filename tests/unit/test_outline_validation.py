@@ -603,6 +603,80 @@ class TestIdentifierRules:
         assert (issue.cell, issue.field, issue.value) == ("C4", "voivodeship", "mazowieckie")
         assert issue.params == {"teryt": "0662011", "expected": "lubelskie"}
 
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "rozwoj@chelm.pl",
+            "urzad.miasta@um.zamosc.pl",
+            "kontakt@łomża.pl",  # IDN: Polish letters in the domain
+            "kontakt@xn--oma-0ta9i.pl",  # the same domain as DNS holds it
+            "urząd@chełm.pl",  # RFC 6531: and in the local part
+            "postmottak@kristiansand.kommune.no",
+            "sekretariat+projekty@miasto.hrubieszow.pl",
+            "biuro_rozwoju@konin.pl",
+            "x" * 64 + "@chelm.pl",  # the longest local part RFC 5321 allows
+        ],
+    )
+    def test_a_sensible_e_mail_address_is_accepted(self, address: str) -> None:
+        result = validate(with_value("Applicant", "contact_email", address))
+
+        assert result.report.issues == []
+        assert result.outline is not None
+        assert result.outline.contact_email == address
+
+    def test_an_e_mail_typed_with_a_separate_accent_is_kept_composed(self) -> None:
+        decomposed = "kontakt@łomz\u0307a.pl"  # ż as z and a combining dot above
+
+        result = validate(with_value("Applicant", "contact_email", decomposed))
+
+        assert result.outline is not None
+        assert result.outline.contact_email == "kontakt@łomża.pl"
+
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "<script>alert(1)</script>@x.pl",
+            "a@b",  # no top-level domain
+            "a b@c.pl",
+            "@chelm.pl",
+            "urząd@",
+            "rozwoj@chelm@chelm.pl",  # two @
+            "rozwoj.@chelm.pl",
+            ".rozwoj@chelm.pl",
+            "roz..woj@chelm.pl",
+            '"rozwoj"@chelm.pl',  # quoted local part
+            "o'brien@chelm.pl",
+            "rozwoj\u0007@chelm.pl",  # a control character
+            "rozwoj@chelm..pl",
+            "rozwoj@chelm.pl.",
+            "rozwoj@-chelm.pl",
+            "rozwoj@chelm-.pl",
+            "rozwoj@chelm_miasto.pl",
+            "rozwoj@chelm.p",
+            "rozwoj@chelm.123",
+            "rozwoj@[127.0.0.1]",
+            "rozwoj\u200f@chelm.pl",  # an invisible right-to-left mark
+            "rozwoj＠chelm.pl",  # a full-width at sign
+            "x" * 65 + "@chelm.pl",  # local part over 64 octets
+            "ą" * 33 + "@chelm.pl",  # 33 letters, but 66 octets
+            "rozwoj@" + "a" * 64 + ".pl",  # a label over 63 octets
+            # 223 letters but 255 octets: over the 254 of a path without its <>
+            "ą" * 32 + "@" + "a" * 62 + "." + "b" * 62 + "." + "c" * 61 + ".pl",
+        ],
+    )
+    def test_an_address_no_city_hall_has_is_reported_at_its_cell(self, address: str) -> None:
+        result = validate(with_value("Applicant", "contact_email", address))
+
+        issue = only(result, "email-format")
+        assert codes(result) == ["email-format"]
+        assert (issue.sheet, issue.cell, issue.field, issue.value) == (
+            "Applicant",
+            "C8",
+            "contact_email",
+            address,
+        )
+        assert result.outline is None
+
     def test_an_e_mail_without_a_domain_is_reported(self) -> None:
         issue = only(
             validate(with_value("Applicant", "contact_email", "rozwoj@chelm")), "email-format"
