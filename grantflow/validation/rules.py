@@ -15,6 +15,7 @@ text: the report renderer formats them for the reader's locale.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -95,7 +96,19 @@ def plain_amount(amount: Decimal) -> str:
 
 # --- format rules: one value, canonical form or None -------------------------
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+# An e-mail address as a city hall's contact can be: RFC 5322's dot-atom local
+# part without its quote marks (no quoted strings, no comments, no spaces,
+# angle brackets or control characters) and a host name of two or more
+# labels under a top-level domain of letters. Letters may be any script's
+# (RFC 6531 and IDN: ``urząd@chełm.pl``, ``kontakt@łomża.pl``). In these
+# patterns ``[^\W_]`` is one letter or digit.
+_ATOM = r"(?:[^\W_]|[!#$%&*+/=?^_{|}~-])+"
+_LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*")
+_LABEL = re.compile(r"[^\W_](?:(?:[^\W_]|-)*[^\W_])?")
+_TOP_LEVEL = re.compile(r"[^\W\d_]{2,}|xn--(?:[^\W_]|-)+", re.ASCII | re.IGNORECASE)
+# RFC 5321 4.5.3.1: at most 64 octets before the @, 63 per label and 255 for
+# the domain, and a path of 256 with its angle brackets: 254 for the address.
+_MAX_LOCAL_PART, _MAX_LABEL, _MAX_DOMAIN, _MAX_ADDRESS = 64, 63, 253, 254
 
 
 def _nip(text: str) -> str | None:
@@ -108,7 +121,29 @@ def _teryt(text: str) -> str | None:
 
 
 def _email(text: str) -> str | None:
-    return text if _EMAIL.fullmatch(text) else None
+    """The address in NFC (letters typed as a base and an accent become one), or None."""
+    address = unicodedata.normalize("NFC", text)
+    local_part, at, domain = address.partition("@")
+    if not at or not _LOCAL_PART.fullmatch(local_part):
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels):
+        return None  # also a second @, which no label may hold
+    try:  # the host name as DNS holds it: IDN labels in their xn-- form
+        ascii_labels = [label.encode("idna") for label in labels]
+    except UnicodeError:
+        return None
+    ascii_domain = b".".join(ascii_labels)
+    local_octets = len(local_part.encode("utf-8"))
+    if (
+        not _TOP_LEVEL.fullmatch(ascii_labels[-1].decode("ascii"))
+        or local_octets > _MAX_LOCAL_PART
+        or any(len(label) > _MAX_LABEL for label in ascii_labels)
+        or len(ascii_domain) > _MAX_DOMAIN
+        or local_octets + 1 + len(ascii_domain) > _MAX_ADDRESS
+    ):
+        return None
+    return address
 
 
 @dataclass(frozen=True)

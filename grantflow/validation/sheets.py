@@ -290,13 +290,26 @@ def _cerberus_issue(
 
 
 def _check_record(
-    plan: _SheetPlan, record: _Record, skip_required: set[str], issues: list[Issue]
+    plan: _SheetPlan,
+    record: _Record,
+    skip_required: set[str],
+    no_value: frozenset[str],
+    issues: list[Issue],
 ) -> dict[str, Checked]:
-    """The values of one record that passed every check of their own."""
+    """The values of one record that passed every check of their own.
+
+    ``no_value``: this sheet's cells holding a formula without a cached value.
+    The reader has reported each of them (``formula-without-value``); a field
+    in such a cell has no value to check, and saying it is also ``required``
+    (or of the wrong type) would report one cause twice at the same cell.
+    """
     name = plan.sheet.name
     typed: dict[str, Typed] = {}
     failed: set[str] = set(skip_required)
     for key, (raw_value, cell) in record.items():
+        if cell in no_value:
+            failed.add(key)
+            continue
         if is_blank(raw_value):
             continue
         field_plan = plan.fields[key]
@@ -368,9 +381,19 @@ def _position(sheet_order: Mapping[str, int], issue: Issue) -> tuple[int, int, i
     return (sheet, int(row), column)
 
 
+def _cells_without_value(raw: RawWorkbook) -> dict[str, frozenset[str]]:
+    """Per sheet name, the cells the reader reported as formulas without a value."""
+    cells: dict[str, set[str]] = {}
+    for issue in raw.issues:
+        if issue.code == "formula-without-value" and issue.sheet and issue.cell:
+            cells.setdefault(issue.sheet, set()).add(issue.cell)
+    return {sheet: frozenset(refs) for sheet, refs in cells.items()}
+
+
 def read_values(raw: RawWorkbook, form: FormDefinition) -> tuple[Values, list[Issue]]:
     """Every sheet of ``form`` read from ``raw``: the values that passed their own checks."""
     plan = _plan(form)
+    without_value = _cells_without_value(raw)
     issues: list[Issue] = []
     fields: dict[str, Checked] = {}
     tables: dict[str, list[Row]] = {}
@@ -380,13 +403,14 @@ def read_values(raw: RawWorkbook, form: FormDefinition) -> tuple[Values, list[Is
         if raw_sheet is None:
             issues.append(Issue("sheet-missing", sheet=name))
             continue
+        no_value = without_value.get(raw_sheet.name, frozenset())
         if sheet_plan.sheet.layout == "keyvalue":
             record = _read_keyvalue(sheet_plan, raw_sheet, issues)
-            fields.update(_check_record(sheet_plan, record, set(), issues))
+            fields.update(_check_record(sheet_plan, record, set(), no_value, issues))
         else:
             records, missing = _read_table(sheet_plan, raw_sheet, issues)
             tables[name] = [
-                Row(number, _check_record(sheet_plan, row_record, missing, issues))
+                Row(number, _check_record(sheet_plan, row_record, missing, no_value, issues))
                 for number, row_record in records
             ]
     return Values(fields=fields, tables=tables), issues

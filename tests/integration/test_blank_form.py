@@ -244,6 +244,30 @@ class TestTheFilledForm:
         assert result.report.issues == []
         assert result.outline is not None
 
+    @pytest.mark.parametrize("lang", LANGUAGES)
+    def test_a_formula_without_a_value_in_a_required_cell_is_reported_once_there(
+        self,
+        lang: str,
+        outline_form: FormDefinition,
+        chelm_outline: dict[str, Any],
+        tmp_path: Path,
+    ) -> None:
+        book = formgen.build_filled(outline_form, lang, chelm_outline)
+        # openpyxl saves a formula with an empty cached value, as a program
+        # that never computed it would.
+        book["Applicant"]["C6"] = "=LEFT(B6,10)"  # nip
+        book["Project"]["C10"] = "=SUM(Budget!E3:E7)"  # total_budget_eur
+        path = tmp_path / f"chelm-{lang}.xlsx"
+        book.save(path)
+
+        result = validate_outline(read_workbook(path), load_programme(None), "stage1-outline")
+
+        assert [(i.code, i.sheet, i.cell, i.field) for i in result.report.issues] == [
+            ("formula-without-value", "Applicant", "C6", None),
+            ("formula-without-value", "Project", "C10", None),
+        ]
+        assert result.outline is None
+
     def test_text_that_looks_like_a_formula_is_written_as_text(
         self, outline_form: FormDefinition, chelm_outline: dict[str, Any], tmp_path: Path
     ) -> None:

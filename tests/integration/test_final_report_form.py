@@ -9,9 +9,10 @@ from typing import Any
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from grantflow.adapters.formgen import write_filled
+from grantflow.adapters.formgen import build_filled, write_filled
 from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.cli import app
 from grantflow.validation import form as forms
@@ -69,6 +70,15 @@ def chelm_values(**lump_sum: Any) -> dict[str, Any]:
         ],
         "LumpSum": {"lump_sum_spent_eur": SPENT, "lump_sum_notes": "", **lump_sum},
     }
+
+
+def field_cell(ws: Worksheet, key: str) -> str:
+    """Where a city types ``key``: column C of its row, or row 3 of its column."""
+    if FORM.sheet(ws.title).layout == "keyvalue":
+        [row] = [cell.row for cell in ws["A"] if cell.value == key]
+        return f"C{row}"
+    [column] = [cell.column_letter for cell in ws[1] if cell.value == key]
+    return f"{column}3"
 
 
 class TestFinalReportForm:
@@ -131,6 +141,26 @@ class TestFinalReportForm:
         assert (issue.code, issue.field) == ("end-before-start", "end_date")
         # ISO days, which every report renderer shows in its reader's format.
         assert dict(issue.params) == {"value": "2020-12-31", "start": "2021-05-01"}
+
+    @pytest.mark.parametrize("lang", ["pl", "nb", "en"])
+    @pytest.mark.parametrize(
+        ("sheet", "key"), [(s.name, f.key) for s in FORM.sheets for f in s.fields]
+    )
+    def test_a_formula_without_a_value_in_any_cell_is_its_single_issue(
+        self, tmp_path: Path, lang: str, sheet: str, key: str
+    ) -> None:
+        book = build_filled(FORM, lang, chelm_values())
+        cell = field_cell(book[sheet], key)
+        book[sheet][cell] = "=NOW()"  # saved by openpyxl without a cached value
+        path = tmp_path / "raport.xlsx"
+        book.save(path)
+
+        result = validate_final_report(read_workbook(path), committed_eur=LUMP_SUM)
+
+        assert [(i.code, i.sheet, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", sheet, cell)
+        ]
+        assert result.final_report is None
 
     def test_the_blank_form_is_written_by_the_cli(self, tmp_path: Path) -> None:
         target = tmp_path / "raport.xlsx"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from grantflow.domain.errors import ConfigurationError
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.report import Issue
+from grantflow.validation.sheets import column_letter
 from grantflow.validation.workbook import Cell, RawSheet, RawWorkbook
 from tests.unit.factories import (
     CHELM_NIP,
@@ -300,6 +301,70 @@ class TestStructure:
         ]
 
 
+def every_field_cell() -> list[tuple[str, str, str]]:
+    """(sheet, key, cell) of every field of Chełm's outline as laid out by
+    ``raw_workbook_from_values``: key/value sheets from row 2, table data from row 3."""
+    found = []
+    for sheet, content in chelm_outline_values().items():
+        if isinstance(content, dict):
+            found += [(sheet, key, f"C{row}") for row, key in enumerate(content, start=2)]
+        else:
+            found += [(sheet, key, f"{column_letter(i)}3") for i, key in enumerate(content[0])]
+    return found
+
+
+def without_value(values: OutlineValues, *fields: tuple[str, str, str], lang: str) -> RawWorkbook:
+    """The outline with a formula without a cached value in each of ``fields``' cells:
+    the cell reads as empty, and the reader reports it (as the adapter does)."""
+    for sheet, key, _ in fields:
+        content = values[sheet]
+        record = content if isinstance(content, dict) else content[0]
+        record[key] = None
+    raw = raw_workbook_from_values(values, lang=lang)
+    raw.issues.extend(
+        Issue("formula-without-value", sheet=sheet, cell=cell) for sheet, _, cell in fields
+    )
+    return raw
+
+
+@pytest.mark.parametrize("lang", ["pl", "nb", "en"])
+class TestFormulasWithoutValue:
+    def test_a_required_cell_is_reported_once_for_the_formula_not_also_as_required(
+        self, lang: str
+    ) -> None:
+        budget = ("Project", "total_budget_eur", "C10")
+        nip = ("Applicant", "nip", "C6")
+
+        result = validate(without_value(chelm_outline_values(), nip, budget, lang=lang))
+
+        assert [(i.code, i.sheet, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", "Applicant", "C6"),
+            ("formula-without-value", "Project", "C10"),
+        ]
+        assert result.outline is None
+
+    @pytest.mark.parametrize(("sheet", "key", "cell"), every_field_cell())
+    def test_any_field_holding_one_gets_that_single_issue_and_nothing_else(
+        self, lang: str, sheet: str, key: str, cell: str
+    ) -> None:
+        result = validate(without_value(chelm_outline_values(), (sheet, key, cell), lang=lang))
+
+        assert [(i.code, i.sheet, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", sheet, cell)
+        ]
+
+    def test_a_bad_value_elsewhere_is_still_reported_beside_it(self, lang: str) -> None:
+        values = with_value("Applicant", "contact_email", "rozwoj@chelm")
+        raw = without_value(values, ("Project", "total_budget_eur", "C10"), lang=lang)
+
+        result = validate(raw)
+
+        assert [(i.code, i.cell) for i in result.report.issues] == [
+            ("formula-without-value", "C10"),  # the reader's issues come first
+            ("email-format", "C8"),
+        ]
+
+
 class TestValuesAsPeopleTypeThem:
     def test_a_phone_number_typed_as_a_number_is_text(self) -> None:
         outline = validate(with_value("Applicant", "contact_phone", 825621000)).outline
@@ -537,6 +602,80 @@ class TestIdentifierRules:
         issue = only(result, "teryt-voivodeship-mismatch")
         assert (issue.cell, issue.field, issue.value) == ("C4", "voivodeship", "mazowieckie")
         assert issue.params == {"teryt": "0662011", "expected": "lubelskie"}
+
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "rozwoj@chelm.pl",
+            "urzad.miasta@um.zamosc.pl",
+            "kontakt@łomża.pl",  # IDN: Polish letters in the domain
+            "kontakt@xn--oma-0ta9i.pl",  # the same domain as DNS holds it
+            "urząd@chełm.pl",  # RFC 6531: and in the local part
+            "postmottak@kristiansand.kommune.no",
+            "sekretariat+projekty@miasto.hrubieszow.pl",
+            "biuro_rozwoju@konin.pl",
+            "x" * 64 + "@chelm.pl",  # the longest local part RFC 5321 allows
+        ],
+    )
+    def test_a_sensible_e_mail_address_is_accepted(self, address: str) -> None:
+        result = validate(with_value("Applicant", "contact_email", address))
+
+        assert result.report.issues == []
+        assert result.outline is not None
+        assert result.outline.contact_email == address
+
+    def test_an_e_mail_typed_with_a_separate_accent_is_kept_composed(self) -> None:
+        decomposed = "kontakt@łomz\u0307a.pl"  # ż as z and a combining dot above
+
+        result = validate(with_value("Applicant", "contact_email", decomposed))
+
+        assert result.outline is not None
+        assert result.outline.contact_email == "kontakt@łomża.pl"
+
+    @pytest.mark.parametrize(
+        "address",
+        [
+            "<script>alert(1)</script>@x.pl",
+            "a@b",  # no top-level domain
+            "a b@c.pl",
+            "@chelm.pl",
+            "urząd@",
+            "rozwoj@chelm@chelm.pl",  # two @
+            "rozwoj.@chelm.pl",
+            ".rozwoj@chelm.pl",
+            "roz..woj@chelm.pl",
+            '"rozwoj"@chelm.pl',  # quoted local part
+            "o'brien@chelm.pl",
+            "rozwoj\u0007@chelm.pl",  # a control character
+            "rozwoj@chelm..pl",
+            "rozwoj@chelm.pl.",
+            "rozwoj@-chelm.pl",
+            "rozwoj@chelm-.pl",
+            "rozwoj@chelm_miasto.pl",
+            "rozwoj@chelm.p",
+            "rozwoj@chelm.123",
+            "rozwoj@[127.0.0.1]",
+            "rozwoj\u200f@chelm.pl",  # an invisible right-to-left mark
+            "rozwoj＠chelm.pl",  # a full-width at sign
+            "x" * 65 + "@chelm.pl",  # local part over 64 octets
+            "ą" * 33 + "@chelm.pl",  # 33 letters, but 66 octets
+            "rozwoj@" + "a" * 64 + ".pl",  # a label over 63 octets
+            # 223 letters but 255 octets: over the 254 of a path without its <>
+            "ą" * 32 + "@" + "a" * 62 + "." + "b" * 62 + "." + "c" * 61 + ".pl",
+        ],
+    )
+    def test_an_address_no_city_hall_has_is_reported_at_its_cell(self, address: str) -> None:
+        result = validate(with_value("Applicant", "contact_email", address))
+
+        issue = only(result, "email-format")
+        assert codes(result) == ["email-format"]
+        assert (issue.sheet, issue.cell, issue.field, issue.value) == (
+            "Applicant",
+            "C8",
+            "contact_email",
+            address,
+        )
+        assert result.outline is None
 
     def test_an_e_mail_without_a_domain_is_reported(self) -> None:
         issue = only(
