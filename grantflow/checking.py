@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from grantflow.adapters.spreadsheet import Upload, read_upload
 from grantflow.domain.programme import Programme
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
-from grantflow.validation.report import FileReport, Report
+from grantflow.validation.report import FileReport, Issue, Report
 
 # Spreadsheet-like files picked up from a folder. Files given by name are
 # always checked, whatever their extension: a renamed .ods gets its report.
@@ -51,6 +52,24 @@ def check_file(path: Path, programme: Programme, call_code: str) -> tuple[Upload
     return upload, validate_outline(upload.workbook, programme, call_code)
 
 
+def report_for(path: Path, programme: Programme, call_code: str) -> FileReport:
+    """The file's report, whatever happens: one file's failure never costs a batch its reports.
+
+    The reader already turns every problem with a file into an issue; this is
+    the last line of defence, should anything else fail on a strange file.
+    """
+    try:
+        return check_file(path, programme, call_code)[1].report
+    except Exception:
+        return unchecked_report(path)
+
+
+def unchecked_report(path: Path) -> FileReport:
+    """The report of a file that could not be checked at all."""
+    reason = "the workbook's structure is damaged"  # a reason the catalogs translate
+    return FileReport(file=path.name, issues=[Issue("file-unreadable", params={"reason": reason})])
+
+
 # Worker-process state: the programme is loaded once per process, not per file.
 _worker_programme: Programme | None = None
 _worker_call: str = ""
@@ -64,7 +83,7 @@ def _init_worker(programme_path: Path | None, call_code: str) -> None:
 
 def _check_in_worker(path: Path) -> FileReport:
     assert _worker_programme is not None, "worker not initialised"
-    return check_file(path, _worker_programme, _worker_call)[1].report
+    return report_for(path, _worker_programme, _worker_call)
 
 
 def check_files(
@@ -81,18 +100,40 @@ def check_files(
     reports: list[FileReport] = []
     if workers == 1 or len(paths) < PARALLEL_THRESHOLD:
         for done, path in enumerate(paths, start=1):
-            reports.append(check_file(path, programme, call_code)[1].report)
+            reports.append(report_for(path, programme, call_code))
             if progress:
                 progress(done, len(paths))
         return Report(reports)
-    chunksize = max(1, min(32, len(paths) // (workers * 4)))
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(programme_path, call_code)
     ) as pool:
-        for done, report in enumerate(
-            pool.map(_check_in_worker, paths, chunksize=chunksize), start=1
-        ):
-            reports.append(report)
+        futures = [pool.submit(_check_in_worker, path) for path in paths]
+        for done, (path, future) in enumerate(zip(paths, futures, strict=True), start=1):
+            reports.append(_report_of(future, path, programme_path, call_code))
             if progress:
                 progress(done, len(paths))
     return Report(reports)
+
+
+def _report_of(
+    future: Future[FileReport], path: Path, programme_path: Path | None, call_code: str
+) -> FileReport:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        # A worker died (killed, out of memory, a crash in native code) and took
+        # the pool with it: every file not yet done is checked again, each in a
+        # process of its own, so only the file that kills it goes unchecked.
+        return _isolated_report(path, programme_path, call_code)
+    except Exception:
+        return unchecked_report(path)
+
+
+def _isolated_report(path: Path, programme_path: Path | None, call_code: str) -> FileReport:
+    try:
+        with ProcessPoolExecutor(
+            max_workers=1, initializer=_init_worker, initargs=(programme_path, call_code)
+        ) as pool:
+            return pool.submit(_check_in_worker, path).result()
+    except Exception:
+        return unchecked_report(path)

@@ -16,19 +16,23 @@ upload is stored exactly as it was checked, from one read.
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import posixpath
 import re
 import stat
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -50,7 +54,10 @@ class ReadLimits:
     """
 
     max_file_bytes: int = 10 * _MB
-    max_members: int = 1_000
+    # Excel 2007 writes a part per drawing, comment and printer setting: a real
+    # workbook may hold over a thousand. Sizes and ratios below bound the bombs;
+    # this bounds the central directory (a few hundred bytes of memory per entry).
+    max_members: int = 20_000
     # Declared uncompressed size of all zip members together (bounds each one too).
     max_unpacked_bytes: int = 64 * _MB
     # Uncompressed/compressed size of one member: real sheet XML stays well below
@@ -138,13 +145,39 @@ def read_upload(
     data: bytes | None = None
     try:
         data = _read_bytes(path, limits, workbook)
-        package = _inspect(_open_zip(data), limits)
-        _read_sheets(data, package, limits, workbook)
+        # What the libraries print or warn about is noise in a report (and breaks
+        # ``--format json``). The redirection is process-wide while it lasts, as
+        # the warnings filter is: in a threaded caller it swallows other threads'
+        # output for that time too, never more than that.
+        with (
+            redirect_stdout(_Discard()),
+            redirect_stderr(_Discard()),
+            warnings.catch_warnings(),
+        ):
+            warnings.simplefilter("ignore")
+            source = _readable_names(data, limits)
+            package = _inspect(_open_zip(source), limits)
+            _read_sheets(source, package, limits, workbook)
     except _Rejected as rejected:
-        workbook.sheets.clear()
-        workbook.issues = [rejected.issue]
-        workbook.readable = False
+        _reject(workbook, rejected.issue)
+    # The last line of defence: whatever a damaged file makes a library raise
+    # (zip, zlib, XML, openpyxl, a recursion too deep) is that file's issue.
+    except Exception:
+        _reject(workbook, _unreadable("the workbook's structure is damaged").issue)
     return Upload(workbook, data)
+
+
+def _reject(workbook: RawWorkbook, issue: Issue) -> None:
+    workbook.sheets.clear()
+    workbook.issues = [issue]
+    workbook.readable = False
+
+
+class _Discard(io.TextIOBase):
+    """A text stream that forgets everything written to it."""
+
+    def write(self, s: str) -> int:
+        return len(s)
 
 
 def read_workbook(
@@ -206,6 +239,190 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
         raise _unreadable("the zip archive is damaged or truncated") from exc
 
 
+# --- the package as openpyxl can read it ------------------------------------------
+#
+# openpyxl looks parts up by their exact zip names and refuses styles and
+# attributes that Excel, LibreOffice, calamine and POI shrug off. The reader
+# needs the cells' values, not their looks: what it can mend, it mends in a
+# copy in memory (members stored, not compressed again: at most the unpacked
+# size, which the limits bound). The upload itself is kept as it came.
+
+_CONTENT_TYPES = "[Content_Types].xml"
+_NS_CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_STYLES = "xl/styles.xml"  # where openpyxl looks for the stylesheet, whatever the relationships say
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*?/>")
+_PART_NAME = re.compile(rb"""\bPartName=["']([^"']*)["']""")
+_NUM_FMT = re.compile(rb"<(?:\w+:)?numFmt\s[^>]*>")
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)(?:</(?:\w+:)?cellXfs>|$)", re.DOTALL)
+_XF = re.compile(rb"<(?:\w+:)?xf\b[^>]*>")
+# A sheet state other than openpyxl's three (some writers say "show").
+_ODD_SHEET_STATE = re.compile(rb"""\sstate=["'](?!(?:visible|hidden|veryHidden)["'])[^"']*["']""")
+
+
+def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
+    """``data``, or a copy whose part names are spelled as they are referenced.
+
+    Some Windows tools write zip entries with backslashes (``xl\\workbook.xml``),
+    and part names are case-insensitive in the Open Packaging Conventions
+    (``xl/SharedStrings.xml`` answers a reference to ``/xl/sharedStrings.xml``):
+    Excel, calamine and POI accept both.
+    """
+    with _open_zip(data) as archive, _damaged_parts():
+        infos = archive.infolist()
+        _check_sizes(infos, limits)  # before anything is inflated
+        by_name: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            by_name.setdefault(_normalised(info.filename), info)
+        by_lower = {name.lower(): name for name in by_name}
+        spelled = {
+            by_lower[wanted.lower()]: wanted
+            for wanted in _referenced_names(archive, by_name, by_lower)
+            # A part spelled exactly as referenced stays; so does its namesake in another case.
+            if wanted.lower() in by_lower and wanted not in by_name
+        }
+        renamed = {name: spelled.get(name, name) for name in by_name}
+        if len(by_name) == len(infos) and all(
+            renamed[_normalised(info.filename)] == info.filename for info in infos
+        ):
+            return data
+        return _stored_copy((renamed[name], archive.read(info)) for name, info in by_name.items())
+
+
+def _normalised(name: str) -> str:
+    return name.replace("\\", "/").lstrip("/")
+
+
+def _referenced_names(
+    archive: zipfile.ZipFile, by_name: Mapping[str, zipfile.ZipInfo], by_lower: Mapping[str, str]
+) -> set[str]:
+    """Part names as the package's content types and relationships spell them."""
+
+    def read(name: str) -> bytes | None:
+        actual = by_lower.get(name.lower())
+        return None if actual is None else archive.read(by_name[actual])
+
+    wanted = {_CONTENT_TYPES, "_rels/.rels"}
+    content_types = read(_CONTENT_TYPES)
+    if content_types is not None:
+        for override in fromstring(content_types).iter(f"{_NS_CONTENT_TYPES}Override"):
+            wanted.add(override.get("PartName", "").lstrip("/"))
+    for name in list(by_name):
+        folder, base = posixpath.split(name)
+        if posixpath.basename(folder) != "_rels" or not base.endswith(".rels"):
+            continue
+        source_folder = posixpath.dirname(folder)
+        rels = read(name)
+        for rel in fromstring(rels or b"<r/>").iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join(source_folder, target))
+            )
+            folder_of_part, base_of_part = posixpath.split(part)
+            # The part itself, and its own relationships, which openpyxl finds by its name.
+            wanted.add(part)
+            wanted.add(posixpath.join(folder_of_part, "_rels", base_of_part + ".rels"))
+    return wanted
+
+
+def _stored_copy(members: Iterator[tuple[str, bytes]] | list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as copy:
+        for name, content in members:
+            copy.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _values_only(data: bytes) -> bytes | None:
+    """A copy of the package without what only concerns the looks, or None if nothing changes.
+
+    The stylesheet is replaced by a minimal one that keeps each cell format's
+    number format (a date stays a date); a sheet state openpyxl does not know
+    is dropped (the sheet is then visible); a content type declared for a part
+    that is not there (a missing shared-strings table) is forgotten.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        workbook_part = _workbook_part(archive, names)
+        changed = False
+        members: list[tuple[str, bytes]] = []
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == _STYLES:
+                mended = _minimal_stylesheet(content)
+            elif info.filename == workbook_part:
+                mended = _ODD_SHEET_STATE.sub(b"", content)
+            elif info.filename == _CONTENT_TYPES:
+                mended = _OVERRIDE.sub(
+                    lambda m: m.group(0) if _declared_part_exists(m.group(0), names) else b"",
+                    content,
+                )
+            else:
+                mended = content
+            changed = changed or mended != content
+            members.append((info.filename, mended))
+    return _stored_copy(members) if changed else None
+
+
+def _declared_part_exists(override: bytes, names: set[str]) -> bool:
+    part = _PART_NAME.search(override)
+    return part is None or part.group(1).decode("utf-8", "replace").lstrip("/") in names
+
+
+def _minimal_stylesheet(styles: bytes) -> bytes:
+    """One font, fill and border, and per cell format only its number format.
+
+    The number formats are picked out of the bytes, not parsed: they survive
+    a stylesheet that is not even well-formed XML.
+    """
+    formats: list[tuple[int, str]] = []
+    for element in _NUM_FMT.finditer(styles):
+        number, code = (
+            _attribute(element.group(0), b"numFmtId"),
+            _attribute(element.group(0), b"formatCode"),
+        )
+        if code and number.isdigit() and int(number) >= 164:
+            formats.append((int(number), code))
+    cell_formats: list[int] = []
+    table = _CELL_XFS.search(styles)
+    for xf in _XF.finditer(table.group(1) if table else b""):
+        number = _attribute(xf.group(0), b"numFmtId")
+        cell_formats.append(int(number) if number.isdigit() else 0)
+    cell_formats = cell_formats or [0]
+    num_fmts = "".join(
+        f"<numFmt numFmtId={quoteattr(str(n))} formatCode={quoteattr(c)}/>" for n, c in formats
+    )
+    xfs = "".join(
+        f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0"/>' for n in cell_formats
+    )
+    return (
+        f'<styleSheet xmlns="{_NS_MAIN.strip("{}")}">'
+        f'<numFmts count="{len(formats)}">{num_fmts}</numFmts>'
+        '<fonts count="1"><font><sz val="11"/></font></fonts>'
+        '<fills count="1"><fill><patternFill patternType="none"/></fill></fills>'
+        '<borders count="1"><border/></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+        "</cellStyleXfs>"
+        f'<cellXfs count="{len(cell_formats)}">{xfs}</cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ).encode()
+
+
+def _attribute(element: bytes, name: bytes) -> str:
+    """An attribute's value in an element's start tag, unescaped ("" when absent)."""
+    found = re.search(rb"\s" + name + rb"""\s*=\s*(?:"([^"]*)"|'([^']*)')""", element)
+    if found is None:
+        return ""
+    raw = (found.group(1) if found.group(1) is not None else found.group(2)).decode(
+        "utf-8", "replace"
+    )
+    return html.unescape(raw)
+
+
 # --- the archive, before openpyxl sees it --------------------------------------
 
 
@@ -215,33 +432,41 @@ class _Package:
     formulas: Mapping[str, list[tuple[int, str]]]
 
 
+@contextmanager
+def _damaged_parts() -> Iterator[None]:
+    """Reading the members of a damaged archive fails in many ways (bad CRC, a
+    corrupt deflate stream, truncated data, unsupported compression, a missing
+    part, broken XML): each becomes the file's issue."""
+    try:
+        yield
+    except _Rejected:
+        raise
+    except DefusedXmlException as exc:
+        raise _unreadable("it contains XML entity declarations, which are not allowed") from exc
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        NotImplementedError,
+        SyntaxError,
+        IndexError,
+        TypeError,
+        AttributeError,
+    ) as exc:
+        raise _unreadable("the workbook's parts are damaged") from exc
+
+
 def _inspect(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
-    with archive:
-        try:
-            return _inspect_members(archive, limits)
-        except _Rejected:
-            raise
-        except DefusedXmlException as exc:
-            raise _unreadable("it contains XML entity declarations, which are not allowed") from exc
-        # Reading a member of a damaged archive fails in many ways (bad CRC,
-        # truncated data, unsupported compression, a missing part, broken XML).
-        except (
-            zipfile.BadZipFile,
-            zipfile.LargeZipFile,
-            OSError,
-            EOFError,
-            KeyError,
-            ValueError,
-            NotImplementedError,
-            SyntaxError,
-        ) as exc:
-            raise _unreadable("the workbook's parts are damaged") from exc
+    with archive, _damaged_parts():
+        return _inspect_members(archive, limits)
 
 
 def _inspect_members(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
     infos = archive.infolist()
-    if len(infos) > limits.max_members:
-        raise _unreadable("the archive has far more parts than any workbook")
     names = {info.filename for info in infos}
     _check_sizes(infos, limits)
     if "mimetype" in names and archive.read("mimetype").startswith(_ODS_MIMETYPE):
@@ -268,6 +493,8 @@ def _inspect_members(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
 
 def _check_sizes(infos: list[zipfile.ZipInfo], limits: ReadLimits) -> None:
     """Declared sizes decide: zipfile never inflates a member beyond its declared size."""
+    if len(infos) > limits.max_members:
+        raise _unreadable("the archive has far more parts than any workbook")
     total = sum(info.file_size for info in infos)
     if total > limits.max_unpacked_bytes:
         raise _too_large(
@@ -294,11 +521,7 @@ def _check_macros(archive: zipfile.ZipFile, names: set[str]) -> None:
 
 def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     """Zip path of each worksheet's XML -> sheet name, from the workbook and its relationships."""
-    workbook_part = "xl/workbook.xml"
-    if "_rels/.rels" in names:
-        for rel in fromstring(archive.read("_rels/.rels")).iter(f"{_NS_PKG_REL}Relationship"):
-            if rel.get("Type") == _OFFICE_DOCUMENT:
-                workbook_part = rel.get("Target", workbook_part).lstrip("/")
+    workbook_part = _workbook_part(archive, names)
     if workbook_part not in names:
         raise _unreadable("the zip archive is not an Excel workbook (it has no workbook part)")
     folder, base = posixpath.split(workbook_part)
@@ -318,6 +541,16 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
             )
             paths[path] = sheet.get("name", "")
     return paths
+
+
+def _workbook_part(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """The workbook part the package's relationships name (``xl/workbook.xml`` by default)."""
+    workbook_part = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for rel in fromstring(archive.read("_rels/.rels")).iter(f"{_NS_PKG_REL}Relationship"):
+            if rel.get("Type") == _OFFICE_DOCUMENT:
+                workbook_part = rel.get("Target", workbook_part).lstrip("/")
+    return workbook_part
 
 
 def _formulas_without_value(content: bytes) -> list[tuple[int, str]]:
@@ -340,30 +573,50 @@ def _formulas_without_value(content: bytes) -> list[tuple[int, str]]:
 
 
 def _read_sheets(data: bytes, package: _Package, limits: ReadLimits, workbook: RawWorkbook) -> None:
-    # openpyxl warns about parts it drops (styles, extensions, print settings):
-    # irrelevant when only values are read, and noise in a CLI report. The filter
-    # is process-wide while it lasts: in a threaded caller it hides other
-    # threads' warnings for that time too, never more than that.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    """The cells of every sheet; if openpyxl cannot read the package as it is, the values alone.
+
+    openpyxl warns about parts it drops (styles, extensions, print settings):
+    the caller has silenced warnings and printing around the whole read.
+    """
+    try:
+        sheets = _sheets_through_openpyxl(data, package, limits)
+    except _Rejected as first:
         try:
-            book = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
-        # openpyxl has no exception tree of its own: a hostile or damaged file
-        # surfaces as any of KeyError, ValueError, TypeError, IndexError, a zip or
-        # XML parser error... Everything the file can cause becomes an issue.
-        except Exception as exc:
-            raise _unreadable("the workbook's structure is damaged") from exc
+            mended = _values_only(data)
+        except Exception:  # the copy cannot be made: the first failure stands
+            mended = None
+        if mended is None:
+            raise
         try:
-            for sheet in book.worksheets:
-                raw, issues = _read_sheet(sheet, package.formulas.get(sheet.title, []), limits)
-                workbook.sheets[raw.name] = raw
-                workbook.issues.extend(issues)
-        except Exception as exc:  # cells are parsed lazily: same reasoning as above
-            raise _unreadable("a sheet is damaged") from exc
-        finally:
-            book.close()
+            sheets = _sheets_through_openpyxl(mended, package, limits)
+        except _Rejected:
+            raise first from None
+    for raw, issues in sheets:
+        workbook.sheets[raw.name] = raw
+        workbook.issues.extend(issues)
+
+
+def _sheets_through_openpyxl(
+    data: bytes, package: _Package, limits: ReadLimits
+) -> list[tuple[RawSheet, list[Issue]]]:
+    try:
+        book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+    # openpyxl has no exception tree of its own: a hostile or damaged file
+    # surfaces as any of KeyError, ValueError, TypeError, IndexError, a zip or
+    # XML parser error... Everything the file can cause becomes an issue.
+    except Exception as exc:
+        raise _unreadable("the workbook's structure is damaged") from exc
+    try:
+        return [
+            _read_sheet(sheet, package.formulas.get(sheet.title, []), limits)
+            for sheet in book.worksheets
+        ]
+    except Exception as exc:  # cells are parsed lazily: same reasoning as above
+        raise _unreadable("a sheet is damaged") from exc
+    finally:
+        book.close()
 
 
 def _read_sheet(
