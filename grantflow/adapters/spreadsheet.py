@@ -77,6 +77,10 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Numbers keeps its tables in Index/*.iwa, or (older, as a bundle) in Index.zip,
+# at the top of the archive or of the bundle's one folder (``Budget.numbers/``);
+# it has no content types, which every Open XML package has.
+_NUMBERS_INDEX = re.compile(r"(?:[^/]+/)?Index(?:/Document\.iwa|\.zip)\Z")
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -220,6 +224,38 @@ def _looks_like_text(head: bytes) -> bool:
     return not any(b < 32 and b not in (9, 10, 13) for b in head)
 
 
+def _check_text_format(head: bytes) -> None:
+    """Rejects a file whose first bytes give away another spreadsheet format.
+
+    Excel and LibreOffice open all of these, and save them as a user names
+    them: a file renamed to .xlsx is named by what it really is.
+    """
+    if head.startswith(b"ID;"):
+        raise _unsupported("SYLK")
+    if head.startswith((b"TABLE\r\n0,1", b"TABLE\n0,1")):
+        raise _unsupported("DIF")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    spelled = text.lstrip("\ufeff \t\r\n")
+    text = spelled.lower()
+    xml = text.startswith("<?xml")
+    # SpreadsheetML's root is <Workbook> (an .xlsx's own workbook part is <workbook>).
+    if (xml or spelled.startswith("<Workbook")) and (
+        "urn:schemas-microsoft-com:office:spreadsheet" in text or "<Workbook" in spelled
+    ):
+        raise _unsupported("Excel 2003 XML")
+    if (
+        (xml or text.startswith("<office:document"))
+        and "<office:document" in text
+        and "urn:oasis:names:tc:opendocument" in text
+    ):
+        raise _unsupported("flat ODS (.fods)")
+    if text.startswith(("<html", "<table", "<!doctype html")) or (xml and "<html" in text):
+        raise _unsupported("HTML (web page)")
+
+
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     if not data:
         raise _unreadable("the file is empty")
@@ -230,6 +266,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
             )
         raise _unsupported("XLS")
     if not data.startswith(b"PK"):
+        _check_text_format(data[:8192])
         if _looks_like_text(data[:8192]):
             raise _unsupported("CSV/text")
         raise _unreadable("it is not a zip archive, as every .xlsx file is")
@@ -473,6 +510,8 @@ def _inspect_members(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
         raise _unsupported("ODS")
     if "xl/workbook.bin" in names:
         raise _unsupported("XLSB")
+    if _CONTENT_TYPES not in names and any(_NUMBERS_INDEX.match(name) for name in names):
+        raise _unsupported("Apple Numbers")
     _check_macros(archive, names)
     sheet_paths = _sheet_paths(archive, names)
     formulas: dict[str, list[tuple[int, str]]] = {}
