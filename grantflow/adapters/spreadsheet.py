@@ -303,6 +303,11 @@ def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
     and part names are case-insensitive in the Open Packaging Conventions
     (``xl/SharedStrings.xml`` answers a reference to ``/xl/sharedStrings.xml``):
     Excel, calamine and POI accept both.
+
+    Excel's "Strict Open XML" save type names its parts' vocabularies with
+    other namespaces (``http://purl.oclc.org/ooxml/...``), which openpyxl does
+    not know: the copy names them as the usual (transitional) ones do, which
+    is all there is to tell the two apart for the cells' values.
     """
     with _open_zip(data) as archive, _damaged_parts():
         infos = archive.infolist()
@@ -318,11 +323,52 @@ def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
             if wanted.lower() in by_lower and wanted not in by_name
         }
         renamed = {name: spelled.get(name, name) for name in by_name}
-        if len(by_name) == len(infos) and all(
-            renamed[_normalised(info.filename)] == info.filename for info in infos
+        strict = _is_strict(archive, by_name, by_lower)
+        if (
+            not strict
+            and len(by_name) == len(infos)
+            and all(renamed[_normalised(info.filename)] == info.filename for info in infos)
         ):
             return data
-        return _stored_copy((renamed[name], archive.read(info)) for name, info in by_name.items())
+
+        def content(name: str) -> bytes:
+            read = archive.read(by_name[name])
+            return _transitional(read) if strict and name.lower().endswith(_XML_SUFFIXES) else read
+
+        return _stored_copy((renamed[name], content(name)) for name in by_name)
+
+
+# Strict Open XML's namespaces and relationship types: http://purl.oclc.org/ooxml/{area}/{rest}
+# is http://schemas.openxmlformats.org/{area}/2006/{rest} in transitional files, but
+# for the names that are spelled differently there.
+_STRICT_NAME = re.compile(rb"http://purl\.oclc\.org/ooxml/(\w+)/([\w/]*)")
+_SPELLED_DIFFERENTLY = {
+    b"relationships/extendedProperties": b"relationships/extended-properties",
+    b"relationships/customProperties": b"relationships/custom-properties",
+    b"extendedProperties": b"extended-properties",
+    b"customProperties": b"custom-properties",
+}
+
+
+def _is_strict(
+    archive: zipfile.ZipFile, by_name: Mapping[str, zipfile.ZipInfo], by_lower: Mapping[str, str]
+) -> bool:
+    """Whether the package's relationships point to a Strict Open XML document."""
+    rels = by_lower.get("_rels/.rels")
+    return rels is not None and b"http://purl.oclc.org/ooxml/" in archive.read(by_name[rels])
+
+
+def _transitional(content: bytes) -> bytes:
+    """A part's XML with Strict Open XML's namespaces as transitional files spell them."""
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        area, rest = match.group(1), match.group(2)
+        return b"http://schemas.openxmlformats.org/%s/2006/%s" % (
+            area,
+            _SPELLED_DIFFERENTLY.get(rest, rest),
+        )
+
+    return _STRICT_NAME.sub(rename, content)
 
 
 def _normalised(name: str) -> str:

@@ -550,3 +550,101 @@ class TestOtherSpreadsheetFormatsAreNamed:
         )
 
         assert cell_values(read_workbook(path)) == original
+
+
+# --- Strict Open XML ------------------------------------------------------------
+
+# What Excel's "Strict Open XML Spreadsheet" save type writes instead of the usual
+# (transitional) names; the package's own namespaces (content types, package
+# relationships, core properties) are the same in both. In this order: the
+# relationship type spelled differently before the namespace that prefixes it.
+TO_STRICT = [
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+    ),
+]
+
+
+def saved_as_strict(tmp_path: Path) -> Path:
+    """The form as Excel saves it as Strict Open XML: other namespaces, conformance="strict"."""
+    parts = members(FORM)
+    strict = {}
+    for name, content in parts.items():
+        for transitional, purl in TO_STRICT:
+            content = content.replace(transitional, purl)
+        strict[name] = content
+    strict[WORKBOOK] = strict[WORKBOOK].replace(
+        b"<workbook ", b'<workbook conformance="strict" ', 1
+    )
+    assert b"schemas.openxmlformats.org/officeDocument" not in strict["_rels/.rels"]
+    assert b"schemas.openxmlformats.org/spreadsheetml" not in b"".join(strict.values())
+    return hostile.rewrite_zip(FORM, tmp_path / "strict.xlsx", replace=strict)
+
+
+class TestStrictOpenXml:
+    def test_openpyxl_alone_finds_no_sheet_in_a_strict_workbook(self, tmp_path: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(saved_as_strict(tmp_path), read_only=True)
+
+        assert book.worksheets == []  # the five sheet-missing issues of issue 10
+
+    def test_the_form_saved_as_strict_reads_like_the_original(
+        self, tmp_path: Path, original: dict[tuple[str, str], CellValue]
+    ) -> None:
+        path = saved_as_strict(tmp_path)
+
+        assert cell_values(read_workbook(path)) == original
+        assert report_of(path) == FileReport(file=path.name, issues=[])
+
+    def test_a_strict_upload_is_kept_as_it_came(self, tmp_path: Path) -> None:
+        path = saved_as_strict(tmp_path)
+
+        upload = spreadsheet.read_upload(path)
+
+        assert upload.workbook.readable
+        assert upload.content == path.read_bytes()
+
+    def test_validate_finds_the_strict_form_valid_in_every_language(self, tmp_path: Path) -> None:
+        path = saved_as_strict(tmp_path)
+
+        for lang in ("pl", "nb", "en"):
+            run, parsed = validate_json(path, lang=lang)
+
+            assert reports_by_file(parsed)[path.name]["issues"] == []
+            assert run.returncode == 0
+
+    def test_a_formula_without_value_in_a_strict_sheet_is_still_found(self, tmp_path: Path) -> None:
+        strict = members(saved_as_strict(tmp_path))
+        sheet = "xl/worksheets/sheet2.xml"
+        cell = re.search(rb'<c r="(B[0-9]+)"[^>]*?(?:/>|>.*?</c>)', strict[sheet])
+        assert cell is not None
+        formula = b'<c r="%s"><f>1+1</f></c>' % cell.group(1)
+        path = hostile.rewrite_zip(
+            FORM,
+            tmp_path / "strict-formula.xlsx",
+            replace={**strict, sheet: strict[sheet].replace(cell.group(0), formula, 1)},
+        )
+
+        issues = read_workbook(path).issues
+
+        assert [(i.code, i.cell) for i in issues] == [
+            ("formula-without-value", cell.group(1).decode())
+        ]
