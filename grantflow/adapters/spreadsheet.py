@@ -77,6 +77,10 @@ _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 _TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Numbers keeps its tables in Index/*.iwa, or (older, as a bundle) in Index.zip,
+# at the top of the archive or of the bundle's one folder (``Budget.numbers/``);
+# it has no content types, which every Open XML package has.
+_NUMBERS_INDEX = re.compile(r"(?:[^/]+/)?Index(?:/Document\.iwa|\.zip)\Z")
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -220,6 +224,38 @@ def _looks_like_text(head: bytes) -> bool:
     return not any(b < 32 and b not in (9, 10, 13) for b in head)
 
 
+def _check_text_format(head: bytes) -> None:
+    """Rejects a file whose first bytes give away another spreadsheet format.
+
+    Excel and LibreOffice open all of these, and save them as a user names
+    them: a file renamed to .xlsx is named by what it really is.
+    """
+    if head.startswith(b"ID;"):
+        raise _unsupported("SYLK")
+    if head.startswith((b"TABLE\r\n0,1", b"TABLE\n0,1")):
+        raise _unsupported("DIF")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = head.decode("utf-16", "ignore")
+    else:
+        text = head.decode("utf-8", "ignore")
+    spelled = text.lstrip("\ufeff \t\r\n")
+    text = spelled.lower()
+    xml = text.startswith("<?xml")
+    # SpreadsheetML's root is <Workbook> (an .xlsx's own workbook part is <workbook>).
+    if (xml or spelled.startswith("<Workbook")) and (
+        "urn:schemas-microsoft-com:office:spreadsheet" in text or "<Workbook" in spelled
+    ):
+        raise _unsupported("Excel 2003 XML")
+    if (
+        (xml or text.startswith("<office:document"))
+        and "<office:document" in text
+        and "urn:oasis:names:tc:opendocument" in text
+    ):
+        raise _unsupported("flat ODS (.fods)")
+    if text.startswith(("<html", "<table", "<!doctype html")) or (xml and "<html" in text):
+        raise _unsupported("HTML (web page)")
+
+
 def _open_zip(data: bytes) -> zipfile.ZipFile:
     if not data:
         raise _unreadable("the file is empty")
@@ -230,6 +266,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
             )
         raise _unsupported("XLS")
     if not data.startswith(b"PK"):
+        _check_text_format(data[:8192])
         if _looks_like_text(data[:8192]):
             raise _unsupported("CSV/text")
         raise _unreadable("it is not a zip archive, as every .xlsx file is")
@@ -266,6 +303,11 @@ def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
     and part names are case-insensitive in the Open Packaging Conventions
     (``xl/SharedStrings.xml`` answers a reference to ``/xl/sharedStrings.xml``):
     Excel, calamine and POI accept both.
+
+    Excel's "Strict Open XML" save type names its parts' vocabularies with
+    other namespaces (``http://purl.oclc.org/ooxml/...``), which openpyxl does
+    not know: the copy names them as the usual (transitional) ones do, which
+    is all there is to tell the two apart for the cells' values.
     """
     with _open_zip(data) as archive, _damaged_parts():
         infos = archive.infolist()
@@ -281,11 +323,52 @@ def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
             if wanted.lower() in by_lower and wanted not in by_name
         }
         renamed = {name: spelled.get(name, name) for name in by_name}
-        if len(by_name) == len(infos) and all(
-            renamed[_normalised(info.filename)] == info.filename for info in infos
+        strict = _is_strict(archive, by_name, by_lower)
+        if (
+            not strict
+            and len(by_name) == len(infos)
+            and all(renamed[_normalised(info.filename)] == info.filename for info in infos)
         ):
             return data
-        return _stored_copy((renamed[name], archive.read(info)) for name, info in by_name.items())
+
+        def content(name: str) -> bytes:
+            read = archive.read(by_name[name])
+            return _transitional(read) if strict and name.lower().endswith(_XML_SUFFIXES) else read
+
+        return _stored_copy((renamed[name], content(name)) for name in by_name)
+
+
+# Strict Open XML's namespaces and relationship types: http://purl.oclc.org/ooxml/{area}/{rest}
+# is http://schemas.openxmlformats.org/{area}/2006/{rest} in transitional files, but
+# for the names that are spelled differently there.
+_STRICT_NAME = re.compile(rb"http://purl\.oclc\.org/ooxml/(\w+)/([\w/]*)")
+_SPELLED_DIFFERENTLY = {
+    b"relationships/extendedProperties": b"relationships/extended-properties",
+    b"relationships/customProperties": b"relationships/custom-properties",
+    b"extendedProperties": b"extended-properties",
+    b"customProperties": b"custom-properties",
+}
+
+
+def _is_strict(
+    archive: zipfile.ZipFile, by_name: Mapping[str, zipfile.ZipInfo], by_lower: Mapping[str, str]
+) -> bool:
+    """Whether the package's relationships point to a Strict Open XML document."""
+    rels = by_lower.get("_rels/.rels")
+    return rels is not None and b"http://purl.oclc.org/ooxml/" in archive.read(by_name[rels])
+
+
+def _transitional(content: bytes) -> bytes:
+    """A part's XML with Strict Open XML's namespaces as transitional files spell them."""
+
+    def rename(match: re.Match[bytes]) -> bytes:
+        area, rest = match.group(1), match.group(2)
+        return b"http://schemas.openxmlformats.org/%s/2006/%s" % (
+            area,
+            _SPELLED_DIFFERENTLY.get(rest, rest),
+        )
+
+    return _STRICT_NAME.sub(rename, content)
 
 
 def _normalised(name: str) -> str:
@@ -473,6 +556,8 @@ def _inspect_members(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
         raise _unsupported("ODS")
     if "xl/workbook.bin" in names:
         raise _unsupported("XLSB")
+    if _CONTENT_TYPES not in names and any(_NUMBERS_INDEX.match(name) for name in names):
+        raise _unsupported("Apple Numbers")
     _check_macros(archive, names)
     sheet_paths = _sheet_paths(archive, names)
     formulas: dict[str, list[tuple[int, str]]] = {}

@@ -30,10 +30,11 @@ import pytest
 
 from grantflow import checking, resources
 from grantflow.adapters import spreadsheet
+from grantflow.adapters.report_render import localise
 from grantflow.adapters.spreadsheet import ReadLimits, read_workbook
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.programme_file import load_programme
-from grantflow.validation.report import FileReport
+from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.workbook import CellValue, RawWorkbook
 from tests.integration import hostile
 
@@ -104,10 +105,11 @@ def openpyxl_refuses(path: Path) -> None:
         openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
-def validate_json(*paths: Path) -> tuple[subprocess.CompletedProcess[str], Any]:
+def validate_json(*paths: Path, lang: str = "en") -> tuple[subprocess.CompletedProcess[str], Any]:
     """``grantflow validate --format json`` as a user runs it; its stdout parsed."""
+    command = ["validate", "--format", "json", "--lang", lang, *map(str, paths)]
     run = subprocess.run(
-        [sys.executable, "-m", "grantflow.cli", "validate", "--format", "json", *map(str, paths)],
+        [sys.executable, "-m", "grantflow.cli", *command],
         capture_output=True,
         text=True,
         timeout=120,
@@ -359,3 +361,290 @@ class TestPartNamesAsOtherReadersAcceptThem:
         data = FORM.read_bytes()
 
         assert spreadsheet._readable_names(data, ReadLimits()) is data
+
+
+# --- other spreadsheet formats, renamed to .xlsx: a few lines of each -------------
+
+SPREADSHEET_ML = (
+    '<?xml version="1.0"?>\r\n<?mso-application progid="Excel.Sheet"?>\r\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"\r\n'
+    ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">\r\n'
+    ' <Worksheet ss:Name="Wniosek"><Table><Row><Cell><Data ss:Type="String">Chełm</Data>'
+    "</Cell></Row></Table></Worksheet>\r\n</Workbook>\r\n"
+)
+FLAT_ODS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n\n'
+    '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.3"'
+    ' office:mimetype="application/vnd.oasis.opendocument.spreadsheet">\n'
+    ' <office:body><office:spreadsheet><table:table table:name="Wniosek"/>'
+    "</office:spreadsheet></office:body>\n</office:document>\n"
+)
+HTML_EXPORT = (
+    '<html xmlns:o="urn:schemas-microsoft-com:office:office"'
+    ' xmlns:x="urn:schemas-microsoft-com:office:excel"><head><meta charset="utf-8"></head>'
+    "<body><table><tr><td>Gmina</td><td>Chełm</td></tr></table></body></html>\n"
+)
+HTML_PAGE = (
+    '\ufeff<!DOCTYPE html>\n<html lang="pl"><body><table><tr><td>Chełm</td></tr></table>'
+    "</body></html>\n"
+)
+XHTML_PAGE = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+    "<body><table><tr><td>Chełm</td></tr></table></body></html>\n"
+)
+HTML_TABLE = (
+    "<table>\n<tr><th>Gmina</th><th>Kwota</th></tr>\n"
+    "<tr><td>Chełm</td><td>150000</td></tr>\n</table>\n"
+)
+SYLK = 'ID;PWXL;N;E\r\nP;PGeneral\r\nC;Y1;X1;K"Gmina"\r\nC;Y1;X2;K"Chełm"\r\nE\r\n'
+DIF_LINES = [
+    "TABLE", "0,1", '"EXCEL"', "VECTORS", "0,2", '""', "TUPLES", "0,1", '""', "DATA", "0,0",
+    '""', "-1,0", "BOT", "1,0", '"Gmina"', "1,0", '"Chełm"', "-1,0", "EOD",
+]  # fmt: skip
+
+
+def text_file(content: str, encoding: str = "utf-8") -> Callable[[Path], Path]:
+    def build(tmp_path: Path) -> Path:
+        path = tmp_path / "wniosek.xlsx"
+        path.write_bytes(content.encode(encoding))
+        return path
+
+    return build
+
+
+def numbers_file(*names: str) -> Callable[[Path], Path]:
+    """A zip laid out as Numbers saves a spreadsheet (its parts' contents do not matter)."""
+
+    def build(tmp_path: Path) -> Path:
+        path = tmp_path / "wniosek.xlsx"
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in names:
+                archive.writestr(name, b"\x00\x01protobuf, snappy-framed")
+        return path
+
+    return build
+
+
+NUMBERS_PARTS = ("Metadata/Properties.plist", "Metadata/DocumentIdentifier", "preview.jpg")
+OTHER_FORMATS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "SpreadsheetML 2003": (text_file(SPREADSHEET_ML), "Excel 2003 XML"),
+    "SpreadsheetML 2003 in UTF-16": (text_file(SPREADSHEET_ML, "utf-16"), "Excel 2003 XML"),
+    "flat ODS": (text_file(FLAT_ODS), "flat ODS (.fods)"),
+    "HTML as Excel exports it": (text_file(HTML_EXPORT), "HTML (web page)"),
+    "HTML page with a BOM": (text_file(HTML_PAGE), "HTML (web page)"),
+    "XHTML page": (text_file(XHTML_PAGE), "HTML (web page)"),
+    "bare HTML table": (text_file(HTML_TABLE), "HTML (web page)"),
+    "SYLK": (text_file(SYLK, "cp1250"), "SYLK"),
+    "DIF, Windows lines": (text_file("\r\n".join(DIF_LINES) + "\r\n"), "DIF"),
+    "DIF, Unix lines": (text_file("\n".join(DIF_LINES) + "\n"), "DIF"),
+    "Numbers": (
+        numbers_file("Index/Document.iwa", "Index/Tables/DataList.iwa", *NUMBERS_PARTS),
+        "Apple Numbers",
+    ),
+    "Numbers bundle": (
+        numbers_file("Wniosek.numbers/Index.zip", "Wniosek.numbers/preview.jpg"),
+        "Apple Numbers",
+    ),
+}
+# The format's name in each message: Polish and Norwegian put it in their own words.
+FORMAT_IN_MESSAGE = {
+    "Excel 2003 XML": {
+        "pl": "Plik jest w formacie Excel 2003 XML, a nie skoroszytem",
+        "nb": "Filen er en Excel 2003 XML-fil, ikke",
+        "en": "The file is in Excel 2003 XML format,",
+    },
+    "flat ODS (.fods)": {
+        "pl": "Plik jest w formacie FODS (ODS jako jeden plik XML), a nie",
+        "nb": "Filen er en flat ODS-fil, ikke",
+        "en": "The file is in flat ODS (.fods) format,",
+    },
+    "HTML (web page)": {
+        "pl": "Plik jest w formacie HTML (strona internetowa), a nie",
+        "nb": "Filen er en HTML-fil, ikke",
+        "en": "The file is in HTML (web page) format,",
+    },
+    "SYLK": {
+        "pl": "Plik jest w formacie SYLK, a nie",
+        "nb": "Filen er en SYLK-fil, ikke",
+        "en": "The file is in SYLK format,",
+    },
+    "DIF": {
+        "pl": "Plik jest w formacie DIF, a nie",
+        "nb": "Filen er en DIF-fil, ikke",
+        "en": "The file is in DIF format,",
+    },
+    "Apple Numbers": {
+        "pl": "Plik jest w formacie Apple Numbers, a nie",
+        "nb": "Filen er en Apple Numbers-fil, ikke",
+        "en": "The file is in Apple Numbers format,",
+    },
+}
+
+
+class TestOtherSpreadsheetFormatsAreNamed:
+    @pytest.mark.parametrize("case", sorted(OTHER_FORMATS))
+    def test_a_spreadsheet_in_another_format_is_named_by_its_format(
+        self, case: str, tmp_path: Path
+    ) -> None:
+        build, fmt = OTHER_FORMATS[case]
+
+        workbook = read_workbook(build(tmp_path))
+
+        assert not workbook.readable
+        assert [(i.code, i.params) for i in workbook.issues] == [
+            ("unsupported-format", {"format": fmt})
+        ]
+
+    @pytest.mark.parametrize("lang", ["pl", "nb", "en"])
+    @pytest.mark.parametrize("fmt", sorted(FORMAT_IN_MESSAGE))
+    def test_the_message_names_the_format_in_the_users_language(self, fmt: str, lang: str) -> None:
+        message = localise(Issue("unsupported-format", params={"format": fmt}), lang)
+
+        assert message.startswith(FORMAT_IN_MESSAGE[fmt][lang])
+
+    @pytest.mark.parametrize("lang", ["pl", "nb", "en"])
+    def test_validate_names_the_format_of_each_file_of_a_batch(
+        self, lang: str, tmp_path: Path
+    ) -> None:
+        paths = []
+        for number, case in enumerate(sorted(OTHER_FORMATS)):
+            folder = tmp_path / str(number)
+            folder.mkdir()
+            paths.append(OTHER_FORMATS[case][0](folder).rename(tmp_path / f"{number}.xlsx"))
+
+        _, parsed = validate_json(*paths, lang=lang)
+
+        messages = {
+            name: [(i["code"], i["message"]) for i in entry["issues"]]
+            for name, entry in reports_by_file(parsed).items()
+        }
+        for number, case in enumerate(sorted(OTHER_FORMATS)):
+            expected = FORMAT_IN_MESSAGE[OTHER_FORMATS[case][1]][lang]
+            [(code, message)] = messages[f"{number}.xlsx"]
+            assert code == "unsupported-format"
+            assert message.startswith(expected), (case, message)
+
+    def test_the_forms_own_workbook_part_alone_is_not_taken_for_excel_2003_xml(
+        self, tmp_path: Path
+    ) -> None:
+        path = tmp_path / "workbook.xlsx"
+        path.write_bytes(members(FORM)[WORKBOOK])
+
+        workbook = read_workbook(path)
+
+        assert [(i.code, i.params) for i in workbook.issues] == [
+            ("unsupported-format", {"format": "CSV/text"})
+        ]
+
+    def test_a_workbook_embedding_a_file_named_like_numbers_parts_is_read(
+        self, tmp_path: Path, original: dict[tuple[str, str], CellValue]
+    ) -> None:
+        path = hostile.rewrite_zip(
+            FORM,
+            tmp_path / "embeds.xlsx",
+            add={
+                "xl/embeddings/Index.zip": b"PK\x05\x06" + bytes(18),
+                "xl/Index/Document.iwa": b"x",
+            },
+        )
+
+        assert cell_values(read_workbook(path)) == original
+
+
+# --- Strict Open XML ------------------------------------------------------------
+
+# What Excel's "Strict Open XML Spreadsheet" save type writes instead of the usual
+# (transitional) names; the package's own namespaces (content types, package
+# relationships, core properties) are the same in both. In this order: the
+# relationship type spelled differently before the namespace that prefixes it.
+TO_STRICT = [
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships/extendedProperties",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+        b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    ),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/main",
+        b"http://purl.oclc.org/ooxml/drawingml/main",
+    ),
+]
+
+
+def saved_as_strict(tmp_path: Path) -> Path:
+    """The form as Excel saves it as Strict Open XML: other namespaces, conformance="strict"."""
+    parts = members(FORM)
+    strict = {}
+    for name, content in parts.items():
+        for transitional, purl in TO_STRICT:
+            content = content.replace(transitional, purl)
+        strict[name] = content
+    strict[WORKBOOK] = strict[WORKBOOK].replace(
+        b"<workbook ", b'<workbook conformance="strict" ', 1
+    )
+    assert b"schemas.openxmlformats.org/officeDocument" not in strict["_rels/.rels"]
+    assert b"schemas.openxmlformats.org/spreadsheetml" not in b"".join(strict.values())
+    return hostile.rewrite_zip(FORM, tmp_path / "strict.xlsx", replace=strict)
+
+
+class TestStrictOpenXml:
+    def test_openpyxl_alone_finds_no_sheet_in_a_strict_workbook(self, tmp_path: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(saved_as_strict(tmp_path), read_only=True)
+
+        assert book.worksheets == []  # the five sheet-missing issues of issue 10
+
+    def test_the_form_saved_as_strict_reads_like_the_original(
+        self, tmp_path: Path, original: dict[tuple[str, str], CellValue]
+    ) -> None:
+        path = saved_as_strict(tmp_path)
+
+        assert cell_values(read_workbook(path)) == original
+        assert report_of(path) == FileReport(file=path.name, issues=[])
+
+    def test_a_strict_upload_is_kept_as_it_came(self, tmp_path: Path) -> None:
+        path = saved_as_strict(tmp_path)
+
+        upload = spreadsheet.read_upload(path)
+
+        assert upload.workbook.readable
+        assert upload.content == path.read_bytes()
+
+    def test_validate_finds_the_strict_form_valid_in_every_language(self, tmp_path: Path) -> None:
+        path = saved_as_strict(tmp_path)
+
+        for lang in ("pl", "nb", "en"):
+            run, parsed = validate_json(path, lang=lang)
+
+            assert reports_by_file(parsed)[path.name]["issues"] == []
+            assert run.returncode == 0
+
+    def test_a_formula_without_value_in_a_strict_sheet_is_still_found(self, tmp_path: Path) -> None:
+        strict = members(saved_as_strict(tmp_path))
+        sheet = "xl/worksheets/sheet2.xml"
+        cell = re.search(rb'<c r="(B[0-9]+)"[^>]*?(?:/>|>.*?</c>)', strict[sheet])
+        assert cell is not None
+        formula = b'<c r="%s"><f>1+1</f></c>' % cell.group(1)
+        path = hostile.rewrite_zip(
+            FORM,
+            tmp_path / "strict-formula.xlsx",
+            replace={**strict, sheet: strict[sheet].replace(cell.group(0), formula, 1)},
+        )
+
+        issues = read_workbook(path).issues
+
+        assert [(i.code, i.cell) for i in issues] == [
+            ("formula-without-value", cell.group(1).decode())
+        ]

@@ -38,6 +38,13 @@ def unreadable_reasons() -> set[str]:
     return {str(m) for _, m, _, _ in extract_from_file("python", str(source), keywords=keywords)}
 
 
+def unsupported_formats() -> set[str]:
+    """The names the spreadsheet adapter gives a file that is in another format."""
+    source = Path(spreadsheet.__file__)
+    keywords = {"_unsupported": None}
+    return {str(m) for _, m, _, _ in extract_from_file("python", str(source), keywords=keywords)}
+
+
 def renderer_msgids() -> set[str]:
     """What report_render.py passes to gettext/ngettext, found as pybabel extract would."""
     source = Path(report_render.__file__)
@@ -79,6 +86,13 @@ class TestCompleteness:
         assert "the file is empty" in reasons
         cat = catalog(lang)
         assert sorted(r for r in reasons if cat.get(r) is None or cat.get(r).string == r) == []
+
+    @pytest.mark.parametrize("lang", LANGS)
+    def test_every_format_the_reader_names_is_in_every_catalog(self, lang: str) -> None:
+        formats = unsupported_formats()
+        assert {"CSV/text", "XLS", "Excel 2003 XML", "HTML (web page)", "Apple Numbers"} <= formats
+        cat = catalog(lang)
+        assert sorted(f for f in formats if cat.get(f) is None or not cat.get(f).string) == []
 
     def test_the_english_catalog_is_the_identity(self) -> None:
         for message in catalog("en"):
