@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grantflow.adapters.spreadsheet import Upload, read_upload
 from grantflow.domain.programme import Programme
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport, Issue, Report
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Spreadsheet-like files picked up from a folder. Files given by name are
 # always checked, whatever their extension: a renamed .ods gets its report.
@@ -104,6 +106,9 @@ def check_files(
             if progress:
                 progress(done, len(paths))
         return Report(reports)
+    # Imported here: checking a few files (``grantflow validate FILE``) needs no pool.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(programme_path, call_code)
     ) as pool:
@@ -118,6 +123,8 @@ def check_files(
 def _report_of(
     future: Future[FileReport], path: Path, programme_path: Path | None, call_code: str
 ) -> FileReport:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return future.result()
     except BrokenProcessPool:
@@ -130,6 +137,8 @@ def _report_of(
 
 
 def _isolated_report(path: Path, programme_path: Path | None, call_code: str) -> FileReport:
+    from concurrent.futures import ProcessPoolExecutor
+
     try:
         with ProcessPoolExecutor(
             max_workers=1, initializer=_init_worker, initargs=(programme_path, call_code)

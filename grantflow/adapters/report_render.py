@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -34,6 +33,9 @@ from grantflow.domain.errors import DocumentError
 from grantflow.validation import form
 from grantflow.validation.form import FieldDef
 from grantflow.validation.report import FileReport, Issue, Report
+
+if TYPE_CHECKING:
+    import jinja2
 
 FORMATS = ("text", "json", "html", "xlsx", "markdown")
 
@@ -310,6 +312,8 @@ def _render_json(report: Report, lang: str) -> bytes:
 
 @cache
 def _html_environment() -> jinja2.Environment:
+    import jinja2  # only the html format needs it; the others start without it
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(resources.templates() / "report"),
         autoescape=True,  # file names and cell values are user text
@@ -331,6 +335,8 @@ def _render_html(report: Report, lang: str) -> bytes:
         }
         for f in report.files
     ]
+    import jinja2
+
     try:
         template = _html_environment().get_template("validation.html.j2")
         page = template.render(words=words, overall=words.overall(report), files=files)
