@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 from functools import cache
+from html import escape  # XML-safe attribute text; xml.sax.saxutils would load urllib
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -476,7 +476,7 @@ def _minimal_stylesheet(styles: bytes) -> bytes:
         cell_formats.append(int(number) if number.isdigit() else 0)
     cell_formats = cell_formats or [0]
     num_fmts = "".join(
-        f"<numFmt numFmtId={quoteattr(str(n))} formatCode={quoteattr(c)}/>" for n, c in formats
+        f'<numFmt numFmtId="{n}" formatCode="{escape(c, quote=True)}"/>' for n, c in formats
     )
     xfs = "".join(
         f'<xf numFmtId="{n}" fontId="0" fillId="0" borderId="0" xfId="0"/>' for n in cell_formats
