@@ -103,13 +103,17 @@ def moment(as_of: str | None) -> datetime | None:
 
 @contextmanager
 def wiring(programme: Path | None = None, as_of: str | None = None) -> Iterator[Wiring]:
-    """The composition root for one command: the programme (checked now, so a broken
-    file is a usage error before anything happens) and the clock at ``--as-of``."""
+    """The composition root for one command: the programme (a file given with
+    ``--programme`` checked now, so a broken one is a usage error before anything
+    happens) and the clock at ``--as-of``."""
     from grantflow import bootstrap
 
     at = moment(as_of)
     with refusals(), bootstrap.build(programme_file=programme, as_of=at) as built:
-        built.programme  # noqa: B018  # read now: a broken programme file fails first
+        if programme is not None:
+            # A file the user named is read now: a broken one fails before anything
+            # happens. The shipped programme is read when a command needs it.
+            built.programme  # noqa: B018
         yield built
 
 
