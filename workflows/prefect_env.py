@@ -19,6 +19,10 @@ SERVER_DEFAULTS = {
     # database while the server migrates and serves the flow run, and logs
     # "database is locked" tracebacks when it loses. Nothing needs it here.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # The ephemeral server migrates its database before it answers; on a
+    # busy two-core machine that took longer than Prefect's default 20 s,
+    # and the command failed before doing anything.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
 }
 
 
