@@ -176,6 +176,11 @@ def _apply(balance: CityBalance, entry: LedgerEntry) -> CityBalance:
     )
 
 
+def _opening(account: Account) -> CityBalance:
+    """An account before its first entry."""
+    return CityBalance(account.city, account.call)
+
+
 def replayed(existing: LedgerEntry, entry: LedgerEntry) -> LedgerEntry:
     """``existing`` when ``entry`` repeats it under the same key; IdempotencyConflict if not."""
     if existing.key != entry.key or not existing.same_booking(entry):
@@ -206,13 +211,23 @@ class Ledger:
 
     @classmethod
     def from_entries(cls, entries: Iterable[LedgerEntry]) -> Ledger:
-        """Replay stored entries in booking order; LedgerError if one breaks a rule."""
-        ledger = cls()
+        """Replay stored entries in booking order; LedgerError if one breaks a rule.
+
+        One pass over tables of its own: replaying through :meth:`book` copied
+        every entry and both tables for each entry, quadratic in the ledger
+        (10,000 entries took 3.7 s; benchmarks/bench_scaling.py).
+        """
+        booked: list[LedgerEntry] = []
+        by_key: dict[str, LedgerEntry] = {}
+        balances: dict[Account, CityBalance] = {}
         for entry in entries:
-            if entry.key in ledger._by_key:
+            if entry.key in by_key:
                 raise IdempotencyConflict(f"entry '{entry.key}' is stored twice")
-            ledger = ledger.book(entry).ledger
-        return ledger
+            account = entry.account
+            balances[account] = _apply(balances.get(account) or _opening(account), entry)
+            by_key[entry.key] = entry
+            booked.append(entry)
+        return cls(entries=tuple(booked), _by_key=by_key, _balances=balances)
 
     def book(self, entry: LedgerEntry) -> Booking:
         existing = self._by_key.get(entry.key)
@@ -230,7 +245,7 @@ class Ledger:
         return self._by_key.get(key)
 
     def account_balance(self, account: Account) -> CityBalance:
-        return self._balances.get(account) or CityBalance(account.city, account.call)
+        return self._balances.get(account) or _opening(account)
 
     def balance(self, city: str, call: str | None = None) -> CityBalance:
         """The city's account in ``call``; without a call, the city's sum over all its calls."""

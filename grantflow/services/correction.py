@@ -37,10 +37,10 @@ class Recheck:
     message: str  # for the city and the operator; "" when the version changes nothing
 
 
-def _returned(entries: list[AuditEntry], subject: str) -> AuditEntry | None:
-    """The newest return for correction of the application."""
+def _returned(entries: list[AuditEntry]) -> AuditEntry | None:
+    """The newest return for correction among the application's entries."""
     action = f"transition:{Action.RETURN_FOR_CORRECTION}"
-    return next((e for e in reversed(entries) if (e.action, e.subject) == (action, subject)), None)
+    return next((e for e in reversed(entries) if e.action == action), None)
 
 
 def recheck(
@@ -57,8 +57,8 @@ def recheck(
             return nothing
         version = uow.submissions.get(submission_id)
         subject = f"application:{application_id}"
-        log = uow.audit.all()
-        returned = _returned(log, subject)
+        log = uow.audit.for_subject(subject)
+        returned = _returned(log)
         if returned is None or version.submitted_at <= returned.at:
             return nothing  # an upload from before the return (a re-run of old files)
         deadline = date.fromisoformat(str(returned.payload["deadline"]))
@@ -90,10 +90,7 @@ def recheck(
             f"{deadline}: kept, but the application stays returned for correction"
         )
         already = any(
-            e.action == LATE
-            and e.subject == subject
-            and e.payload.get("submission") == submission_id
-            for e in log
+            e.action == LATE and e.payload.get("submission") == submission_id for e in log
         )
         if not already:
             record(

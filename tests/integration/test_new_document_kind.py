@@ -43,7 +43,7 @@ from grantflow.services.documents.registry import (
     UnknownDocumentKind,
 )
 from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
-from grantflow.services.documents.sources import Sources, day_of, last_day, stem
+from grantflow.services.documents.sources import Sources, day_of, stem
 from grantflow.services.ports.partners import PartnershipStatus
 from tests.integration import clients
 from tests.unit.factories import STAGE2
@@ -84,7 +84,6 @@ def certificate_context(certificate: Certificate, lang: str) -> dict[str, Any]:
 def plan_certificates(sources: Sources) -> list[Planned[Certificate]]:
     """One certificate per signed partnership, dated the day the agreement was signed."""
     uow = sources.uow
-    log = uow.audit.all()
     planned = []
     for pair in uow.partnerships.list():
         if pair.status is not PartnershipStatus.SIGNED:
@@ -93,7 +92,7 @@ def plan_certificates(sources: Sources) -> list[Planned[Certificate]]:
         certificate = Certificate(
             city=application.city_name,
             donor=uow.donors.get(pair.donor_code).name,
-            signed_on=last_day(log, application.id, ["transition:sign_agreement"]),
+            signed_on=sources.audit_days.last(application.id, ["transition:sign_agreement"]),
             programme_name=sources.programme.name,
         )
         planned.append(Planned(application.id, stem("certificate", application), certificate))

@@ -110,7 +110,7 @@ class TestTeryt:
 
 
 class TestTerytRulesOfTheOutline:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=60)
     @given(well_formed_teryt(), st.sampled_from(sorted(VOIVODESHIPS.values())))
     def test_the_voivodeship_must_agree_with_the_teryt_prefix(
         self, teryt: str, voivodeship: str

@@ -184,7 +184,7 @@ def brute_force_best(cities: list[CityNeeds], donors: list[DonorMunicipality]) -
 
 
 class TestTheAssignmentIsOptimal:
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=200)
     @given(cities, donors)
     def test_the_total_equals_the_best_found_by_brute_force(
         self, cities: list[CityNeeds], donors: list[DonorMunicipality]

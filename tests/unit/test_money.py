@@ -105,7 +105,7 @@ class TestRounding:
 
 
 class TestBudgetConversion:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=60)
     @given(
         st.lists(
             st.tuples(amounts.filter(lambda a: a > 0), st.sampled_from(["EUR", "PLN"])),

@@ -886,7 +886,7 @@ FIELDS = [
 
 
 class TestHostileValues:
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=300)
     @given(st.lists(st.tuples(st.sampled_from(FIELDS), cell_values), min_size=1, max_size=6))
     def test_any_cell_values_give_a_report_and_never_raise(
         self, changes: list[tuple[tuple[str, str], Any]]

@@ -8,10 +8,12 @@ programme-wide document is dated by the caller (``Sources.issued``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from grantflow.domain.audit import AuditEntry
 from grantflow.domain.deadlines import operator_day
@@ -35,6 +37,11 @@ class Sources:
     programme: Programme
     form: FormDefinition
     issued: date  # the date of a programme-wide document (the publication)
+
+    @cached_property
+    def audit_days(self) -> AuditDays:
+        """The audit log, read once for every kind the planners plan."""
+        return AuditDays(self.uow.audit.all())
 
 
 def day_of(moment: datetime) -> date:
@@ -69,14 +76,23 @@ def final_reports(uow: UnitOfWork) -> dict[int, tuple[FinalReport, date]]:
     return found
 
 
-def last_day(log: Sequence[AuditEntry], application_id: int, actions: Iterable[str]) -> date:
-    """The day of the application's latest audit entry among ``actions``."""
-    wanted = set(actions)
-    subject = f"application:{application_id}"
-    days = [day_of(e.at) for e in log if e.subject == subject and e.action in wanted]
-    if not days:
-        raise NotFound(f"the audit log has no {' or '.join(sorted(wanted))} of {subject}")
-    return days[-1]
+class AuditDays:
+    """The audit log grouped by subject, built once: dating each of N documents by
+    scanning the whole log was quadratic (10,000 decision letters: 3 minutes)."""
+
+    def __init__(self, log: Iterable[AuditEntry]) -> None:
+        self._by_subject: dict[str, list[AuditEntry]] = defaultdict(list)
+        for entry in log:
+            self._by_subject[entry.subject].append(entry)
+
+    def last(self, application_id: int, actions: Iterable[str]) -> date:
+        """The day of the application's latest audit entry among ``actions``."""
+        wanted = set(actions)
+        subject = f"application:{application_id}"
+        days = [day_of(e.at) for e in self._by_subject[subject] if e.action in wanted]
+        if not days:
+            raise NotFound(f"the audit log has no {' or '.join(sorted(wanted))} of {subject}")
+        return days[-1]
 
 
 def agreed_lump_sum(balance: CityBalance) -> Decimal:

@@ -19,3 +19,7 @@ class AuditRepository(Protocol):
     def all(self) -> list[AuditEntry]:
         """The whole log in ``seq`` order, exactly as stored (for verification)."""
         ...
+
+    def for_subject(self, subject: str) -> list[AuditEntry]:
+        """The entries about ``subject`` (``application:12``) in ``seq`` order."""
+        ...

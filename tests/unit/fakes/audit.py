@@ -21,3 +21,6 @@ class FakeAudit:
 
     def all(self) -> list[AuditEntry]:
         return list(self._t.audit)
+
+    def for_subject(self, subject: str) -> list[AuditEntry]:
+        return [e for e in self._t.audit if e.subject == subject]

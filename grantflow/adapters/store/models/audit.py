@@ -24,7 +24,7 @@ class AuditRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime())
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(100))
-    subject: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), index=True)
     reason: Mapped[str] = mapped_column(Text)
     payload: Mapped[dict[str, Any]] = mapped_column(Json)
     prev_hash: Mapped[str] = mapped_column(String(64))

@@ -44,6 +44,12 @@ class SqlAuditRepository:
             _audit_entry(r) for r in self._session.scalars(select(AuditRow).order_by(AuditRow.seq))
         ]
 
+    def for_subject(self, subject: str) -> list[AuditEntry]:
+        rows = self._session.scalars(
+            select(AuditRow).where(AuditRow.subject == subject).order_by(AuditRow.seq)
+        )
+        return [_audit_entry(r) for r in rows]
+
 
 def _audit_entry(row: AuditRow) -> AuditEntry:
     return AuditEntry(

@@ -20,7 +20,7 @@ from grantflow.domain.outline import Outline
 from grantflow.domain.partners import DonorMunicipality, agreement_period
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import bilingual
-from grantflow.services.documents.sources import Sources, agreed_lump_sum, last_day, stem
+from grantflow.services.documents.sources import Sources, agreed_lump_sum, stem
 from grantflow.services.lifecycle import current_version
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.form import FormDefinition
@@ -174,7 +174,6 @@ def _plan(sources: Sources) -> list[Planned[AgreementDocument]]:
         if p.status in (PartnershipStatus.CONFIRMED, PartnershipStatus.SIGNED)
     ]
     ledger = Ledger.from_entries(uow.ledger.all())
-    log = uow.audit.all()
     planned = []
     for pair in sorted(pairs, key=lambda p: p.application_id):
         application = uow.applications.get(pair.application_id)
@@ -183,7 +182,7 @@ def _plan(sources: Sources) -> list[Planned[AgreementDocument]]:
         signed = pair.status is PartnershipStatus.SIGNED
         balance = ledger.balance(application.teryt, application.call_code)
         action = "transition:sign_agreement" if signed else "transition:confirm_partnership"
-        day = last_day(log, application.id, [action])
+        day = sources.audit_days.last(application.id, [action])
         terms = agreement_terms(
             outline,
             uow.donors.get(pair.donor_code),

@@ -19,7 +19,7 @@ from grantflow.domain.lifecycle import Stage, State
 from grantflow.domain.programme import Programme
 from grantflow.domain.ranking import Decision, RankedProposal, ReasonCode
 from grantflow.services.documents.kind import DocumentKind, Planned
-from grantflow.services.documents.sources import Sources, last_day, outlines, stem
+from grantflow.services.documents.sources import Sources, outlines, stem
 from grantflow.services.ports.applications import Application
 
 # What a letter may announce: a Stage 1 selection is a shortlisting.
@@ -114,7 +114,6 @@ def _plan(sources: Sources) -> list[Planned[DecisionDocument]]:
     uow = sources.uow
     applications = uow.applications.list()
     titles = {k: outline.title_pl for k, outline in outlines(uow, applications).items()}
-    log = uow.audit.all()
     rankings = {call: uow.rankings.get(call) for call in {a.call_code for a in applications}}
     planned = []
     for application in applications:
@@ -125,7 +124,7 @@ def _plan(sources: Sources) -> list[Planned[DecisionDocument]]:
         entry = next((e for e in ranking.entries if e.application_id == application.id), None)
         if entry is None or entry.decision is Decision.WITHDRAWN:
             continue
-        day = last_day(log, application.id, _DECIDING)
+        day = sources.audit_days.last(application.id, _DECIDING)
         title = titles.get(application.id, "")
         letter = _letter(sources.programme, application, entry, title, day)
         document = DecisionDocument(letter, sources.programme.name)
