@@ -69,7 +69,10 @@ def start(step: NextFlow) -> Started | None:
     from prefect.utilities.urls import url_for
 
     try:
-        run = run_deployment(step.deployment, parameters={"call_code": step.call_code}, timeout=0)
+        # Not a subflow even when called inside a flow: the next step has a life of its own.
+        run = run_deployment(
+            step.deployment, parameters={"call_code": step.call_code}, timeout=0, as_subflow=False
+        )
     except ObjectNotFound as exc:
         raise NotStarted(
             f"no deployment {step.deployment} on {api} (prefect deploy --all creates it)"
