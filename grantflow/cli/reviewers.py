@@ -75,7 +75,7 @@ def review_declare(
             call_code = uow.applications.get(application_id).call_code
     typer.echo(f"reviewer {reviewer} on application {application_id}: {declared.declaration}")
     if conflict:
-        next_flow("review", call_code, "assigns a replacement")
+        next_flow("review", call_code, "if no replacement was free")
     else:
         next_step(f"grantflow review score {application_id} --reviewer {reviewer} --points ...")
 
