@@ -11,6 +11,7 @@ from grantflow.cli.common import (
     ByOption,
     CallOption,
     ProgrammeOption,
+    next_flow,
     next_step,
     print_ranking,
     store,
@@ -80,7 +81,7 @@ def selection_approve(
     if stages == {1}:
         next_step(f"grantflow promote --call {call}  (the shortlisted outlines enter Stage 2)")
     elif ranking.selected:
-        next_step(f"grantflow run partnership --call {call}  (opens the partner search)")
+        next_flow("partnership", call, "opens the partner search")
 
 
 def register(app: typer.Typer) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from grantflow.bootstrap import Wiring
     from grantflow.domain.ranking import Ranking
     from grantflow.validation.report import FileReport
+    from workflows.next_flow import LifecycleFlow
 
 # Exit status of every command: 0 done (all files valid); 1 some file invalid,
 # or an operation the rules refuse; 2 a usage error (bad option, unknown thing,
@@ -132,6 +133,29 @@ def next_step(what: str) -> None:
     run by the operator (``grantflow run ...``) or by a Prefect deployment.
     """
     typer.echo(f"next: {what}")
+
+
+def next_flow(flow: LifecycleFlow, call_code: str, why: str) -> None:
+    """:func:`next_step` for a lifecycle flow: started on the Prefect server when
+    ``PREFECT_API_URL`` names one (``workflows.next_flow``), else named for the operator.
+
+    A server that does not take the run is a warning, not a failure: the
+    decision is recorded, and the deployment's schedule or the command named
+    picks it up.
+    """
+    from workflows.next_flow import NextFlow, NotStarted, start
+
+    step = NextFlow(flow, call_code)
+    try:
+        started = start(step)
+    except NotStarted as exc:
+        typer.echo(f"grantflow: warning: {exc}", err=True)
+        started = None
+    if started is None:
+        next_step(f"{step.command}  ({why})")
+    else:
+        next_step(f"started {started.deployment}, flow run {started.flow_run_name}  ({why})")
+        typer.echo(f"      {started.url}")
 
 
 def echo_json(data: Any) -> None:

@@ -24,6 +24,7 @@ from grantflow.cli.common import (
     CallOption,
     ProgrammeOption,
     moment,
+    next_flow,
     next_step,
     print_ranking,
     refusals,
@@ -79,7 +80,7 @@ def run_review(
     if outcome.assigned:
         next_step("the experts declare and score (grantflow review declare|score)")
     if outcome.completed:
-        next_step(f"grantflow run selection --call {call}  (proposes the ranking)")
+        next_flow("selection", call, "proposes the ranking")
 
 
 @run_app.command("selection")

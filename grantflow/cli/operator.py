@@ -19,6 +19,7 @@ from grantflow.cli.common import (
     ProgrammeOption,
     ReasonOption,
     echo_json,
+    next_flow,
     next_step,
     store,
     usage,
@@ -88,7 +89,7 @@ def formal_check(
             f"(grantflow submit --call {changed.call_code} FILE); it re-enters the check"
         )
     elif correct:
-        next_step(f"grantflow run review --call {changed.call_code}  (assigns the experts)")
+        next_flow("review", changed.call_code, "assigns the experts")
 
 
 # What to use instead of ``decide`` for the actions that book money, change a ranking or
@@ -158,7 +159,7 @@ def decide(
         typer.echo(
             f"application {promoted.id} ({promoted.city_name}) moved up from the reserve list"
         )
-        next_step(f"grantflow run partnership --call {promoted.call_code}")
+        next_flow("partnership", promoted.call_code, "proposes its partners")
 
 
 def promote(

@@ -13,6 +13,7 @@ from grantflow.cli.common import (
     CallOption,
     ProgrammeOption,
     ReasonOption,
+    next_flow,
     next_step,
     store,
     usage,
@@ -121,7 +122,7 @@ def partners_reopen(
             uow, application_id, at=built.clock.now(), actor=f"operator:{by}", reason=reason
         )
     typer.echo(f"application {application_id} ({reopened.city_name}): {reopened.state}")
-    next_step(f"grantflow run partnership --call {reopened.call_code}  (proposes again)")
+    next_flow("partnership", reopened.call_code, "proposes again")
 
 
 @partners_app.command("close-search")

@@ -13,6 +13,7 @@ from grantflow.cli.common import (
     ProgrammeOption,
     ReasonOption,
     codes,
+    next_flow,
     next_step,
     store,
     usage,
@@ -74,7 +75,7 @@ def review_declare(
             call_code = uow.applications.get(application_id).call_code
     typer.echo(f"reviewer {reviewer} on application {application_id}: {declared.declaration}")
     if conflict:
-        next_step(f"grantflow run review --call {call_code}  (if no replacement was free)")
+        next_flow("review", call_code, "if no replacement was free")
     else:
         next_step(f"grantflow review score {application_id} --reviewer {reviewer} --points ...")
 
@@ -117,7 +118,7 @@ def review_score(
     state = "submitted (locked)" if card.submitted else "draft"
     typer.echo(f"application {application_id}, reviewer {reviewer}: total {card.total}, {state}")
     if card.submitted:
-        next_step(f"grantflow run review --call {call_code}  (completes or arbitrates)")
+        next_flow("review", call_code, "completes or arbitrates")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -256,6 +257,28 @@ class TestRunningTheNextFlow:
         assert again.stdout.splitlines()[0] == (
             f"review of {CALL}: 0 started, 0 experts assigned, 0 assessed"
         )
+
+    def test_a_formal_check_keeps_its_decision_when_the_named_server_is_down(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+        with socket.socket() as closed:  # a port nothing listens on
+            closed.bind(("127.0.0.1", 0))
+            api = f"http://127.0.0.1:{closed.getsockname()[1]}/api"
+        checked = cli(home, "formal-check", "3", "--correct", env={"PREFECT_API_URL": api})
+        assert checked.returncode == 0, checked.stderr
+        assert checked.stdout.splitlines() == [
+            "application 3 (Hrubieszów): formally_correct",
+            f"next: grantflow run review --call {CALL}  (assigns the experts)",
+        ]
+        assert checked.stderr.startswith(
+            f"grantflow: warning: the Prefect server at {api} did not start review/review: "
+        )
+        for uow in store(home):
+            with uow:
+                assert uow.applications.get(3).state == "formally_correct"
 
     def test_an_unknown_call_is_a_usage_error_before_prefect_starts(self, tmp_path: Path) -> None:
         refused = cli(tmp_path / "home", "run", "selection", "--call", "stage9")
