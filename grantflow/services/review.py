@@ -36,6 +36,7 @@ from grantflow.domain.assessment import (
 )
 from grantflow.domain.lifecycle import Action, State
 from grantflow.domain.programme import Programme
+from grantflow.services import notifications
 from grantflow.services.lifecycle import advance, in_states, record
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
@@ -99,7 +100,19 @@ def reconcile_assessment(
                 )
         plan = plan_assignments(candidates, uow.reviewers.list(), uow.assignments.list())
         for assignment in plan.new:
+            # Two locked scorecards already: this expert settles their divergence.
+            third = (
+                sum(c.submitted for c in uow.scorecards.for_application(assignment.application_id))
+                >= 2
+            )
             uow.assignments.add(assignment)
+            notifications.tell_reviewer(
+                uow,
+                uow.reviewers.get(assignment.reviewer_code),
+                uow.applications.get(assignment.application_id),
+                third=third,
+                at=at,
+            )
             record(
                 uow,
                 at=at,
