@@ -1,4 +1,4 @@
-"""Flows on demand: ``grantflow run review|selection|partnership`` and ``grantflow demo``.
+"""Flows on demand: ``grantflow run review|selection|partnership|reminders``, ``grantflow demo``.
 
 The flows are idempotent reconcilers (docs/architecture.md, "Long-running human
 steps"): each advances what the people's decisions allow and ends. The human
@@ -144,6 +144,29 @@ def run_partnership(
     if proposed:
         next_step("grantflow partners confirm APP_ID DONOR [--justification TEXT]")
     next_step(f"at the deadline ({deadline}): grantflow run partnership --call {call}")
+
+
+@run_app.command("reminders")
+def run_reminders(programme: ProgrammeOption = None, as_of: AsOfOption = None) -> None:
+    """Remind people of the deadlines due today (or --as-of), then deliver the outbox.
+
+    Each reminder is sent once: running this again the same day sends nothing new.
+    """
+    from workflows import prefect_env
+
+    at = moment(as_of)
+    with store(programme) as built:
+        built.mailer  # noqa: B018  (a malformed GRANTFLOW_SMTP_URL is a usage error now)
+        prefect_env.configure(built.settings.home)
+    from workflows.notifications import reminders
+
+    with refusals():
+        recorded, delivered = reminders(
+            programme_file=str(programme.resolve()) if programme else None, as_of=at
+        )
+    typer.echo(f"reminders: {recorded} recorded; messages: {delivered.sent} sent")
+    for key, why in sorted(delivered.failed.items()):
+        typer.echo(f"not sent yet (kept in the outbox): {key}: {why}", err=True)
 
 
 def demo(
