@@ -47,10 +47,11 @@ def build_email(message: MailMessage, sender: str, at: datetime) -> EmailMessage
     # The notification's key names the event: a message delivered twice (a crash
     # between sending and marking it sent) carries the same Message-ID.
     email["Message-ID"] = f"<{_safe_id(message.key)}@{_domain(sender)}>"
-    email["Content-Language"] = message.lang
     email["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to us
     email.set_content(message.text)
     email.add_alternative(message.html, subtype="html")
+    # After the content: set_content() drops every Content-* header set before it.
+    email["Content-Language"] = message.lang
     return email
 
 
