@@ -39,6 +39,7 @@ from grantflow.domain.programme import Programme
 from grantflow.services import notifications
 from grantflow.services.lifecycle import advance, in_states, record
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.validation.rules import email_is_valid
 
 
 def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str) -> None:
@@ -48,6 +49,11 @@ def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, acto
         raise AssessmentError(
             f"reviewer {reviewer.code} ({reviewer.name}) reads no language: "
             "register the languages they assess in (pl, nb, en)"
+        )
+    if reviewer.email and not email_is_valid(reviewer.email):
+        raise AssessmentError(
+            f"reviewer {reviewer.code} ({reviewer.name}): "
+            f"{reviewer.email!r} is not an e-mail address"
         )
     with uow:
         uow.reviewers.add(reviewer)
