@@ -182,15 +182,16 @@ def deliver(
 ) -> DeliveryRound:
     """Send every pending message once (each marked in its own transaction).
 
-    A refused message keeps its place with the error and its count of attempts;
-    the next round tries it again. ``at`` is when the round runs.
+    A message is dated when its event was recorded. A refused one keeps its place
+    with the error and its count of attempts; the next round tries it again.
+    ``at`` is when the round runs.
     """
     with uow:
         pending = uow.outbox.pending(batch)
     sent, failed = 0, {}
     for message in pending:
         try:
-            mailer.send(composer.compose(message.notification), at=at)
+            mailer.send(composer.compose(message.notification), at=message.created_at)
         except DeliveryFailed as exc:
             failed[message.notification.key] = str(exc)
             with uow:

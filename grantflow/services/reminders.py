@@ -78,7 +78,9 @@ def _calls(uow: UnitOfWork, programme: Programme, today: date) -> Iterator[Deadl
             ):
                 # The city has nothing in this call yet: its dashboard, with the call named.
                 yield replace(
-                    deadline, link=CITY_DASHBOARD, params={**deadline.params, "call": call.code}
+                    deadline,
+                    link=CITY_DASHBOARD,
+                    params={**deadline.params, "call": call.code, "stage": call.stage},
                 )
 
 

@@ -204,12 +204,14 @@ class RefusingThenAccepting:
     def __init__(self, refusals: int) -> None:
         self.refusals = refusals
         self.taken: list[MailMessage] = []
+        self.dated: list[datetime] = []
 
     def send(self, message: MailMessage, *, at: datetime) -> None:
         if self.refusals:
             self.refusals -= 1
             raise DeliveryFailed("451 4.3.0 try again later")
         self.taken.append(message)
+        self.dated.append(at)
 
 
 class Verbatim:
@@ -239,3 +241,5 @@ class TestDelivery:
         assert sorted(m.subject for m in server.taken) == sorted(m.key for m in outbox(uow))
         third = notifications.deliver(uow, Verbatim(), server, at=noon(date(2019, 12, 4)))
         assert third.sent == 0
+        # Each message is dated when its event was recorded, not when it finally went out.
+        assert sorted(server.dated) == [noon(date(2019, 9, 16)), noon(date(2019, 12, 2))]

@@ -32,5 +32,6 @@ class Composer(Protocol):
 
 class Mailer(Protocol):
     def send(self, message: MailMessage, *, at: datetime) -> None:
-        """Deliver one message dated ``at``; DeliveryFailed saying why when it was not taken."""
+        """Deliver one message dated ``at`` (its Date header); DeliveryFailed saying why
+        when it was not taken."""
         ...
