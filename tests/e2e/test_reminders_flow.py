@@ -4,14 +4,10 @@ and ``grantflow run reminders --as-of`` runs it by hand."""
 
 from __future__ import annotations
 
-import mailbox
 import os
 import subprocess
 import sys
 from datetime import UTC, date, datetime
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -21,6 +17,7 @@ from grantflow.domain.assessment import Reviewer
 from grantflow.services import intake, lifecycle, review
 from grantflow.services.intake import Upload
 from tests.intake_data import CHELM, HRUBIESZOW, STAGE1, valid_result
+from tests.integration.clients import read_maildir
 from tests.unit.fakes.files import FakeFileStore
 
 OPERATOR = "operator:anna.nowak"
@@ -38,11 +35,6 @@ REVIEWERS = (
 
 def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
-
-
-def read_outbox(home: Path) -> list[EmailMessage]:
-    box = mailbox.Maildir(home / "outbox")
-    return [message_from_bytes(box.get_bytes(key), policy=default) for key in box.iterkeys()]  # type: ignore[misc]
 
 
 @pytest.fixture
@@ -98,13 +90,13 @@ def test_the_reminder_flow_run_twice_on_the_same_day_sends_nothing_the_second_ti
 ) -> None:
     from workflows.notifications import reminders
 
-    before = len(read_outbox(stage1_home))
+    before = len(read_maildir(stage1_home / "outbox"))
     recorded, delivered = reminders(as_of=at(date(2019, 11, 22)))
-    after_first = read_outbox(stage1_home)
+    after_first = read_maildir(stage1_home / "outbox")
     again, delivered_again = reminders(as_of=at(date(2019, 11, 22)))
     assert (recorded, delivered.sent, delivered.failed) == (3, 3, {})
     assert (again, delivered_again.sent) == (0, 0)
-    assert len(read_outbox(stage1_home)) == len(after_first) == before + 3
+    assert len(read_maildir(stage1_home / "outbox")) == len(after_first) == before + 3
     reminders_sent = {
         m["To"]: m
         for m in after_first
@@ -132,7 +124,9 @@ def test_grantflow_run_reminders_as_of_a_date_sends_that_days_reminders(
     assert run.returncode == 0, run.stderr
     # The day before the review deadline: both experts; the correction deadline has passed.
     assert "reminders: 2 recorded; messages: 2 sent" in run.stdout
-    subjects = sorted(m["Subject"] for m in read_outbox(stage1_home) if "29" in m["Subject"])
+    subjects = sorted(
+        m["Subject"] for m in read_maildir(stage1_home / "outbox") if "29" in m["Subject"]
+    )
     assert subjects == [
         "Przypomnienie: termin 29 listopada 2019",
         "Påminnelse: frist 29. november 2019",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-import mailbox
 import socket
 import ssl
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from grantflow.config import Settings
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.notifications import Notification, Topic
 from grantflow.services.ports.mail import DeliveryFailed
+from tests.integration.clients import read_maildir
 
 SENDER = "Grantflow <grantflow@lokalnyrozwoj.example>"
 AT = dt.datetime(2019, 12, 2, 13, 0, tzinfo=dt.UTC)
@@ -257,11 +257,7 @@ class TestMaildir:
             params={"donor": "Tromsø kommune", "city": "Zamość"},
         )
         mailer.send(COMPOSER.compose(tromso), at=AT)
-        box = mailbox.Maildir(folder)
-        read = sorted(
-            (message_from_bytes(box.get_bytes(key), policy=default) for key in box.iterkeys()),
-            key=lambda m: m["To"],
-        )
+        read = sorted(read_maildir(folder), key=lambda m: m["To"])
         polish, norwegian = read[1], read[0]
         assert polish["Content-Language"] == "pl" and norwegian["Content-Language"] == "nb"
         assert polish["Date"] == "Mon, 02 Dec 2019 13:00:00 +0000"
