@@ -23,6 +23,7 @@ from grantflow.domain.partners import DonorMunicipality
 from grantflow.services import intake, lifecycle, notifications, reminders
 from grantflow.services.intake import Upload
 from grantflow.services.ports.mail import DeliveryFailed, MailMessage
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from tests.intake_data import CHELM, STAGE1, invalid_result, valid_result
 from tests.unit.factories import reference_programme
 from tests.unit.fakes.files import FakeFileStore
@@ -36,7 +37,7 @@ def noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 11, 0, tzinfo=UTC)
 
 
-def chelm_submits(uow: FakeUnitOfWork, content: bytes, *, valid: bool = True) -> int:
+def chelm_submits(uow: UnitOfWork, content: bytes, *, valid: bool = True) -> int:
     outcome = intake.submit(
         uow,
         FakeFileStore(),
@@ -55,12 +56,12 @@ def chelm_submits(uow: FakeUnitOfWork, content: bytes, *, valid: bool = True) ->
     return outcome.application_id
 
 
-def outbox(uow: FakeUnitOfWork) -> list[Notification]:
+def outbox(uow: UnitOfWork) -> list[Notification]:
     with uow:
         return [m.notification for m in uow.outbox.all()]
 
 
-def return_chelm(uow: FakeUnitOfWork) -> int:
+def return_chelm(uow: UnitOfWork) -> int:
     application_id = chelm_submits(uow, b"PK\x03\x04 Chelm v1")
     lifecycle.return_for_correction(
         uow,
@@ -73,9 +74,12 @@ def return_chelm(uow: FakeUnitOfWork) -> int:
     return application_id
 
 
-class TestEventsAreRecordedWithTheirTransaction:
-    def test_a_valid_upload_tells_the_city_its_report_is_ready_in_polish(self) -> None:
-        uow = FakeUnitOfWork()
+class EventScenarios:
+    """Each event's message is recorded in the event's own transaction."""
+
+    def test_a_valid_upload_tells_the_city_its_report_is_ready_in_polish(
+        self, uow: UnitOfWork
+    ) -> None:
         application_id = chelm_submits(uow, b"PK\x03\x04 Chelm v1")
         [message] = outbox(uow)
         assert message.topic is Topic.REPORT_READY
@@ -84,9 +88,8 @@ class TestEventsAreRecordedWithTheirTransaction:
         assert message.params["valid"] == 1 and message.params["city"] == "Chełm"
 
     def test_an_invalid_upload_after_a_valid_one_reaches_the_address_of_the_valid_one(
-        self,
+        self, uow: UnitOfWork
     ) -> None:
-        uow = FakeUnitOfWork()
         chelm_submits(uow, b"PK\x03\x04 Chelm v1")
         chelm_submits(uow, b"PK\x03\x04 Chelm v2 with a typo", valid=False)
         second = outbox(uow)[1]
@@ -96,21 +99,18 @@ class TestEventsAreRecordedWithTheirTransaction:
             2,
         )
 
-    def test_the_same_file_uploaded_again_tells_nothing_new(self) -> None:
-        uow = FakeUnitOfWork()
+    def test_the_same_file_uploaded_again_tells_nothing_new(self, uow: UnitOfWork) -> None:
         chelm_submits(uow, b"PK\x03\x04 Chelm v1")
         chelm_submits(uow, b"PK\x03\x04 Chelm v1")
         assert len(outbox(uow)) == 1
 
-    def test_a_return_for_correction_tells_the_city_its_deadline(self) -> None:
-        uow = FakeUnitOfWork()
+    def test_a_return_for_correction_tells_the_city_its_deadline(self, uow: UnitOfWork) -> None:
         return_chelm(uow)
         message = outbox(uow)[-1]
         assert message.topic is Topic.RETURNED_FOR_CORRECTION
         assert message.params["deadline"] == "2019-12-16"
 
-    def test_a_refused_transition_leaves_no_message_behind(self) -> None:
-        uow = FakeUnitOfWork()
+    def test_a_refused_transition_leaves_no_message_behind(self, uow: UnitOfWork) -> None:
         application_id = return_chelm(uow)
         with pytest.raises(IllegalTransition):
             lifecycle.apply(
@@ -133,8 +133,7 @@ class TestRecipientsLanguages:
         assert replace(ingrid, language="nb").mail_language == "nb"
         assert Reviewer("R09", "Ola Nordmann", frozenset({"nb", "en"})).mail_language == "nb"
 
-    def test_a_donor_without_a_contact_is_not_told(self) -> None:
-        uow = FakeUnitOfWork()
+    def test_a_donor_without_a_contact_is_not_told(self, uow: UnitOfWork) -> None:
         application_id = chelm_submits(uow, b"PK\x03\x04 Chelm v1")
         bodo = DonorMunicipality(
             "NO-1804", "Bodø kommune", "NO", "Nordland", ("environment_energy",), (), 1
@@ -181,9 +180,10 @@ class TestWhenAReminderIsDue:
         assert (due.key.rsplit(":", 1)[1] if due else None) == offset
 
 
-class TestTheReminderFlowsService:
-    def test_a_city_returned_for_correction_is_reminded_once_per_offset(self) -> None:
-        uow = FakeUnitOfWork()
+class ReminderScenarios:
+    def test_a_city_returned_for_correction_is_reminded_once_per_offset(
+        self, uow: UnitOfWork
+    ) -> None:
         return_chelm(uow)
         programme = reference_programme()
         week_before = noon(date(2019, 12, 9))
@@ -226,9 +226,10 @@ class Verbatim:
         )
 
 
-class TestDelivery:
-    def test_a_refused_message_stays_pending_and_goes_out_on_the_next_round(self) -> None:
-        uow = FakeUnitOfWork()
+class DeliveryScenarios:
+    def test_a_refused_message_stays_pending_and_goes_out_on_the_next_round(
+        self, uow: UnitOfWork
+    ) -> None:
         return_chelm(uow)
         server = RefusingThenAccepting(refusals=1)
         first = notifications.deliver(uow, Verbatim(), server, at=noon(date(2019, 12, 2)))
@@ -243,3 +244,17 @@ class TestDelivery:
         assert third.sent == 0
         # Each message is dated when its event was recorded, not when it finally went out.
         assert sorted(server.dated) == [noon(date(2019, 9, 16)), noon(date(2019, 12, 2))]
+
+
+class OutboxScenarios(EventScenarios, ReminderScenarios, DeliveryScenarios):
+    """Run by the classes that give them a ``uow`` fixture: the fakes here, the SQL store
+    (SQLite and PostgreSQL) in ``tests/integration/test_outbox_store.py``."""
+
+
+class TestTheOutboxOnTheFakes(OutboxScenarios):
+    pass
+
+
+@pytest.fixture
+def uow() -> UnitOfWork:
+    return FakeUnitOfWork()
