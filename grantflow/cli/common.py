@@ -130,6 +130,13 @@ def store(programme: Path | None = None, as_of: str | None = None) -> Iterator[W
             typer.echo(f"grantflow: not sent yet (kept in the outbox): {key}: {why}", err=True)
 
 
+def deliver_pending() -> None:
+    """Deliver what a flow this command ran recorded (a flow's command has no :func:`store`
+    block of its own; leaving one delivers)."""
+    with store():
+        pass
+
+
 def next_step(what: str) -> None:
     """Say what moves the programme on after this command (README, "Running a call").
 

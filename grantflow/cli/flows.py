@@ -23,6 +23,7 @@ from grantflow.cli.common import (
     AsOfOption,
     CallOption,
     ProgrammeOption,
+    deliver_pending,
     moment,
     next_step,
     print_ranking,
@@ -70,6 +71,7 @@ def run_review(
 
     with refusals():
         outcome = review(call_code=call, programme_file=programme_file, as_of=at)
+    deliver_pending()
     typer.echo(
         f"review of {call}: {len(outcome.started)} started, {len(outcome.assigned)} experts "
         f"assigned, {len(outcome.completed)} assessed"
@@ -100,6 +102,7 @@ def run_selection(
         ranking = selection(
             call_code=call, programme_file=programme_file, shortlist=shortlist, as_of=at
         )
+    deliver_pending()
     if ranking is None:
         typer.echo(f"nothing to rank in {call} yet")
         return
@@ -130,6 +133,7 @@ def run_partnership(
             donors_file=str(donors.resolve()) if donors else None,
             as_of=at,
         )
+    deliver_pending()
     deadline = loaded.partner_search_deadline
     if outcome.closed_search:
         shown = ", ".join(map(str, outcome.no_partner)) or "none"
