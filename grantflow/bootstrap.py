@@ -34,6 +34,8 @@ from grantflow.validation.programme_file import load_programme
 
 if TYPE_CHECKING:
     from grantflow.adapters.documents.renderer import TemplateRenderer
+    from grantflow.services.notifications import DeliveryRound
+    from grantflow.services.ports.mail import Composer, Mailer
 
 
 class Wiring:
@@ -77,6 +79,29 @@ class Wiring:
     @cached_property
     def renderer(self) -> TemplateRenderer:
         return make_renderer()
+
+    @cached_property
+    def mailer(self) -> Mailer:
+        """SMTP when ``GRANTFLOW_SMTP_URL`` is set, else the Maildir ``GRANTFLOW_HOME/outbox``;
+        ConfigurationError for a malformed URL."""
+        from grantflow.adapters.mail import MaildirMailer, SmtpMailer, SmtpServer
+
+        if self.settings.smtp_url:
+            server = SmtpServer.from_url(self.settings.smtp_url)
+            return SmtpMailer(server, self.settings.mail_from)
+        return MaildirMailer(self.settings.outbox_dir, self.settings.mail_from)
+
+    @cached_property
+    def composer(self) -> Composer:
+        from grantflow.adapters.mail_composer import TemplateComposer
+
+        return TemplateComposer(self.settings.portal_url)
+
+    def deliver_outbox(self) -> DeliveryRound:
+        """Send what the outbox holds (after the commands' and flows' commits)."""
+        from grantflow.services.notifications import deliver
+
+        return deliver(self.unit_of_work(), self.composer, self.mailer, at=self.clock.now())
 
     def close(self) -> None:
         if self._engine is not None:

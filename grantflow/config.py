@@ -7,12 +7,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = Path.home() / ".grantflow"
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
+DEFAULT_MAIL_FROM = "Grantflow <grantflow@localhost>"
 
 
 @dataclass(frozen=True)
 class Settings:
     home: Path
     database_url: str
+    # Links in notifications point here (GRANTFLOW_PORTAL_URL).
+    portal_url: str = DEFAULT_PORTAL_URL
+    # GRANTFLOW_SMTP_URL (grantflow.adapters.mail); None: the Maildir under home/outbox.
+    smtp_url: str | None = None
+    mail_from: str = DEFAULT_MAIL_FROM  # GRANTFLOW_MAIL_FROM
 
     @property
     def uploads_dir(self) -> Path:
@@ -26,9 +33,20 @@ class Settings:
     def documents_dir(self) -> Path:
         return self.home / "documents"
 
+    @property
+    def outbox_dir(self) -> Path:
+        """The Maildir messages go to when no SMTP server is configured."""
+        return self.home / "outbox"
+
 
 def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("GRANTFLOW_HOME") or DEFAULT_HOME).expanduser().resolve()
     url = env.get("GRANTFLOW_DATABASE_URL") or f"sqlite:///{home / 'grantflow.db'}"
-    return Settings(home=home, database_url=url)
+    return Settings(
+        home=home,
+        database_url=url,
+        portal_url=env.get("GRANTFLOW_PORTAL_URL") or DEFAULT_PORTAL_URL,
+        smtp_url=env.get("GRANTFLOW_SMTP_URL") or None,
+        mail_from=env.get("GRANTFLOW_MAIL_FROM") or DEFAULT_MAIL_FROM,
+    )

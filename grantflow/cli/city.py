@@ -20,6 +20,7 @@ from grantflow.cli.common import (
     Lang,
     LangOption,
     ProgrammeOption,
+    deliver_pending,
     exit_invalid,
     given_files,
     moment,
@@ -61,6 +62,7 @@ def submit(
         lang=lang.value,
         as_of=at,
     )
+    deliver_pending()
     for s in summaries:
         where = f"{s.city} (TERYT {s.teryt}) version {s.version_no}" if s.city else "city unknown"
         state = "valid" if s.valid else "INVALID"

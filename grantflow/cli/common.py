@@ -120,10 +120,22 @@ def wiring(programme: Path | None = None, as_of: str | None = None) -> Iterator[
 
 @contextmanager
 def store(programme: Path | None = None, as_of: str | None = None) -> Iterator[Wiring]:
-    """:func:`wiring` with the store's schema brought up to date first."""
+    """:func:`wiring` with the store's schema brought up to date first, and the messages
+    the command recorded delivered after it (after its commit: a refused command sends
+    nothing, and a message the mail server refuses stays in the outbox for the next try)."""
     with wiring(programme, as_of) as built:
         built.migrate()
         yield built
+        delivered = built.deliver_outbox()
+        for key, why in sorted(delivered.failed.items()):
+            typer.echo(f"grantflow: not sent yet (kept in the outbox): {key}: {why}", err=True)
+
+
+def deliver_pending() -> None:
+    """Deliver what a flow this command ran recorded (a flow's command has no :func:`store`
+    block of its own; leaving one delivers)."""
+    with store():
+        pass
 
 
 def next_step(what: str) -> None:

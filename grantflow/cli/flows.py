@@ -1,4 +1,4 @@
-"""Flows on demand: ``grantflow run review|selection|partnership`` and ``grantflow demo``.
+"""Flows on demand: ``grantflow run review|selection|partnership|reminders``, ``grantflow demo``.
 
 The flows are idempotent reconcilers (docs/architecture.md, "Long-running human
 steps"): each advances what the people's decisions allow and ends. The human
@@ -23,6 +23,7 @@ from grantflow.cli.common import (
     AsOfOption,
     CallOption,
     ProgrammeOption,
+    deliver_pending,
     moment,
     next_flow,
     next_step,
@@ -71,6 +72,7 @@ def run_review(
 
     with refusals():
         outcome = review(call_code=call, programme_file=programme_file, as_of=at)
+    deliver_pending()
     typer.echo(
         f"review of {call}: {len(outcome.started)} started, {len(outcome.assigned)} experts "
         f"assigned, {len(outcome.completed)} assessed"
@@ -101,6 +103,7 @@ def run_selection(
         ranking = selection(
             call_code=call, programme_file=programme_file, shortlist=shortlist, as_of=at
         )
+    deliver_pending()
     if ranking is None:
         typer.echo(f"nothing to rank in {call} yet")
         return
@@ -131,6 +134,7 @@ def run_partnership(
             donors_file=str(donors.resolve()) if donors else None,
             as_of=at,
         )
+    deliver_pending()
     deadline = loaded.partner_search_deadline
     if outcome.closed_search:
         shown = ", ".join(map(str, outcome.no_partner)) or "none"
@@ -145,6 +149,29 @@ def run_partnership(
     if proposed:
         next_step("grantflow partners confirm APP_ID DONOR [--justification TEXT]")
     next_step(f"at the deadline ({deadline}): grantflow run partnership --call {call}")
+
+
+@run_app.command("reminders")
+def run_reminders(programme: ProgrammeOption = None, as_of: AsOfOption = None) -> None:
+    """Remind people of the deadlines due today (or --as-of), then deliver the outbox.
+
+    Each reminder is sent once: running this again the same day sends nothing new.
+    """
+    from workflows import prefect_env
+
+    at = moment(as_of)
+    with store(programme) as built:
+        built.mailer  # noqa: B018  (a malformed GRANTFLOW_SMTP_URL is a usage error now)
+        prefect_env.configure(built.settings.home)
+    from workflows.notifications import reminders
+
+    with refusals():
+        recorded, delivered = reminders(
+            programme_file=str(programme.resolve()) if programme else None, as_of=at
+        )
+    typer.echo(f"reminders: {recorded} recorded; messages: {delivered.sent} sent")
+    for key, why in sorted(delivered.failed.items()):
+        typer.echo(f"not sent yet (kept in the outbox): {key}: {why}", err=True)
 
 
 def demo(
@@ -198,7 +225,7 @@ def demo(
     if state.programme is not None:
         for line in state.programme.summary_lines():
             typer.echo(line)
-    for result in (state.closing, state.documents):
+    for result in (state.closing, state.documents, state.mail):
         for line in result.summary_lines() if result is not None else ():
             typer.echo(line)
 

@@ -10,6 +10,7 @@ import typer
 from grantflow.cli.common import (
     AsOfOption,
     ByOption,
+    Lang,
     ProgrammeOption,
     ReasonOption,
     codes,
@@ -35,14 +36,28 @@ def reviewers_register(
     conflicts: Annotated[
         str, typer.Option("--conflicts", help="TERYT codes of cities the expert has ties with.")
     ] = "",
+    email: Annotated[
+        str, typer.Option("--email", help="Where assignments and reminders are sent.")
+    ] = "",
+    mail_lang: Annotated[
+        Lang | None,
+        typer.Option("--mail-lang", help="Language of their mail (default: the first they read)."),
+    ] = None,
     by: ByOption = "operator",
     as_of: AsOfOption = None,
 ) -> None:
-    """Register an expert with the languages they read and their declared ties."""
+    """Register an expert with the languages they read, their declared ties and their e-mail."""
     from grantflow.domain.assessment import Reviewer
     from grantflow.services import review
 
-    reviewer = Reviewer(code, name, codes(languages), codes(conflicts))
+    reviewer = Reviewer(
+        code,
+        name,
+        codes(languages),
+        codes(conflicts),
+        email=email.strip(),
+        language=mail_lang.value if mail_lang else "",
+    )
     with store(as_of=as_of) as built:
         uow = built.unit_of_work()
         review.register_reviewer(uow, reviewer, at=built.clock.now(), actor=f"operator:{by}")

@@ -60,6 +60,14 @@ class Reviewer:
     name: str
     languages: frozenset[str]  # "pl", "en", "nb"
     conflicts: frozenset[str] = frozenset()  # TERYT codes of cities the reviewer has ties with
+    email: str = ""  # where notifications go ("" : the expert is not told by e-mail)
+    language: str = ""  # the language of their mail; "" : the first they read of pl, nb, en
+
+    @property
+    def mail_language(self) -> str:
+        if self.language:
+            return self.language
+        return next((lang for lang in ("pl", "nb", "en") if lang in self.languages), "en")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from decimal import Decimal
 from grantflow.domain.errors import ConfigurationError
 
 DEFAULT_SHORTLIST_COUNT = 50
+# Reminders of a deadline: a week and a day before it.
+DEFAULT_REMINDER_DAYS = (7, 1)
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Call:
     opens: date
     deadline: date
     rate_month: str  # "YYYY-MM": the EUR/PLN rate used to convert PLN amounts
+    review_deadline: date | None = None  # experts' scores due (None: no review reminders)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,10 @@ class Programme:
     shortlist_count: int = DEFAULT_SHORTLIST_COUNT
     # The publication's date when the programme sets one (after the final eligibility date).
     publication_date: date | None = None
+    # Final reports of funded projects due (None: no final-report reminders).
+    final_report_deadline: date | None = None
+    # Days before each deadline its reminders are sent, largest first.
+    reminder_days: tuple[int, ...] = DEFAULT_REMINDER_DAYS
 
     def call(self, code: str) -> Call:
         for call in self.calls:

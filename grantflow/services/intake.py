@@ -29,6 +29,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from grantflow.services import notifications
 from grantflow.services.correction import recheck
 from grantflow.services.ports.applications import NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
@@ -169,6 +170,14 @@ def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOu
     if application_id is not None:
         version_no = uow.submissions.last_version_no(application_id) + 1
     stored = uow.submissions.add(replace(new, application_id=application_id, version_no=version_no))
+    if application_id is not None and version_no is not None:
+        notifications.tell_report_ready(
+            uow,
+            uow.applications.get(application_id),
+            version_no,
+            valid=stored.valid,
+            at=new.submitted_at,
+        )
     return _outcome(stored, created=True)
 
 

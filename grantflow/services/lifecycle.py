@@ -3,7 +3,8 @@
 Every use case of the lifecycle (review, selection, ledger, partnership)
 changes state through :func:`advance` and records facts through
 :func:`record`, inside a unit of work the caller has entered: the state
-change and its audit entry commit together or not at all.
+change, its audit entry and the message telling the city of it (the
+outbox, ``grantflow.services.notifications``) commit together or not at all.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from grantflow.domain.audit import AuditEntry, next_entry, verify_chain
 from grantflow.domain.errors import GrantflowError, NotFound
 from grantflow.domain.lifecycle import Action, transition
+from grantflow.services import notifications
 from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
@@ -68,6 +70,10 @@ def advance(
     application = uow.applications.get_for_update(application_id)
     target = transition(application.stage, application.state, action)
     changed = uow.applications.set_state(application_id, target)
+    deadline = (payload or {}).get("deadline")
+    notifications.tell_transition(
+        uow, changed, action, deadline=deadline if isinstance(deadline, date) else None, at=at
+    )
     record(
         uow,
         at=at,

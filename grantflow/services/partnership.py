@@ -39,8 +39,10 @@ from grantflow.domain.matching import (
     remaining_capacity,
     score_pair,
 )
+from grantflow.domain.notifications import Topic
 from grantflow.domain.partners import agreement_period
 from grantflow.domain.programme import Programme
+from grantflow.services import notifications
 from grantflow.services.ledger import account_of, open_amount, settle_open
 from grantflow.services.lifecycle import (
     advance,
@@ -110,6 +112,7 @@ def reconcile_partner_search(
             if proposal == standing:
                 continue  # proposed before: a re-run records nothing new
             uow.partnerships.save(proposal)
+            notifications.tell_donor(uow, pair.donor, application, Topic.MATCH_PROPOSED, at=at)
             record(
                 uow,
                 at=at,
@@ -160,7 +163,7 @@ def confirm_partner(
             pair.explanation(),
             justification.strip(),
         )
-        advance(
+        application = advance(
             uow,
             application_id,
             Action.CONFIRM_PARTNERSHIP,
@@ -170,6 +173,7 @@ def confirm_partner(
             payload={"donor": donor_code, "override": overriding},
         )
         uow.partnerships.save(confirmed)
+        notifications.tell_donor(uow, donor, application, Topic.AGREEMENT_READY, at=at)
         uow.commit()
     return confirmed
 

@@ -36,8 +36,10 @@ from grantflow.domain.assessment import (
 )
 from grantflow.domain.lifecycle import Action, State
 from grantflow.domain.programme import Programme
+from grantflow.services import notifications
 from grantflow.services.lifecycle import advance, in_states, record
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.validation.rules import email_is_valid
 
 
 def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, actor: str) -> None:
@@ -47,6 +49,11 @@ def register_reviewer(uow: UnitOfWork, reviewer: Reviewer, *, at: datetime, acto
         raise AssessmentError(
             f"reviewer {reviewer.code} ({reviewer.name}) reads no language: "
             "register the languages they assess in (pl, nb, en)"
+        )
+    if reviewer.email and not email_is_valid(reviewer.email):
+        raise AssessmentError(
+            f"reviewer {reviewer.code} ({reviewer.name}): "
+            f"{reviewer.email!r} is not an e-mail address"
         )
     with uow:
         uow.reviewers.add(reviewer)
@@ -99,7 +106,19 @@ def reconcile_assessment(
                 )
         plan = plan_assignments(candidates, uow.reviewers.list(), uow.assignments.list())
         for assignment in plan.new:
+            # Two locked scorecards already: this expert settles their divergence.
+            third = (
+                sum(c.submitted for c in uow.scorecards.for_application(assignment.application_id))
+                >= 2
+            )
             uow.assignments.add(assignment)
+            notifications.tell_reviewer(
+                uow,
+                uow.reviewers.get(assignment.reviewer_code),
+                uow.applications.get(assignment.application_id),
+                third=third,
+                at=at,
+            )
             record(
                 uow,
                 at=at,

@@ -211,7 +211,14 @@ def parse_demo_cast(data: object, programme: Programme, source: str = "demo.yaml
         programme=dict(checked["programme"]),
         experts=tuple(
             Expert(
-                Reviewer(e["code"], e["name"], frozenset(e["languages"]), frozenset(e["ties"])),
+                Reviewer(
+                    e["code"],
+                    e["name"],
+                    frozenset(e["languages"]),
+                    frozenset(e["ties"]),
+                    email=e.get("email", ""),
+                    language=e.get("mail_language", ""),
+                ),
                 e["temperament"],
             )
             for e in checked["experts"]

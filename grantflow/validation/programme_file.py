@@ -17,6 +17,7 @@ from typing import Any
 from grantflow import resources
 from grantflow.domain.identifiers import teryt_is_well_formed
 from grantflow.domain.programme import (
+    DEFAULT_REMINDER_DAYS,
     DEFAULT_SHORTLIST_COUNT,
     Call,
     Criterion,
@@ -60,6 +61,18 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
                 "the publication reports on finished projects",
             )
         )
+    final_reports = data.get("final_report_deadline")
+    if final_reports is not None and final_reports <= window["final"]:
+        problems.append(
+            (
+                "final_report_deadline",
+                f"{final_reports} is not after eligibility.final {window['final']}: "
+                "a final report follows the project's end",
+            )
+        )
+    days_before = data.get("reminders", {}).get("days_before", [])
+    if len(set(days_before)) != len(days_before):
+        problems.append(("reminders.days_before", f"{days_before} lists a day twice"))
     codes: set[str] = set()
     for i, call in enumerate(data["calls"]):
         if call["rate_month"] not in data["exchange_rates"]:
@@ -69,6 +82,14 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
         if call["opens"] > call["deadline"]:
             problems.append(
                 (f"calls[{i}].opens", f"{call['opens']} is after the deadline {call['deadline']}")
+            )
+        review_deadline = call.get("review_deadline")
+        if review_deadline is not None and review_deadline <= call["deadline"]:
+            problems.append(
+                (
+                    f"calls[{i}].review_deadline",
+                    f"{review_deadline} is not after the call's deadline {call['deadline']}",
+                )
             )
         if call["code"] in codes:
             problems.append((f"calls[{i}].code", f"duplicate call code {call['code']}"))
@@ -109,6 +130,7 @@ def _build(data: dict[str, Any]) -> Programme:
                 opens=c["opens"],
                 deadline=c["deadline"],
                 rate_month=c["rate_month"],
+                review_deadline=c.get("review_deadline"),
             )
             for c in data["calls"]
         ),
@@ -137,6 +159,12 @@ def _build(data: dict[str, Any]) -> Programme:
         allocation_eur=Decimal(str(data["allocation_eur"])),
         partner_search_deadline=data["partner_search_deadline"],
         publication_date=data.get("publication_date"),
+        final_report_deadline=data.get("final_report_deadline"),
+        reminder_days=tuple(
+            sorted(
+                data.get("reminders", {}).get("days_before", DEFAULT_REMINDER_DAYS), reverse=True
+            )
+        ),
     )
 
 

@@ -120,6 +120,11 @@ def _teryt(text: str) -> str | None:
     return code if teryt_is_well_formed(code) else None
 
 
+def email_is_valid(text: str) -> bool:
+    """The form's e-mail rule, for addresses given elsewhere (an expert's at registration)."""
+    return _email(text) is not None
+
+
 def _email(text: str) -> str | None:
     """The address in NFC (letters typed as a base and an accent become one), or None."""
     address = unicodedata.normalize("NFC", text)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from grantflow import resources
-from tests.integration.clients import pdftotext
+from tests.integration.clients import pdftotext, read_maildir
 
 SAMPLES = resources.samples() / "outlines"
 # What must never appear in the output of a healthy run.
@@ -166,6 +166,26 @@ class TestDemo:
         assert re.search(
             summary + rf"final_report 8, publication 4\), {len(files)} new", run.stdout, re.M
         )
+        # The story's notifications and reminders, in the Maildir, each to one reader in
+        # their language: cities in Polish, donors and the expert who chose it in Norwegian.
+        outbox = read_maildir(home / "outbox")
+        assert re.search(
+            rf"^Notifications and reminders: {len(outbox)} sent \(nb \d+, pl \d+\) to "
+            + re.escape(str(home / "outbox")),
+            run.stdout,
+            re.M,
+        ), run.stdout
+        subjects = {m["Subject"] for m in outbox}
+        assert {
+            "Przypomnienie: termin 30 października 2020",  # the Stage 2 call
+            "Przypomnienie: termin 31 grudnia 2021",  # the partner search
+            "Przypomnienie: termin 15 maja 2024",  # the final reports
+            "Chełm: decyzja komisji wyboru",
+            "Foreslått partnerby: Wałbrzych",
+        } <= subjects, sorted(subjects)
+        norwegian = {m["To"].split("@")[1] for m in outbox if m["Content-Language"] == "nb"}
+        assert "ekspert.example.no" in norwegian and "bodo.kommune.no" in norwegian
+        assert all(len(m.get_all("To")) == 1 and m["Cc"] is None for m in outbox)
         # Running it again on its own home is safe and stores nothing new.
         again = grantflow("demo", "--home", str(home), home=tmp_path / "unused")
         assert again.returncode == 0, combined(again)
@@ -174,6 +194,7 @@ class TestDemo:
         assert (
             f"{len(files)} documents (" in again.stdout and ", 0 new to the store" in again.stdout
         )
+        assert len(read_maildir(home / "outbox")) == len(outbox)
 
 
 def stored_documents(home: Path) -> set[tuple[str, str]]:

@@ -215,7 +215,10 @@ class TestDeployments:
                 assert CronSchedule(**schedule).timezone == "Europe/Warsaw"
             assert deployment["work_pool"]["name"] == "grantflow"
             names.append(deployment["name"])
-        assert names == ["intake", "review", "selection", "partnership", "documents"]
+        assert names == [
+            *("intake", "review", "selection", "partnership", "documents"),
+            *("reminders", "outbox"),
+        ]
 
     def test_a_language_without_translations_is_refused_before_the_run(self) -> None:
         with pytest.raises(ParameterTypeError):

@@ -6,8 +6,12 @@ installs them; a test that needs one fails, never skips, when it is missing.
 
 from __future__ import annotations
 
+import mailbox
 import shutil
 import subprocess
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 INSTALL = "run tools/install_test_clients.sh (the README's test command does)"
@@ -27,3 +31,9 @@ def pdftotext(path: Path) -> str:
     return subprocess.run(
         [exe, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def read_maildir(folder: Path) -> list[EmailMessage]:
+    """Every message of the Maildir at ``folder``, parsed as a mail client reads it."""
+    box = mailbox.Maildir(folder, create=False)
+    return [message_from_bytes(box.get_bytes(key), policy=default) for key in box.iterkeys()]

@@ -49,6 +49,7 @@ class TestTheReferenceProgramme:
             opens=date(2020, 2, 3),
             deadline=date(2020, 10, 30),
             rate_month="2020-09",
+            review_deadline=date(2021, 1, 29),
         )
 
     def test_every_call_converts_pln_at_a_known_rate(self) -> None:
@@ -163,6 +164,46 @@ class TestABrokenProgrammeFileNamesTheKey:
         assert message == (
             "programme.yaml: publication_date: 2023-06-30 is not after eligibility.final "
             "2024-03-31: the publication reports on finished projects"
+        )
+
+    def test_reminders_go_a_month_a_week_and_a_day_before_each_deadline(self) -> None:
+        programme = load_programme()
+        assert programme.reminder_days == (30, 7, 1)
+        assert programme.final_report_deadline == date(2024, 5, 15)
+
+    def test_a_programme_without_reminders_reminds_a_week_and_a_day_before(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        data = {k: v for k, v in reference_data.items() if k != "reminders"}
+        assert parse_programme(data).reminder_days == (7, 1)
+
+    def test_a_reminder_day_listed_twice_is_refused(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d["reminders"].update(days_before=[7, 1, 7]))
+        assert message == "programme.yaml: reminders.days_before: [7, 1, 7] lists a day twice"
+
+    def test_a_reminder_after_the_deadline_is_refused(self, reference_data: dict[str, Any]) -> None:
+        message = _broken(reference_data, lambda d: d["reminders"].update(days_before=[-1]))
+        assert "reminders" in message and "min" in message
+
+    def test_a_review_deadline_before_the_call_closes_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(
+            reference_data, lambda d: d["calls"][1].update(review_deadline=date(2020, 10, 1))
+        )
+        assert message == (
+            "programme.yaml: calls[1].review_deadline: 2020-10-01 is not after the call's "
+            "deadline 2020-10-30"
+        )
+
+    def test_final_reports_due_before_the_projects_end_are_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(
+            reference_data, lambda d: d.update(final_report_deadline=date(2024, 3, 1))
+        )
+        assert message.startswith(
+            "programme.yaml: final_report_deadline: 2024-03-01 is not after eligibility.final"
         )
 
     def test_a_teryt_code_with_an_odd_voivodeship_is_refused(

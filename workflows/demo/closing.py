@@ -37,6 +37,7 @@ from grantflow.validation import form
 from grantflow.validation.demo_file import DemoCalendar, DemoCast
 from workflows.demo.programme import STAGE2
 from workflows.documents import BatchResult, generate_documents
+from workflows.notifications import reminders
 
 DOCUMENTS = "documents"  # the folder below GRANTFLOW_HOME
 
@@ -90,7 +91,9 @@ class ClosingResult:
         return lines
 
 
-def submit_final_reports(settings: config.Settings, cast: DemoCast) -> ClosingResult:
+def submit_final_reports(
+    settings: config.Settings, cast: DemoCast, programme_file: str
+) -> ClosingResult:
     """Each partnered project with a sample report: implementation started, report taken in."""
     samples = sample_final_reports()
     operator, calendar = cast.operator, cast.calendar
@@ -105,7 +108,6 @@ def submit_final_reports(settings: config.Settings, cast: DemoCast) -> ClosingRe
             projects = [
                 a for a in uow.applications.list(STAGE2) if a.id in signed and a.teryt in samples
             ]
-        reported = []
         for application in projects:
             if application.state == State.AGREEMENT_SIGNED:
                 partnership.start_implementation(
@@ -115,6 +117,12 @@ def submit_final_reports(settings: config.Settings, cast: DemoCast) -> ClosingRe
                     actor=operator,
                     reason="partnership agreement signed",
                 )
+        # The projects are reminded that their final reports are due.
+        reminders(
+            programme_file=programme_file, as_of=calendar.at(calendar.final_reports_submitted)
+        )
+        reported = []
+        for application in projects:
             path = samples[application.teryt]
             upload = take_in_final_report(
                 uow,

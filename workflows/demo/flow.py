@@ -24,6 +24,7 @@ from workflows.demo.closing import (
     submit_final_reports,
 )
 from workflows.demo.home import sample_outlines
+from workflows.demo.mail import MailDemoResult, deliver_story_mail
 from workflows.demo.programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
@@ -36,6 +37,7 @@ class DemoState:
     programme: ProgrammeDemoResult | None = None
     closing: ClosingResult | None = None
     documents: DocumentsDemoResult | None = None
+    mail: MailDemoResult | None = None
 
 
 Step = Callable[[DemoState], None]
@@ -58,11 +60,11 @@ def run_programme(state: DemoState) -> None:
 
 def close_projects(state: DemoState) -> None:
     """Stage 3: the partnered projects' final reports; lump sums spent and returned."""
-    state.closing = submit_final_reports(state.settings, state.cast)
-    if state.programme is not None:
-        # The summary shows the ledger as the demo leaves it: a second run, which
-        # finds the reports booked, then prints the same totals as the first.
-        state.programme = dataclasses.replace(state.programme, ledger=state.closing.ledger)
+    assert state.programme is not None, "the programme step runs first"
+    state.closing = submit_final_reports(state.settings, state.cast, state.programme.programme_file)
+    # The summary shows the ledger as the demo leaves it: a second run, which
+    # finds the reports booked, then prints the same totals as the first.
+    state.programme = dataclasses.replace(state.programme, ledger=state.closing.ledger)
 
 
 def generate_documents(state: DemoState) -> None:
@@ -73,11 +75,17 @@ def generate_documents(state: DemoState) -> None:
     )
 
 
+def deliver_mail(state: DemoState) -> None:
+    """The story's notifications and reminders, delivered (the Maildir GRANTFLOW_HOME/outbox)."""
+    state.mail = deliver_story_mail(state.settings)
+
+
 STEPS: tuple[tuple[str, Step], ...] = (
     ("Submit the sample outlines", submit_samples),
     ("Review, select, reserve lump sums and match partners", run_programme),
     ("Submit the final reports of the partnered projects", close_projects),
     ("Generate every document of the programme", generate_documents),
+    ("Deliver the notifications and reminders", deliver_mail),
 )
 
 

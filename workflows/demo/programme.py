@@ -55,6 +55,7 @@ from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.services.promotion import promote_shortlisted
 from grantflow.validation.demo_file import DemoCast
 from workflows.demo import cast as people
+from workflows.notifications import reminders
 from workflows.partnership import partnership
 from workflows.review import review
 from workflows.selection import selection
@@ -275,6 +276,11 @@ def _partners(
             at=calendar.at(calendar.agreements_signed),
             actor=cast.operator,
         )
+    # A week before the deadline, the city still searching is reminded of it.
+    reminders(
+        programme_file=programme_file,
+        as_of=calendar.at(programme.partner_search_deadline - timedelta(days=7)),
+    )
     closing = partnership(
         call_code=STAGE2,
         programme_file=programme_file,
@@ -313,6 +319,11 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         _register_experts(uow, cast)
 
         shortlist, conflicts, arbitrated = _stage(uow, STAGE1, programme, programme_file, cast)
+        # The shortlisted cities are reminded of the Stage 2 deadline before they submit.
+        reminders(
+            programme_file=programme_file,
+            as_of=cast.calendar.at(cast.calendar.proposals_submitted),
+        )
         promote_shortlisted(
             uow,
             programme,

@@ -23,6 +23,7 @@ from grantflow.adapters.store.repositories.base import WriterLock
 from grantflow.adapters.store.repositories.documents import SqlDocumentRepository
 from grantflow.adapters.store.repositories.final_reports import SqlFinalReportRepository
 from grantflow.adapters.store.repositories.ledger import SqlLedgerRepository
+from grantflow.adapters.store.repositories.outbox import SqlOutboxRepository
 from grantflow.adapters.store.repositories.partners import (
     SqlDonorRepository,
     SqlPartnershipRepository,
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
     partnerships: SqlPartnershipRepository
     final_reports: SqlFinalReportRepository
     documents: SqlDocumentRepository
+    outbox: SqlOutboxRepository
 
     def __init__(self, engine: Engine) -> None:
         # expire_on_commit=False: records are built before commit; nothing
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
         self.partnerships = SqlPartnershipRepository(session, writer)
         self.final_reports = SqlFinalReportRepository(session)
         self.documents = SqlDocumentRepository(session)
+        self.outbox = SqlOutboxRepository(session, writer)
         return self
 
     def __exit__(

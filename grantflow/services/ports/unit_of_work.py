@@ -20,6 +20,7 @@ from grantflow.services.ports.audit import AuditRepository
 from grantflow.services.ports.documents import DocumentRepository
 from grantflow.services.ports.final_reports import FinalReportRepository
 from grantflow.services.ports.ledger import LedgerRepository
+from grantflow.services.ports.outbox import OutboxRepository
 from grantflow.services.ports.partners import DonorRepository, PartnershipRepository
 from grantflow.services.ports.selection import RankingRepository
 
@@ -67,6 +68,9 @@ class UnitOfWork(Protocol):
 
     @property
     def documents(self) -> DocumentRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
 
     def __enter__(self) -> Self: ...
 

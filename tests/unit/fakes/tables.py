@@ -12,6 +12,7 @@ from grantflow.domain.ranking import Ranking
 from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.final_reports import StoredFinalReport
+from grantflow.services.ports.outbox import OutboxMessage
 from grantflow.services.ports.partners import Partnership
 
 
@@ -29,3 +30,4 @@ class Tables:
     partnerships: dict[int, Partnership] = dataclasses.field(default_factory=dict)
     final_reports: dict[int, StoredFinalReport] = dataclasses.field(default_factory=dict)
     documents: list[DocumentRecord] = dataclasses.field(default_factory=list)
+    outbox: list[OutboxMessage] = dataclasses.field(default_factory=list)

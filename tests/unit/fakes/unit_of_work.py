@@ -13,6 +13,7 @@ from tests.unit.fakes.audit import FakeAudit
 from tests.unit.fakes.documents import FakeDocuments
 from tests.unit.fakes.final_reports import FakeFinalReports
 from tests.unit.fakes.ledger import FakeLedger
+from tests.unit.fakes.outbox import FakeOutbox
 from tests.unit.fakes.partners import FakeDonors, FakePartnerships
 from tests.unit.fakes.selection import FakeRankings
 from tests.unit.fakes.tables import Tables
@@ -70,6 +71,7 @@ class FakeUnitOfWork:
         self.partnerships = FakePartnerships(tables)
         self.final_reports = FakeFinalReports(tables)
         self.documents = FakeDocuments(tables)
+        self.outbox = FakeOutbox(tables)
 
     def _interleave(self) -> None:
         if self.concurrent_writes and self._working is not None:

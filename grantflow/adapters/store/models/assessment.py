@@ -22,6 +22,9 @@ class ReviewerRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     languages: Mapped[list[str]] = mapped_column(Json)
     conflicts: Mapped[list[str]] = mapped_column(Json)  # TERYT codes declared at registration
+    email: Mapped[str] = mapped_column(String(320), server_default="")
+    # The language of their mail; "": derived from the languages they read.
+    language: Mapped[str] = mapped_column(String(2), server_default="")
 
 
 class AssignmentRow(Base):

@@ -33,6 +33,8 @@ class SqlReviewerRepository:
                 name=reviewer.name,
                 languages=sorted(reviewer.languages),
                 conflicts=sorted(reviewer.conflicts),
+                email=reviewer.email,
+                language=reviewer.language,
             )
         )
         flush_or_conflict(self._session, f"reviewer {reviewer.code}")
@@ -43,7 +45,14 @@ class SqlReviewerRepository:
 
 
 def _reviewer(row: ReviewerRow) -> Reviewer:
-    return Reviewer(row.code, row.name, frozenset(row.languages), frozenset(row.conflicts))
+    return Reviewer(
+        row.code,
+        row.name,
+        frozenset(row.languages),
+        frozenset(row.conflicts),
+        email=row.email,
+        language=row.language,
+    )
 
 
 class SqlAssignmentRepository:
