@@ -13,6 +13,9 @@ DEFAULT_HOME = Path.home() / ".grantflow"
 class Settings:
     home: Path
     database_url: str
+    # A Dask scheduler (``tcp://host:8786``) that document batches run on, for
+    # batches spread over several machines; None: this machine's processes.
+    dask_address: str | None = None
 
     @property
     def uploads_dir(self) -> Path:
@@ -31,4 +34,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = Path(env.get("GRANTFLOW_HOME") or DEFAULT_HOME).expanduser().resolve()
     url = env.get("GRANTFLOW_DATABASE_URL") or f"sqlite:///{home / 'grantflow.db'}"
-    return Settings(home=home, database_url=url)
+    dask = env.get("GRANTFLOW_DASK_ADDRESS") or None
+    return Settings(home=home, database_url=url, dask_address=dask)
