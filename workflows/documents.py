@@ -46,6 +46,7 @@ from grantflow.services.documents.generation import render_batch
 from grantflow.services.documents.recording import record_documents
 from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
+from workflows import progress
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
@@ -167,6 +168,7 @@ def render_documents(
     batches = chunks(todo, max(chunk_size, 1))
     rendered: dict[Path, GeneratedDocument] = {}
     finished = 0
+    progress.expect(len(todo))
     with workers_share_this_server():
         futures: dict[PrefectFuture[Chunk], list[RenderRequest]] = {
             render_chunk.submit(batch): batch for batch in batches
@@ -183,6 +185,7 @@ def render_documents(
                 logger.error("cannot render %s: %s", failure.target, failure.reason)
             finished += len(batch)
             logger.info("%d/%d documents rendered", finished, len(todo))
+            progress.advance(len(batch))
     generated = [rendered[r.target] for r in todo if r.target in rendered]
     manifest = JsonManifest(root)
     manifest.record(generated)

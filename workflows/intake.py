@@ -25,6 +25,7 @@ from grantflow.services import intake as intake_service
 from grantflow.services.intake import Applicant, NotKept, Upload
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
+from workflows import progress
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 Lang = Literal["pl", "nb", "en"]
@@ -126,6 +127,7 @@ def publish(
         markdown=report_render.render(report, "markdown", lang).decode("utf-8"),
         description=f"Validation report of {file_report.file}",
     )
+    progress.advance()
     return FileSummary(
         file=file_report.file,
         city=item.applicant.city_name if item.applicant else None,
@@ -179,6 +181,7 @@ def intake(
         .stage
     )
     prepare_store(settings.database_url)
+    progress.expect(len(files))
     checked = [
         c
         for chunk in validate.map(chunks(files), call_code, programme_file).result()
