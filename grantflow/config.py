@@ -20,6 +20,9 @@ class Settings:
     # GRANTFLOW_SMTP_URL (grantflow.adapters.mail); None: the Maildir under home/outbox.
     smtp_url: str | None = None
     mail_from: str = DEFAULT_MAIL_FROM  # GRANTFLOW_MAIL_FROM
+    # A Dask scheduler (``tcp://host:8786``) that document batches run on, for
+    # batches spread over several machines; None: this machine's processes.
+    dask_address: str | None = None
 
     @property
     def uploads_dir(self) -> Path:
@@ -49,4 +52,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
         portal_url=env.get("GRANTFLOW_PORTAL_URL") or DEFAULT_PORTAL_URL,
         smtp_url=env.get("GRANTFLOW_SMTP_URL") or None,
         mail_from=env.get("GRANTFLOW_MAIL_FROM") or DEFAULT_MAIL_FROM,
+        dask_address=env.get("GRANTFLOW_DASK_ADDRESS") or None,
     )

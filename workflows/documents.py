@@ -3,16 +3,21 @@
 The requests come ready-made from the document kinds
 (``grantflow.services.documents``: ``programme_requests``, or one kind's
 ``request``): the flow only spreads them over processes.
-Rendering a PDF is CPU-bound Python (WeasyPrint), so the flow runs on
-Prefect's ``ProcessPoolTaskRunner``, one task per chunk of documents: a
-task per document would spend more on bookkeeping than on a one-page letter.
+Rendering a PDF is CPU-bound Python (WeasyPrint), so the flow runs one task
+per chunk of documents in other processes: a task per document would spend
+more on bookkeeping than on a one-page letter. Where the chunks run is
+``task_runner``'s choice: the scheduler in ``GRANTFLOW_DASK_ADDRESS`` (Dask
+workers on several machines) when set, else a Dask ``LocalCluster`` for a
+big batch, else Prefect's process pool, which starts sooner.
 
 A document that cannot be made (``DocumentError``) is reported in the result
 and the log; the other documents of its chunk and of the batch are kept. A
-worker that dies takes its chunk with it, and every document of that chunk
-is reported failed. The manifest is written once, by the flow, after every
-worker has returned: workers never race for ``manifest.json``. Given the
-settings of a store, the flow also records every file there
+worker that dies takes its chunk with it: Dask's scheduler runs that chunk
+again on another worker (and reports it failed if it kills workers again and
+again); on the process pool every document of the chunk is reported failed.
+The manifest is written once, by the flow, after every worker has returned:
+workers never race for ``manifest.json``. Given the settings of a store, the
+flow also records every file there
 (``grantflow.services.documents.recording.record_documents``).
 """
 
@@ -24,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -31,7 +37,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture, as_completed
 from prefect.settings import get_current_settings
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect_dask.task_runners import DaskTaskRunner
 
 from grantflow import bootstrap, config
 from grantflow.adapters.documents.manifest import JsonManifest
@@ -39,11 +46,15 @@ from grantflow.services.documents.generation import render_batch
 from grantflow.services.documents.recording import record_documents
 from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
+from workflows import progress
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
 # worker's WeasyPrint warm-up) yet leaves enough chunks to keep both cores busy.
 CHUNK_SIZE = 4
+# From this many documents a batch runs on a Dask LocalCluster: its few
+# seconds of start-up are then small beside the rendering (benchmarks/README.md).
+DASK_FROM = 400
 
 
 @dataclass(frozen=True)
@@ -94,13 +105,14 @@ def record_in_store(
 
 @contextmanager
 def workers_share_this_server() -> Iterator[None]:
-    """Point the pool's workers at the API server this flow reports to.
+    """Point the batch's worker processes at the API server this flow reports to.
 
     With no server configured (the embedded default), every worker process
     would start a temporary Prefect server of its own (some 6 s each, on the
-    same database file as the flow's) before rendering anything. The pool
-    hands ``os.environ`` to its workers when the first task is submitted, so
-    the flow's server address is exported for the submissions only.
+    same database file as the flow's) before rendering anything. Workers
+    copy ``os.environ`` when they start: the pool's when the first task is
+    submitted, a LocalCluster's then too, and again when Dask restarts a worker
+    that died; so the flow's server address stays exported for the whole batch.
     """
     if get_current_settings().api.url:  # a real server or the test harness: workers find it
         yield
@@ -113,18 +125,24 @@ def workers_share_this_server() -> Iterator[None]:
         del os.environ["PREFECT_API_URL"]
 
 
+def task_runner(documents: int, dask_address: str | None) -> TaskRunner[Any]:
+    """Where a batch of ``documents`` runs (see the module)."""
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    if documents >= DASK_FROM:
+        # One single-threaded worker per core: WeasyPrint holds the GIL.
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": os.cpu_count() or 1, "threads_per_worker": 1}
+        )
+    return ProcessPoolTaskRunner()
+
+
 def chunks(requests: Sequence[RenderRequest], size: int) -> list[list[RenderRequest]]:
     return [list(requests[start : start + size]) for start in range(0, len(requests), size)]
 
 
-# Prefect types task_runner for its own futures; the process pool hands out
-# concurrent ones, which the flow consumes the same way.
-@flow(
-    name="documents",
-    task_runner=ProcessPoolTaskRunner(),  # type: ignore[arg-type]
-    validate_parameters=False,
-)
-def generate_documents(
+@flow(name="documents", validate_parameters=False)
+def render_documents(
     requests: list[RenderRequest],
     folder: str,
     kinds: list[str] | None = None,
@@ -132,7 +150,8 @@ def generate_documents(
     settings: config.Settings | None = None,
     as_of: datetime | None = None,
 ) -> BatchResult:
-    """Render ``requests`` (only those of ``kinds`` when given) into ``folder``.
+    """Render ``requests`` (only those of ``kinds`` when given) into ``folder`` on the
+    flow's task runner; ``generate_documents`` chooses that runner.
 
     ``kinds`` are codes of the registry's kinds (``UnknownDocumentKind`` for
     another). Every target must lie inside ``folder``: its manifest lists them. With
@@ -147,24 +166,26 @@ def generate_documents(
     failures = [_failure(r, f"the target is outside the batch folder {root}") for r in outside]
     todo = [r for r in wanted if r not in outside]
     batches = chunks(todo, max(chunk_size, 1))
+    rendered: dict[Path, GeneratedDocument] = {}
+    finished = 0
+    progress.expect(len(todo))
     with workers_share_this_server():
         futures: dict[PrefectFuture[Chunk], list[RenderRequest]] = {
             render_chunk.submit(batch): batch for batch in batches
         }
-    rendered: dict[Path, GeneratedDocument] = {}
-    finished = 0
-    for future in as_completed(list(futures)):
-        batch = futures[future]
-        try:
-            chunk = future.result()
-        except Exception as exc:  # a dead worker: report its chunk, keep the rest
-            chunk = Chunk([], [_failure(r, f"worker failed: {exc!r}") for r in batch])
-        rendered.update((document.path, document) for document in chunk.documents)
-        failures.extend(chunk.failures)
-        for failure in chunk.failures:
-            logger.error("cannot render %s: %s", failure.target, failure.reason)
-        finished += len(batch)
-        logger.info("%d/%d documents rendered", finished, len(todo))
+        for future in as_completed(list(futures)):
+            batch = futures[future]
+            try:
+                chunk = future.result()
+            except Exception as exc:  # a worker died (too often, on Dask): report its chunk
+                chunk = Chunk([], [_failure(r, f"worker failed: {exc!r}") for r in batch])
+            rendered.update((document.path, document) for document in chunk.documents)
+            failures.extend(chunk.failures)
+            for failure in chunk.failures:
+                logger.error("cannot render %s: %s", failure.target, failure.reason)
+            finished += len(batch)
+            logger.info("%d/%d documents rendered", finished, len(todo))
+            progress.advance(len(batch))
     generated = [rendered[r.target] for r in todo if r.target in rendered]
     manifest = JsonManifest(root)
     manifest.record(generated)
@@ -202,3 +223,18 @@ def generate_documents(
         root / "manifest.json",
     )
     return BatchResult(generated, failures, str(root / "manifest.json"), recorded)
+
+
+def generate_documents(
+    requests: list[RenderRequest],
+    folder: str,
+    kinds: list[str] | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    settings: config.Settings | None = None,
+    as_of: datetime | None = None,
+) -> BatchResult:
+    """``render_documents`` on the task runner for this batch and ``GRANTFLOW_DASK_ADDRESS``."""
+    runner = task_runner(len(requests), config.load().dask_address)
+    return render_documents.with_options(task_runner=runner)(
+        requests, folder, kinds, chunk_size, settings, as_of
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
@@ -20,16 +20,19 @@ from prefect.cache_policies import NO_CACHE
 
 from grantflow import bootstrap, checking, config
 from grantflow.adapters import report_render
+from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.services import intake as intake_service
 from grantflow.services.intake import Applicant, NotKept, Upload
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.report import Report
+from workflows import progress
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 Lang = Literal["pl", "nb", "en"]
+T = TypeVar("T")
 
-# Files per validation task: enough to amortise a task's bookkeeping
+# Files per validation (and publishing) task: enough to amortise a task's bookkeeping
 # (a few API calls), few enough that the chunks spread over the threads.
 CHUNK_SIZE = 25
 
@@ -107,18 +110,35 @@ def store(
 
 @task(cache_policy=NO_CACHE)
 def publish(
-    item: Checked,
-    receipt: intake_service.Receipt,
+    received: list[tuple[Checked, intake_service.Receipt]],
     settings: config.Settings,
     lang: Lang,
     call_code: str,
+) -> list[FileSummary]:
+    """Each file's report as a Prefect artifact and as HTML and JSON files under the home.
+
+    A task per chunk of files, not per file: with a task per file, Prefect's
+    bookkeeping of 1,000 task runs took longer than validating the files
+    (benchmarks/README.md, "Scale")."""
+    files = bootstrap.Wiring(settings).files
+    summaries = []
+    for item, receipt in received:
+        summaries.append(_publish_one(item, receipt, files, lang, call_code))
+        progress.advance()
+    return summaries
+
+
+def _publish_one(
+    item: Checked,
+    receipt: intake_service.Receipt,
+    files: LocalFileStore,
+    lang: Lang,
+    call_code: str,
 ) -> FileSummary:
-    """The report as a Prefect artifact and as HTML and JSON files under the home."""
     outcome = receipt.outcome
     file_report = item.result.report
     report = Report([file_report])
     name = report_name(call_code, item.applicant, outcome)
-    files = bootstrap.Wiring(settings).files
     html = files.save_report(name, "html", report_render.render(report, "html", lang))
     json_path = files.save_report(name, "json", report_render.render(report, "json", lang))
     create_markdown_artifact(
@@ -157,7 +177,7 @@ def report_name(
     return f"validation-{slug(call_code)}-upload-{outcome.submission_id}"
 
 
-def chunks(items: list[str], size: int = CHUNK_SIZE) -> list[list[str]]:
+def chunks(items: list[T], size: int = CHUNK_SIZE) -> list[list[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
@@ -179,6 +199,7 @@ def intake(
         .stage
     )
     prepare_store(settings.database_url)
+    progress.expect(len(files))
     checked = [
         c
         for chunk in validate.map(chunks(files), call_code, programme_file).result()
@@ -192,6 +213,8 @@ def intake(
         submitted_by=submitted_by,
         as_of=as_of,
     )
-    return publish.map(
-        checked, receipts, unmapped(settings), unmapped(lang), unmapped(call_code)
+    received = list(zip(checked, receipts, strict=True))
+    published = publish.map(
+        chunks(received), unmapped(settings), unmapped(lang), unmapped(call_code)
     ).result()
+    return [summary for chunk in published for summary in chunk]

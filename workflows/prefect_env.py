@@ -3,7 +3,10 @@
 Prefect reads its settings when it is first imported, so the CLI calls this
 first thing in ``submit`` and ``demo`` and imports the flows afterwards.
 Settings a user has already exported win: a production setup with
-``PREFECT_API_URL`` (a real server) or its own ``PREFECT_HOME`` is left alone.
+``PREFECT_API_URL`` (a real server), its own ``PREFECT_HOME`` or its own
+``PREFECT_LOGGING_SETTINGS_PATH`` is left alone. Prefect's log lines (one
+or more per task run) go to a file under the home, not to the screen
+(``workflows/logging.yml``): a command's output is its answer.
 A server configured only in a profile under ``~/.prefect`` is not seen once
 ``PREFECT_HOME`` points elsewhere: export ``PREFECT_API_URL`` (or
 ``PREFECT_HOME=~/.prefect``) for that setup.
@@ -26,8 +29,13 @@ SERVER_DEFAULTS = {
 }
 
 
-def configure(home: Path) -> None:
-    """``home``: GRANTFLOW_HOME of the command; Prefect's files go below it."""
+LOGGING_CONFIG = Path(__file__).with_name("logging.yml")
+
+
+def configure(home: Path) -> Path:
+    """``home``: GRANTFLOW_HOME of the command; Prefect's files go below it.
+
+    Returns the file Prefect's log lines go to."""
     for name, value in SERVER_DEFAULTS.items():
         os.environ.setdefault(name, value)
     # Prefect's own database (flow runs, artifacts) next to grantflow's: a
@@ -37,3 +45,11 @@ def configure(home: Path) -> None:
     # Prefect creates its home without parents: on a fresh GRANTFLOW_HOME its
     # server would then fail to open its database.
     prefect_home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(LOGGING_CONFIG))
+    log = Path(
+        os.environ.setdefault(
+            "PREFECT_LOGGING_HANDLERS_FILE_FILENAME", str(home / "logs" / "prefect.log")
+        )
+    )
+    log.parent.mkdir(parents=True, exist_ok=True)
+    return log

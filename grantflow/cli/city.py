@@ -52,16 +52,20 @@ def submit(
     with wiring(programme) as built:
         built.programme.call(call)  # a usage error, before Prefect starts
     prefect_env.configure(config.load().home)
+    from grantflow.cli.progress import StepBars
+    from workflows import progress
     from workflows.intake import intake
 
-    summaries = intake(
-        files=[str(p.resolve()) for p in paths],
-        call_code=call,
-        submitted_by=by,
-        programme_file=str(programme.resolve()) if programme else None,
-        lang=lang.value,
-        as_of=at,
-    )
+    with StepBars() as bars, progress.watched_by(bars):
+        bars.step(f"Submit {len(paths)} file(s) to {call}")
+        summaries = intake(
+            files=[str(p.resolve()) for p in paths],
+            call_code=call,
+            submitted_by=by,
+            programme_file=str(programme.resolve()) if programme else None,
+            lang=lang.value,
+            as_of=at,
+        )
     deliver_pending()
     for s in summaries:
         where = f"{s.city} (TERYT {s.teryt}) version {s.version_no}" if s.city else "city unknown"

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from grantflow.domain.programme import Programme
+    from workflows.intake import FileSummary
 
 run_app = typer.Typer(
     help="Run a lifecycle flow now (what a human step's 'next:' line names).",
@@ -197,37 +198,71 @@ def demo(
         settings = demo_home.claim(home or config.load().home)
     except ConfigurationError as exc:
         raise usage(str(exc)) from exc
-    prefect_env.configure(settings.home)
+    log = prefect_env.configure(settings.home)
+    typer.echo(f"Demo home: {settings.home}")
+    typer.echo(f"Prefect's log (every flow and task run): {log}")
+    note = slow_font_subsetting()
+    if note:
+        typer.echo(note, err=True)
+    from grantflow.cli.progress import StepBars
+    from workflows import progress
     from workflows.demo.flow import demo as demo_flow
 
-    state = demo_flow()
-    rows = [
-        (
-            s.city or "?",
-            str(s.version_no or "-"),
-            "yes" if s.valid else "no",
-            str(s.errors),
-            Path(s.report_html).relative_to(settings.home).as_posix(),
-        )
-        for s in state.intake
-    ]
-    header = ("city", "version", "valid", "errors", "report (HTML; JSON next to it)")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    typer.echo("")
-    for row in [header, *rows]:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        typer.echo("  ".join(cells).rstrip())
-    valid = sum(1 for s in state.intake if s.valid)
-    typer.echo(
-        f"\n{len(rows)} outlines submitted, {valid} valid, {len(rows) - valid} with errors. "
-        f"Home: {settings.home} ({time.monotonic() - started:.0f} s)"
-    )
+    with StepBars() as bars, progress.watched_by(bars):
+        bars.step("0/4 Start Prefect and the demo flow")
+        state = demo_flow()
+    lines = [*intake_summary(state.intake, settings.reports_dir)]
     if state.programme is not None:
-        for line in state.programme.summary_lines():
-            typer.echo(line)
+        lines.extend(state.programme.summary_lines())
     for result in (state.closing, state.documents, state.mail):
-        for line in result.summary_lines() if result is not None else ():
-            typer.echo(line)
+        lines.extend(result.summary_lines() if result is not None else ())
+    lines.extend(["", *where_to_look(settings.home)])
+    lines.append(f"Done in {time.monotonic() - started:.0f} s.")
+    for line in lines:
+        typer.echo(line)
+
+
+def intake_summary(summaries: list[FileSummary], reports: Path) -> list[str]:
+    """Outlines submitted and valid; the invalid ones by city and version."""
+    valid = sum(1 for s in summaries if s.valid)
+    lines = [
+        "",
+        f"Outlines: {len(summaries)} submitted, {valid} valid, "
+        f"{len(summaries) - valid} with errors; reports (HTML, JSON) in {reports}",
+    ]
+    invalid = [
+        f"{s.city or s.file} v{s.version_no or '-'} ({s.errors})" for s in summaries if not s.valid
+    ]
+    if invalid:
+        lines.append("  with errors (count): " + ", ".join(invalid))
+    return lines
+
+
+def where_to_look(home: Path) -> list[str]:
+    """How to see what the demo did: the Prefect UI (and, beside it, the portal)."""
+    import os
+
+    server = os.environ.get("PREFECT_API_URL")
+    if server:
+        ui = f"Prefect UI: {server.removesuffix('/api')}"
+    else:
+        ui = (
+            f"Prefect UI: PREFECT_HOME={os.environ['PREFECT_HOME']} prefect server start, "
+            "then open http://127.0.0.1:4200"
+        )
+    return [ui]
+
+
+def slow_font_subsetting() -> str | None:
+    """A warning when WeasyPrint must embed fonts without HarfBuzz's subsetter."""
+    from grantflow.adapters.documents.renderer import fast_font_subsetting
+
+    if fast_font_subsetting():
+        return None
+    return (
+        "Warning: libharfbuzz-subset0 is missing, so every PDF embeds its fonts "
+        "through a much slower fallback; install it first: sudo apt-get install libharfbuzz-subset0"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ Every step checks the store first, so running the demo again changes nothing.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +35,7 @@ from grantflow.services.lifecycle_views import ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation import form
 from grantflow.validation.demo_file import DemoCalendar, DemoCast
+from workflows import progress
 from workflows.demo.programme import STAGE2
 from workflows.documents import BatchResult, generate_documents
 from workflows.notifications import reminders
@@ -122,6 +123,7 @@ def submit_final_reports(
             programme_file=programme_file, as_of=calendar.at(calendar.final_reports_submitted)
         )
         reported = []
+        progress.expect(len(projects))
         for application in projects:
             path = samples[application.teryt]
             upload = take_in_final_report(
@@ -145,6 +147,7 @@ def submit_final_reports(
                     None if intake is None else _amount(intake.returned),
                 )
             )
+            progress.advance()
         return ClosingResult(reported, ledger_view(uow))
 
 
@@ -154,18 +157,19 @@ class DocumentsDemoResult:
     batch: BatchResult
 
     def summary_lines(self) -> list[str]:
-        """The list of files with their sizes, and a count per kind."""
+        """How many documents of each kind, in which folder (the manifest lists every file)."""
         documents = self.batch.documents
-        lines = ["", f"Documents in {self.folder} (manifest.json lists each with its SHA-256):"]
-        names = [d.path.relative_to(self.folder).as_posix() for d in documents]
-        width = max((len(name) for name in names), default=0)
-        for name, document in zip(names, documents, strict=True):
-            lines.append(f"  {name:<{width}}  {document.size:>9,} bytes")
+        lines = ["", f"Documents in {self.folder} (manifest.json lists each file and its SHA-256):"]
+        folders: dict[str, set[str]] = defaultdict(set)
+        for d in documents:
+            folders[d.kind].add(d.path.parent.relative_to(self.folder).parts[0] + "/")
         per_kind = Counter(d.kind for d in documents)
+        width = max((len(kind) for kind in per_kind), default=0)
+        for kind, count in per_kind.items():
+            lines.append(f"  {kind:<{width}} {count:>4}  in {', '.join(sorted(folders[kind]))}")
         lines.append(
-            f"{len(documents)} documents ("
-            + ", ".join(f"{kind} {count}" for kind, count in per_kind.items())
-            + f"), {self.batch.recorded} new to the store, {len(self.batch.failures)} failed."
+            f"{len(documents)} documents, {self.batch.recorded} new to the store, "
+            f"{len(self.batch.failures)} failed."
         )
         lines.extend(f"  FAILED {f.target}: {f.reason}" for f in self.batch.failures)
         return lines

@@ -17,6 +17,7 @@ from prefect import flow, get_run_logger
 from grantflow import config
 from grantflow.config import Settings
 from grantflow.validation.demo_file import DemoCast, load_demo_cast
+from workflows import progress
 from workflows.demo.closing import (
     ClosingResult,
     DocumentsDemoResult,
@@ -97,5 +98,6 @@ def demo() -> DemoState:
     logger = get_run_logger()
     for number, (title, step) in enumerate(STEPS, start=1):
         logger.info("Step %d/%d: %s", number, len(STEPS), title)
+        progress.step(f"{number}/{len(STEPS)} {title}")
         step(state)
     return state

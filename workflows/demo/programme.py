@@ -25,7 +25,7 @@ Every step checks the store first, so running the demo again changes nothing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -74,14 +74,20 @@ class ProgrammeDemoResult:
     third_experts: tuple[int, ...]  # applications that needed arbitration
     returned: tuple[int, ...]  # funded applications left without a partner
     programme_file: str  # the demo's programme (funding scaled to the sample)
+    # application -> the donor it signed a partnership agreement with
+    partners: Mapping[int, str] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
-        """What the demo prints: the ranking and ledger totals that reconcile to the cent."""
-        lines = ["", "Stage 2 ranking:"]
+        """What the demo prints: the ranking with each project's partner, and ledger totals
+        that reconcile to the cent."""
+        lines = ["", "Stage 2 ranking (score, decision, partnership agreement):"]
         for e in self.ranking.entries:
+            partner = self.partners.get(e.application_id)
+            if partner is None and e.application_id in self.returned:
+                partner = "no partner: lump sum returned"
             lines.append(
                 f"  {e.rank:>2}. {e.proposal.city_name:<26} "
-                f"{e.proposal.final_score:>5}  {e.decision}"
+                f"{e.proposal.final_score:>5}  {e.decision!s:<9} {partner or ''}".rstrip()
             )
         totals = self.ledger["totals"]
         lines.append("")
@@ -337,6 +343,12 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         )
         returned = _partners(uow, programme, programme_file, cast)
         ledger = ledger_view(uow)
+        with uow:
+            partners = {
+                p.application_id: uow.donors.get(p.donor_code).name
+                for p in uow.partnerships.list()
+                if p.status is PartnershipStatus.SIGNED
+            }
     return ProgrammeDemoResult(
         shortlist=shortlist,
         ranking=ranking,
@@ -345,4 +357,5 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         third_experts=tuple(arbitrated + more_arbitrated),
         returned=tuple(returned),
         programme_file=programme_file,
+        partners=partners,
     )
