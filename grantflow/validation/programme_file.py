@@ -109,6 +109,7 @@ def _build(data: dict[str, Any]) -> Programme:
                 opens=c["opens"],
                 deadline=c["deadline"],
                 rate_month=c["rate_month"],
+                form=c.get("form", "outline"),
             )
             for c in data["calls"]
         ),

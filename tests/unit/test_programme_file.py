@@ -49,6 +49,7 @@ class TestTheReferenceProgramme:
             opens=date(2020, 2, 3),
             deadline=date(2020, 10, 30),
             rate_month="2020-09",
+            form="proposal",
         )
 
     def test_every_call_converts_pln_at_a_known_rate(self) -> None:
