@@ -21,6 +21,8 @@ from grantflow.cli.common import (
     LangOption,
     ProgrammeOption,
     given_files,
+    next_step,
+    store,
     usage,
     wiring,
 )
@@ -47,6 +49,35 @@ def template_outline(
 ) -> None:
     """Write the blank outline form (v1) in the chosen language."""
     _write_blank("outline", lang, output)
+
+
+@template_app.command("proposal")
+def template_proposal(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .xlsx form.")],
+    lang: LangOption = Lang.pl,
+    application: Annotated[
+        int | None,
+        typer.Option(
+            "--application",
+            help="A shortlisted city's Stage 1 application: fill in what its outline said.",
+        ),
+    ] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Write the Stage 2 proposal form (v1): blank, or pre-filled from a shortlisted outline."""
+    if application is None:
+        _write_blank("proposal", lang, output)
+        return
+    from grantflow.adapters import formgen
+    from grantflow.services.proposal import carried_forward_form
+    from grantflow.validation import form
+
+    with store(programme) as built:
+        carried = carried_forward_form(built.unit_of_work(), built.programme, application)
+    formgen.write_filled(form.load("proposal"), lang.value, carried.values, output)
+    city = carried.application
+    typer.echo(f"{output}: {city.city_name} (TERYT {city.teryt}), from its outline")
+    next_step(f"grantflow submit --call {carried.proposal_call.code} {output}")
 
 
 @template_app.command("final-report")

@@ -16,10 +16,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from grantflow.domain.outline import Outline
+from grantflow.domain.outline import LUMP_SUM_CATEGORY, Outline
 from grantflow.validation import form as forms
 from grantflow.validation.report import Issue
-from grantflow.validation.rules import BUDGET, INDICATORS, Values
+from grantflow.validation.rules import BUDGET, INDICATORS, PARTNERSHIP, Values
 
 # Table sheets of the outline: the Outline's attribute holding their rows, and
 # the field that names a row across the two versions.
@@ -28,9 +28,12 @@ _EMPTY: tuple[Any, ...] = (None, "", ())
 
 
 def _plain(value: Any) -> Any:
-    """An Outline attribute as the form holds it: yes/no for a bool, else as it is."""
+    """An Outline attribute as the form's cell holds it: yes/no for a bool, codes
+    comma-separated, anything else as it is."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(value)
     return value
 
 
@@ -79,7 +82,8 @@ def changes(values: Values, outline: Outline, failed: Collection[tuple[str, str]
 
 
 def _same(was: Any, now: Any) -> bool:
-    return (was in _EMPTY and now in _EMPTY) or was == now  # Decimal("1.0") == Decimal("1.00")
+    """Equal as values: money by amount (Decimal("1.0") == Decimal("1.00")), empty as empty."""
+    return (was in _EMPTY and now in _EMPTY) or was == now
 
 
 def _field_changes(
@@ -102,13 +106,13 @@ def _field_changes(
                     None,
                     {"label": key, "was": _text(was), "value": ""},
                 )
-        elif not _same(was, now.value):
+        elif not _same(was, _plain(now.value)):
             yield now.issue(
                 "carried-forward-changed",
                 "warning",
                 label=key,
                 was=_text(was),
-                value=_text(now.value),
+                value=_text(_plain(now.value)),
             )
 
 
@@ -137,3 +141,13 @@ def _row_changes(values: Values, outline: Outline, sheet: str, keys: list[str]) 
         yield Issue(
             "carried-forward-removed", "warning", sheet, None, row_key, None, {"key": _text(name)}
         )
+
+
+def proposal_values(outline: Outline) -> dict[str, Any]:
+    """The values the proposal form starts from: the outline's, and the partnership's
+    lump-sum line (the budget's one ``partnership_lump_sum`` line, when there is one)."""
+    values = outline_values(outline)
+    lump_lines = [line.line_no for line in outline.budget if line.category == LUMP_SUM_CATEGORY]
+    if outline.wants_partner and len(lump_lines) == 1:
+        values[PARTNERSHIP]["lump_sum_line"] = lump_lines[0]
+    return values
