@@ -197,6 +197,26 @@ def samples_reference(output: OutputDirOption) -> None:
     typer.echo(f"{len(samples)} sample outlines in {output}")
 
 
+@samples_app.command("proposals")
+def samples_proposals(output: OutputDirOption) -> None:
+    """Write the sample Stage 2 proposals of samples/proposals/ (from samples/proposals.yaml)."""
+    from grantflow.adapters.sample_files import write_samples
+    from grantflow.samples.proposals import reference_proposals
+    from grantflow.services.proposal import PROPOSAL_FORM
+    from grantflow.validation import form
+
+    output.mkdir(parents=True, exist_ok=True)
+    with wiring() as built:
+        programme = built.programme
+        calls = [c.code for c in programme.calls if c.form == PROPOSAL_FORM]
+        if not calls:
+            raise usage("the programme has no call with the proposal form")
+        samples = reference_proposals(programme, calls[0])
+    todo = [(output / f"{sample.name}.xlsx", sample.values) for sample in samples]
+    write_samples(form.load(PROPOSAL_FORM), "pl", todo)
+    typer.echo(f"{len(samples)} sample proposals in {output}")
+
+
 @samples_app.command("final-reports")
 def samples_final_reports(output: OutputDirOption) -> None:
     """Write the curated sample final reports of samples/final_reports/."""
