@@ -1,8 +1,9 @@
 """Checking upload files: read safely, validate, report. Part of the composition root.
 
 Pure local work (no database, no Prefect), used by ``grantflow validate`` and
-by the intake flow. Many files are spread over worker processes, one per
-core, each loading the programme once.
+by the intake flow (which passes a proposal call's shortlist, read from the
+store). Many files are spread over worker processes, one per core, each
+loading the programme once.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import TYPE_CHECKING
 
 from grantflow.adapters.spreadsheet import Upload, read_upload
 from grantflow.domain.programme import Programme
+from grantflow.services.proposal import PROPOSAL_FORM
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
+from grantflow.validation.proposal import Shortlist, validate_proposal
 from grantflow.validation.report import FileReport, Issue, Report
 
 if TYPE_CHECKING:
@@ -48,9 +51,15 @@ def programme_for(programme_path: Path | None, call_code: str) -> Programme:
     return programme
 
 
-def check_file(path: Path, programme: Programme, call_code: str) -> tuple[Upload, ValidationResult]:
-    """The file read once (its bytes, to keep them as checked) and its validation."""
+def check_file(
+    path: Path, programme: Programme, call_code: str, shortlist: Shortlist | None = None
+) -> tuple[Upload, ValidationResult]:
+    """The file read once (its bytes, to keep them as checked) and its validation by the
+    call's form. ``shortlist``: for a proposal call, the cities that may submit (from the
+    store; None in a local check, which then leaves the shortlist unchecked)."""
     upload = read_upload(path)
+    if programme.call(call_code).form == PROPOSAL_FORM:
+        return upload, validate_proposal(upload.workbook, programme, call_code, shortlist)
     return upload, validate_outline(upload.workbook, programme, call_code)
 
 

@@ -1,4 +1,4 @@
-"""Intake: uploaded outlines -> validation report -> stored version -> report artifact.
+"""Intake: uploaded outlines or proposals -> validation report -> stored version -> artifact.
 
 The flow orders the steps; the rules live in ``grantflow.checking``
 (reading, validating) and ``grantflow.services.intake`` (versions,
@@ -23,8 +23,11 @@ from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.services import intake as intake_service
+from grantflow.services import proposal
 from grantflow.services.intake import Applicant, NotKept, Upload
+from grantflow.services.proposal import PROPOSAL_FORM
 from grantflow.validation.outline import ValidationResult
+from grantflow.validation.proposal import Shortlist
 from grantflow.validation.report import Report
 from workflows import progress
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
@@ -66,13 +69,27 @@ class FileSummary:
     note: str = ""  # e.g. a correction that came after its deadline
 
 
+@task(cache_policy=NO_CACHE, retries=STORE_RETRIES, retry_delay_seconds=STORE_RETRY_DELAY_S)
+def read_shortlist(
+    settings: config.Settings, call_code: str, programme_file: str | None
+) -> Shortlist | None:
+    """For a call with the proposal form, the cities that may submit and their outlines."""
+    programme = checking.programme_for(Path(programme_file) if programme_file else None, call_code)
+    if programme.call(call_code).form != PROPOSAL_FORM:
+        return None
+    with bootstrap.build(settings=settings) as wired:
+        return proposal.shortlist(wired.unit_of_work(), programme, call_code)
+
+
 @task(cache_policy=NO_CACHE)
-def validate(paths: list[str], call_code: str, programme_file: str | None) -> list[Checked]:
+def validate(
+    paths: list[str], call_code: str, programme_file: str | None, shortlist: Shortlist | None
+) -> list[Checked]:
     """Read and validate a chunk of files. Never raises on bad input: it is in the reports."""
     programme = checking.programme_for(Path(programme_file) if programme_file else None, call_code)
     checked = []
     for path in paths:
-        upload, result = checking.check_file(Path(path), programme, call_code)
+        upload, result = checking.check_file(Path(path), programme, call_code, shortlist)
         applicant = intake_service.identify(result)
         content = upload.content if upload.content is not None else NotKept(upload.workbook.sha256)
         checked.append(Checked(path, result, applicant, content))
@@ -200,9 +217,12 @@ def intake(
     )
     prepare_store(settings.database_url)
     progress.expect(len(files))
+    shortlist = read_shortlist(settings, call_code, programme_file)
     checked = [
         c
-        for chunk in validate.map(chunks(files), call_code, programme_file).result()
+        for chunk in validate.map(
+            chunks(files), call_code, programme_file, unmapped(shortlist)
+        ).result()
         for c in chunk
     ]
     receipts = store(

@@ -43,13 +43,14 @@ FORMATS = ("text", "json", "html", "xlsx", "markdown")
 # them language-neutrally ("150000.00", "4.3117", "2024-04-30").
 _AMOUNT_PARAMS = frozenset(
     {"lines", "total", "grant", "cofinancing", "sum", "minimum", "maximum", "committed"}
+    | {"planned", "budgeted"}
 )
 _NUMBER_PARAMS = frozenset({"rate"})
-_DATE_PARAMS = frozenset({"first", "final", "start"})
+_DATE_PARAMS = frozenset({"first", "final", "start", "end"})
 # ``value`` and ``limit`` are values of the issue's own field: how they read
 # depends on its type. Integers stay as written (years, line numbers: no
 # grouping separators).
-_FIELD_VALUE_PARAMS = frozenset({"value", "limit"})
+_FIELD_VALUE_PARAMS = frozenset({"value", "limit", "was"})
 # Parameters whose English text is itself a msgid (why a file cannot be read,
 # which format it really is); text the catalog does not know stays English.
 _MSGID_PARAMS = frozenset({"reason", "format"})

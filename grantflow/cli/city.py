@@ -31,17 +31,22 @@ from grantflow.cli.common import (
 
 
 def submit(
-    files: Annotated[list[Path], typer.Argument(help="Outline files (.xlsx) or folders of them.")],
-    call: Annotated[str, typer.Option(help="Call the outlines go to.")] = "stage1-outline",
+    files: Annotated[
+        list[Path], typer.Argument(help="Outline or proposal files (.xlsx), or folders of them.")
+    ],
+    call: Annotated[str, typer.Option(help="Call the files go to.")] = "stage1-outline",
     by: Annotated[str, typer.Option("--by", help="Who submits (kept with each version).")] = "cli",
     programme: ProgrammeOption = None,
     lang: LangOption = Lang.en,
     as_of: AsOfOption = None,
 ) -> None:
-    """Validate and store outlines through the intake flow: one line per file.
+    """Validate and store outlines (or Stage 2 proposals) through the intake flow: one line
+    per file.
 
     Each file becomes a version of its city's application (the same file
-    again changes nothing). Exit status: 0 all valid, 1 some invalid, 2 usage error.
+    again changes nothing); a proposal from a city the Stage 1 call did not
+    shortlist is refused (not-shortlisted) and kept without an application.
+    Exit status: 0 all valid, 1 some invalid, 2 usage error.
     """
     from grantflow import config
     from workflows import prefect_env

@@ -21,6 +21,8 @@ from grantflow.cli.common import (
     LangOption,
     ProgrammeOption,
     given_files,
+    next_step,
+    store,
     usage,
     wiring,
 )
@@ -47,6 +49,35 @@ def template_outline(
 ) -> None:
     """Write the blank outline form (v1) in the chosen language."""
     _write_blank("outline", lang, output)
+
+
+@template_app.command("proposal")
+def template_proposal(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .xlsx form.")],
+    lang: LangOption = Lang.pl,
+    application: Annotated[
+        int | None,
+        typer.Option(
+            "--application",
+            help="A shortlisted city's Stage 1 application: fill in what its outline said.",
+        ),
+    ] = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Write the Stage 2 proposal form (v1): blank, or pre-filled from a shortlisted outline."""
+    if application is None:
+        _write_blank("proposal", lang, output)
+        return
+    from grantflow.adapters import formgen
+    from grantflow.services.proposal import carried_forward_form
+    from grantflow.validation import form
+
+    with store(programme) as built:
+        carried = carried_forward_form(built.unit_of_work(), built.programme, application)
+    formgen.write_filled(form.load("proposal"), lang.value, carried.values, output)
+    city = carried.application
+    typer.echo(f"{output}: {city.city_name} (TERYT {city.teryt}), from its outline")
+    next_step(f"grantflow submit --call {carried.proposal_call.code} {output}")
 
 
 @template_app.command("final-report")
@@ -164,6 +195,26 @@ def samples_reference(output: OutputDirOption) -> None:
     todo = [(output / f"{sample.name}.xlsx", sample.values) for sample in samples]
     write_samples(form.load("outline"), "pl", todo)
     typer.echo(f"{len(samples)} sample outlines in {output}")
+
+
+@samples_app.command("proposals")
+def samples_proposals(output: OutputDirOption) -> None:
+    """Write the sample Stage 2 proposals of samples/proposals/ (from samples/proposals.yaml)."""
+    from grantflow.adapters.sample_files import write_samples
+    from grantflow.samples.proposals import reference_proposals
+    from grantflow.services.proposal import PROPOSAL_FORM
+    from grantflow.validation import form
+
+    output.mkdir(parents=True, exist_ok=True)
+    with wiring() as built:
+        programme = built.programme
+        calls = [c.code for c in programme.calls if c.form == PROPOSAL_FORM]
+        if not calls:
+            raise usage("the programme has no call with the proposal form")
+        samples = reference_proposals(programme, calls[0])
+    todo = [(output / f"{sample.name}.xlsx", sample.values) for sample in samples]
+    write_samples(form.load(PROPOSAL_FORM), "pl", todo)
+    typer.echo(f"{len(samples)} sample proposals in {output}")
 
 
 @samples_app.command("final-reports")

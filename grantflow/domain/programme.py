@@ -25,6 +25,9 @@ class Call:
     deadline: date
     rate_month: str  # "YYYY-MM": the EUR/PLN rate used to convert PLN amounts
     review_deadline: date | None = None  # experts' scores due (None: no review reminders)
+    # The form its uploads fill in (a schema of schemas/): "outline", or "proposal"
+    # for a Stage 2 call with a complete-proposal form of its own.
+    form: str = "outline"
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,15 @@ class Programme:
                 return call
         known = ", ".join(c.code for c in self.calls)
         raise ConfigurationError(f"no call '{code}' in the programme (calls: {known})")
+
+    def outline_call_for(self, code: str) -> Call:
+        """The Stage 1 call whose shortlist the Stage 2 call ``code`` follows: the last one
+        closed by the day it opens. ConfigurationError when there is none."""
+        proposal_call = self.call(code)
+        before = [c for c in self.calls if c.stage == 1 and c.deadline <= proposal_call.opens]
+        if proposal_call.stage != 2 or not before:
+            raise ConfigurationError(f"call '{code}' follows no Stage 1 call of the programme")
+        return max(before, key=lambda c: c.deadline)
 
     def publication_day(self, today: date) -> date:
         """The date the publication carries: the programme's, else the day it is made."""

@@ -6,7 +6,8 @@ Rules (SPEC sections 4 and 5):
 - An upload belongs to the application of its city (by TERYT) in the call;
   the first upload creates the application in state ``submitted``. An
   upload whose city cannot be identified (an unreadable file, no TERYT) is
-  kept without an application.
+  kept without an application, and so is a Stage 2 proposal of a city that
+  was not shortlisted (``not-shortlisted``): it has no place in the call.
 - An upload's bytes are kept as validation read them, never read again.
   One whose bytes were not read (over the size limit, or not readable at
   all) is kept as a row with its report and no file.
@@ -36,6 +37,8 @@ from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.services.retry import retry_on_conflict
 from grantflow.validation.outline import ValidationResult
+
+NOT_SHORTLISTED = "not-shortlisted"
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,11 @@ def identify(result: ValidationResult) -> Applicant | None:
     the TERYT the validator read, if it is well formed on its own.
 
     An invalid outline with a readable TERYT still becomes a version of the
-    city's application, so the city's history shows its failed attempts too.
+    city's application, so the city's history shows its failed attempts too;
+    a proposal refused as ``not-shortlisted`` belongs to no application.
     """
+    if any(issue.code == NOT_SHORTLISTED for issue in result.report.issues):
+        return None
     if result.outline is not None:
         return Applicant(result.outline.teryt, result.outline.city_name)
     if result.teryt is None:

@@ -174,6 +174,70 @@ _TYPES = [
         "The lump sum spent is EUR {value}, but only EUR {committed} was committed "
         "by the partnership agreement.",
     ),
+    # The Stage 2 proposal.
+    IssueType(
+        "not-shortlisted",
+        "City not shortlisted",
+        "{value} (TERYT {teryt}) was not shortlisted in the call {call}: "
+        "only shortlisted cities submit a Stage 2 proposal.",
+    ),
+    IssueType(
+        "unknown-objective",
+        "Unknown objective",
+        "Objective {value} is not in the development plan (sheet DevelopmentPlan).",
+    ),
+    IssueType(
+        "unknown-budget-line",
+        "Unknown budget line",
+        "Budget line {value} is not in the budget (sheet Budget).",
+    ),
+    IssueType(
+        "objective-without-action",
+        "Objective without an action",
+        "Objective {value} has no action in the implementation plan.",
+    ),
+    IssueType(
+        "objective-without-indicator",
+        "Objective without an indicator",
+        "Objective {value} has no indicator (sheet Indicators, column objective_no).",
+    ),
+    IssueType(
+        "action-outside-project",
+        "Action outside the project's dates",
+        "Action {action}: {label} {value} is outside the project's dates ({start} to {end}).",
+    ),
+    IssueType(
+        "action-end-before-start",
+        "Action ends before it starts",
+        "Action {action} ends ({value}) before it starts ({start}).",
+    ),
+    IssueType(
+        "plan-cost-mismatch",
+        "Implementation plan and budget disagree",
+        "The implementation plan pays EUR {planned} from budget line {line}, "
+        "but the line is EUR {budgeted}.",
+    ),
+    IssueType(
+        "lump-sum-line-mismatch",
+        "Wrong lump-sum line",
+        "The partnership lump sum is budget line {expected}, not \u201c{value}\u201d.",
+    ),
+    IssueType(
+        "carried-forward-changed",
+        "Changed since the outline",
+        "\u201c{label}\u201d was \u201c{was}\u201d in the outline; "
+        "the proposal says \u201c{value}\u201d.",
+    ),
+    IssueType(
+        "carried-forward-added",
+        "Added since the outline",
+        "Row {key} of \u201c{sheet}\u201d is new: the outline did not have it.",
+    ),
+    IssueType(
+        "carried-forward-removed",
+        "Removed since the outline",
+        "Row {key} of \u201c{sheet}\u201d in the outline is no longer in the proposal.",
+    ),
 ]
 
 CODES: dict[str, IssueType] = {t.code: t for t in _TYPES}

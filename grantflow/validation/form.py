@@ -1,7 +1,10 @@
-"""A spreadsheet form (outline, final report) as data, loaded from schemas/.
+"""A spreadsheet form (outline, proposal, final report) as data, loaded from schemas/.
 
 The same ``FormDefinition`` drives the validator and the blank-form
-generator, so a field added to the YAML appears in both.
+generator, so a field added to the YAML appears in both. A form may extend
+another (``extends: outline``): it has the base form's sheets, with the
+fields of ``extend_sheets`` appended to them, then its own sheets, and the
+vocabularies of both; a field added to the outline appears in the proposal.
 """
 
 from __future__ import annotations
@@ -101,6 +104,32 @@ def _field(data: dict[str, Any], where: str) -> FieldDef:
     )
 
 
+def _sheet(data: dict[str, Any], source: str) -> SheetDef:
+    return SheetDef(
+        name=data["name"],
+        layout=data["layout"],
+        title=_langs(data["title"], f"{source}: {data['name']}.title"),
+        fields=tuple(_field(f, f"{source}: {data['name']}") for f in data["fields"]),
+        min_rows=int(data.get("min_rows", 0)),
+        max_rows=int(data.get("max_rows", 1000)),
+    )
+
+
+def _extended(data: dict[str, Any], base: dict[str, Any], source: str) -> dict[str, Any]:
+    """``data`` with the sheets and vocabularies of the form it extends (``base``)."""
+    extra: dict[str, list[dict[str, Any]]] = data.get("extend_sheets") or {}
+    base_names = [s["name"] for s in base["sheets"]]
+    unknown = sorted(set(extra) - set(base_names))
+    if unknown:
+        raise ConfigurationError(f"{source}: extend_sheets names unknown sheets {unknown}")
+    sheets = [{**s, "fields": [*s["fields"], *extra.get(s["name"], [])]} for s in base["sheets"]]
+    return {
+        **data,
+        "sheets": [*sheets, *data["sheets"]],
+        "vocabularies": {**base["vocabularies"], **(data.get("vocabularies") or {})},
+    }
+
+
 def parse(data: dict[str, Any], source: str) -> FormDefinition:
     try:
         vocabularies = {
@@ -110,17 +139,7 @@ def parse(data: dict[str, Any], source: str) -> FormDefinition:
             )
             for name, terms in data["vocabularies"].items()
         }
-        sheets = tuple(
-            SheetDef(
-                name=s["name"],
-                layout=s["layout"],
-                title=_langs(s["title"], f"{source}: {s['name']}.title"),
-                fields=tuple(_field(f, f"{source}: {s['name']}") for f in s["fields"]),
-                min_rows=int(s.get("min_rows", 0)),
-                max_rows=int(s.get("max_rows", 1000)),
-            )
-            for s in data["sheets"]
-        )
+        sheets = tuple(_sheet(s, source) for s in data["sheets"])
         form = FormDefinition(
             form=data["form"],
             version=int(data["version"]),
@@ -136,12 +155,22 @@ def parse(data: dict[str, Any], source: str) -> FormDefinition:
                 raise ConfigurationError(
                     f"{source}: {sheet.name}.{f.key} names unknown vocabulary {f.vocabulary!r}"
                 )
+    names = [s.name for s in form.sheets]
+    if len(set(names)) != len(names):
+        raise ConfigurationError(f"{source}: a sheet name is used twice ({', '.join(names)})")
     return form
+
+
+def _data(name: str) -> dict[str, Any]:
+    """``schemas/<name>.yaml`` as data, with the form it extends folded in."""
+    path: Path = resources.schemas() / f"{name}.yaml"
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml_file.parse(fh)
+    base = data.get("extends")
+    return data if base is None else _extended(data, _data(str(base)), path.name)
 
 
 @cache
 def load(name: str = "outline") -> FormDefinition:
     """Load ``schemas/<name>.yaml`` (cached: forms do not change while running)."""
-    path: Path = resources.schemas() / f"{name}.yaml"
-    with path.open(encoding="utf-8") as fh:
-        return parse(yaml_file.parse(fh), str(path.name))
+    return parse(_data(name), f"{name}.yaml")

@@ -35,7 +35,8 @@ class ValidationResult:
     city_name: str | None = None
 
 
-def _rate(programme: Programme, call_code: str) -> Decimal:
+def call_rate(programme: Programme, call_code: str) -> Decimal:
+    """The EUR/PLN rate converting the PLN lines of the call's uploads."""
     return programme.rate_for(programme.call(call_code).rate_month)
 
 
@@ -48,12 +49,17 @@ def validate_outline(
     unknown ``call_code`` or a call without an exchange rate is a broken
     configuration, not bad input: ``ConfigurationError``.
     """
-    rate = _rate(programme, call_code)
+    rate = call_rate(programme, call_code)
     report, values = check_workbook(
         raw,
         form if form is not None else forms.load("outline"),
         lambda values: cross_field_issues(values, programme, rate),
     )
+    return result_of(report, values, rate)
+
+
+def result_of(report: FileReport, values: Values | None, rate: Decimal) -> ValidationResult:
+    """The result of a checked outline (or of the outline part of a proposal)."""
     if values is None:
         return ValidationResult(report=report, outline=None)
     teryt, city_name = values.get("teryt"), values.get("city_name")

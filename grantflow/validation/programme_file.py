@@ -131,6 +131,7 @@ def _build(data: dict[str, Any]) -> Programme:
                 deadline=c["deadline"],
                 rate_month=c["rate_month"],
                 review_deadline=c.get("review_deadline"),
+                form=c.get("form", "outline"),
             )
             for c in data["calls"]
         ),

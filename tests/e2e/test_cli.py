@@ -140,8 +140,29 @@ class TestDemo:
         totals = re.search(r"^Lump sums \(EUR\): .*$", run.stdout, re.M)
         assert totals, run.stdout
         assert "totals reconcile to the cent" in run.stdout
-        assert len(list(reports.glob("*.html"))) == len(samples)
-        assert len(list(reports.glob("*.json"))) == len(samples)
+        # Stage 2: the shortlisted cities submit their pre-filled proposals (Chełm changed its
+        # budget), and a city left off the shortlist is refused.
+        stage2 = re.search(
+            r"^Stage 2: (\d+) proposals pre-filled from the outlines and submitted \(each "
+            r"report lists what changed since the outline\); refused as not shortlisted: "
+            r"(\S+\.xlsx)$",
+            run.stdout,
+            re.M,
+        )
+        assert stage2, run.stdout
+        proposals = int(stage2.group(1))
+        ranked = run.stdout.split("Stage 2 ranking (score, decision, partnership agreement):\n", 1)[1].split("\n\n", 1)[0]
+        assert proposals == len(ranked.splitlines())  # every proposal was assessed and ranked
+        refused = home / "reports" / "validation-stage2-proposal-upload-"
+        refusal = json.loads(next(refused.parent.glob(refused.name + "*.json")).read_text())
+        assert [i["code"] for i in refusal["files"][0]["issues"]] == ["not-shortlisted"]
+        chelm_v1 = json.loads(
+            (home / "reports/validation-stage2-proposal-0662011-v1.json").read_text()
+        )
+        assert {i["cell"] for i in chelm_v1["files"][0]["issues"]} >= {"E3", "E8"}
+        reports = home / "reports"
+        assert len(list(reports.glob("*.html"))) == len(samples) + proposals + 1
+        assert len(list(reports.glob("*.json"))) == len(samples) + proposals + 1
         # The partnered projects report; the unspent part of a lump sum returns.
         assert re.search(
             r"^  Łomża with Ringerike kommune .* returned\s+18,129\.75$", run.stdout, re.M
@@ -176,7 +197,7 @@ class TestDemo:
         assert "Chełm, 14 czerwca 2021" in agreement
         assert "28 czerwca 2024" in texts["publication/publication-pl.pdf"]
         assert "16 grudnia 2019" in texts["decision/stage1-outline/chelm.pdf"]
-        # A proposal carried into Stage 2 is dated the day it entered the call.
+        # A proposal is dated the day it was submitted to the Stage 2 call.
         proposals = [n for n in texts if n.startswith("application/stage2-proposal/")]
         assert proposals and all("15 października 2020" in texts[n] for n in proposals)
         assert re.search(r"^  final_report\s+8  in final_report/$", run.stdout, re.M)

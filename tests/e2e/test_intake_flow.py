@@ -113,7 +113,7 @@ class TestStoringWhatWasChecked:
 
     @staticmethod
     def _validate_then_store(upload: Path) -> intake_service.SubmissionOutcome:
-        (checked,) = validate.fn([str(upload)], "stage1-outline", None)
+        (checked,) = validate.fn([str(upload)], "stage1-outline", None, None)
         upload.write_bytes(b"PK\x03\x04 replaced after the check")  # time of use != time of check
         settings = config.load()
         migrate(settings.database_url)

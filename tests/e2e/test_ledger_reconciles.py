@@ -24,6 +24,7 @@ from grantflow.services.lifecycle_views import view_of_ledger
 from tests.unit.test_ledger import overspent_ledger
 from workflows import partnership
 from workflows.demo.programme import ProgrammeDemoResult
+from workflows.demo.proposals import ProposalsSubmitted
 
 OVERSPENT = "stage2-proposal/0662011: spent 145000.00 exceeds committed 140000.00"
 
@@ -73,5 +74,6 @@ class TestALedgerWithAProblem:
             third_experts=(),
             returned=(),
             programme_file="demo-programme.yaml",
+            proposals=ProposalsSubmitted(()),
         )
         assert result.summary_lines()[-1] == "Ledger: 3 entries; totals DO NOT reconcile."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,11 @@ from grantflow.adapters.spreadsheet import read_workbook
 from grantflow.domain.programme import Programme
 from grantflow.samples.generator import generate_outlines
 from grantflow.samples.outlines import Sample, reference_samples
+from grantflow.samples.proposals import reference_proposals
 from grantflow.validation import form
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.programme_file import load_programme
+from grantflow.validation.proposal import Shortlist, validate_proposal
 
 CALL = "stage1-outline"
 OUTLINES = resources.samples() / "outlines"
@@ -90,3 +93,50 @@ class TestGeneratedOutlines:
         write_sample(outline_form, "pl", again, tmp_path / "b.xlsx")
         assert first_name == "0001-chelm"
         assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+PROPOSALS = resources.samples() / "proposals"
+PROPOSAL_CALL = "stage2-proposal"
+SAMPLE_PROPOSALS = reference_proposals(PROGRAMME, PROPOSAL_CALL)
+
+
+class TestTheShippedSampleProposals:
+    @pytest.mark.parametrize("sample", SAMPLE_PROPOSALS, ids=lambda s: s.name)
+    def test_a_sample_proposal_is_valid_for_the_stage_2_call(self, sample: Sample) -> None:
+        path = PROPOSALS / f"{sample.name}.xlsx"
+        result = validate_proposal(read_workbook(path), PROGRAMME, PROPOSAL_CALL, None)
+        assert result.report.issues == []
+        assert result.outline is not None
+
+    def test_the_shipped_files_are_what_the_sample_data_writes_today(self, tmp_path: Path) -> None:
+        proposal_form = form.load("proposal")
+        assert sorted(p.stem for p in PROPOSALS.glob("*.xlsx")) == sorted(
+            s.name for s in SAMPLE_PROPOSALS
+        )
+        for sample in SAMPLE_PROPOSALS:
+            fresh = tmp_path / f"{sample.name}.xlsx"
+            write_sample(proposal_form, "pl", sample.values, fresh)
+            assert fresh.read_bytes() == (PROPOSALS / fresh.name).read_bytes(), (
+                f"{fresh.name} is stale: run `grantflow samples proposals -o samples/proposals`"
+            )
+
+    def test_chelms_changed_budget_is_named_cell_by_cell_against_its_outline(self) -> None:
+        outline = validate_outline(read_workbook(OUTLINES / "chelm.xlsx"), PROGRAMME, CALL).outline
+        assert outline is not None
+        shortlist = Shortlist(CALL, {outline.teryt: outline})
+        result = validate_proposal(
+            read_workbook(PROPOSALS / "chelm.xlsx"), PROGRAMME, PROPOSAL_CALL, shortlist
+        )
+        changed = [
+            (i.sheet, i.field, Decimal(i.params["was"]), Decimal(i.params["value"]))
+            for i in result.report.issues
+            if i.code == "carried-forward-changed"
+        ]
+        # The lines changed; the totals moved with them and with the Stage 2 exchange rate.
+        assert ("Budget", "amount", Decimal(2100000), Decimal(2150000)) in changed
+        assert ("Budget", "amount", Decimal(95000), Decimal(45000)) in changed
+        assert {field for sheet, field, _, _ in changed if sheet == "Project"} == {
+            "total_budget_eur",
+            "requested_grant_eur",
+        }
+        assert result.report.valid

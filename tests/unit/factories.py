@@ -136,6 +136,131 @@ def chelm_outline_values() -> OutlineValues:
     }
 
 
+def chelm_proposal_values() -> OutlineValues:
+    """A valid Stage 2 proposal of Chełm for ``reference_programme()``, call ``stage2-proposal``.
+
+    Its outline sheets are Chełm's outline with the soft measures budgeted in
+    euro (EUR 300 000.00: a PLN line would convert at the Stage 2 rate), the
+    partnership's priorities and lump-sum line (4), and each indicator's
+    objective. Two objectives; five actions, the partnership paid from the
+    lump sum (line 4) and the promotion line (5).
+    """
+    values = chelm_outline_values()
+    budget = values["Budget"]
+    assert isinstance(budget, list)
+    budget[1].update(amount=Decimal("300000.00"), currency="EUR")
+    partnership = values["Partnership"]
+    assert isinstance(partnership, dict)
+    partnership.update(
+        priorities_pl="Zieleń miejska, retencja wody i plany gotowości kryzysowej.",
+        priorities_en="Urban green space, water retention and crisis-preparedness plans.",
+        lump_sum_line=4,
+    )
+    indicators = values["Indicators"]
+    assert isinstance(indicators, list)
+    for indicator, objective in zip(indicators, (1, 2), strict=True):
+        indicator["objective_no"] = objective
+    values["DevelopmentPlan"] = [
+        {
+            "objective_no": 1,
+            "problem": "Zdegradowany Park Ludowy i zaniedbane bulwary nad Uherką.",
+            "objective": "Odnowione tereny zielone, otwarte dla wszystkich mieszkańców.",
+            "measures": "Rewitalizacja parku, nowe nasadzenia i ścieżki wzdłuż Uherki.",
+        },
+        {
+            "objective_no": 2,
+            "problem": "Niska emisja i słabe kompetencje urzędu w planowaniu przestrzennym.",
+            "objective": "Urząd planuje przestrzeń razem z mieszkańcami.",
+            "measures": "Warsztaty, szkolenia i wizyty studyjne w Kristiansand.",
+        },
+    ]
+    values["ImplementationPlan"] = [
+        _action(
+            1,
+            "Rewitalizacja Parku Ludowego",
+            1,
+            "2021-09-01",
+            "2023-06-30",
+            "Wydział Inwestycji Miejskich",
+            1,
+            "2100000.00",
+        ),
+        _action(
+            2,
+            "Warsztaty dla mieszkańców i szkolenia urzędników",
+            2,
+            "2022-01-10",
+            "2023-10-31",
+            "Wydział Rozwoju Miasta",
+            2,
+            "300000.00",
+        ),
+        _action(
+            3,
+            "Zarządzanie projektem",
+            1,
+            "2021-05-01",
+            "2023-12-31",
+            "Biuro Projektów Międzynarodowych",
+            3,
+            "200000.00",
+        ),
+        _action(
+            4,
+            "Współpraca z Kristiansand kommune: wizyty studyjne i warsztaty",
+            2,
+            "2022-03-01",
+            "2023-11-30",
+            "Biuro Projektów Międzynarodowych",
+            4,
+            "150000.00",
+        ),
+        _action(
+            4,
+            "Współpraca z Kristiansand kommune: wizyty studyjne i warsztaty",
+            2,
+            "2022-03-01",
+            "2023-11-30",
+            "Biuro Projektów Międzynarodowych",
+            5,
+            "20000.00",
+        ),
+        _action(
+            5,
+            "Promocja projektu i publikacje",
+            2,
+            "2021-06-01",
+            "2023-12-31",
+            "Biuro Prasowe",
+            5,
+            "30000.00",
+        ),
+    ]
+    return values
+
+
+def _action(
+    action_no: int,
+    action: str,
+    objective_no: int,
+    start: str,
+    end: str,
+    unit: str,
+    budget_line: int,
+    cost: str,
+) -> dict[str, CellValue]:
+    return {
+        "action_no": action_no,
+        "action": action,
+        "objective_no": objective_no,
+        "start_date": date.fromisoformat(start),
+        "end_date": date.fromisoformat(end),
+        "responsible_unit": unit,
+        "budget_line": budget_line,
+        "cost_eur": Decimal(cost),
+    }
+
+
 def _budget_line(
     line_no: int, category: str, description: str, year: int, amount: str, currency: str = "EUR"
 ) -> dict[str, CellValue]:
@@ -228,7 +353,7 @@ def reference_programme(**changes: object) -> Programme:
         currency="EUR",
         calls=(
             Call(STAGE1, 1, date(2019, 9, 16), date(2019, 12, 16), "2019-11"),
-            Call(STAGE2, 2, date(2020, 6, 1), date(2020, 11, 30), "2020-10"),
+            Call(STAGE2, 2, date(2020, 6, 1), date(2020, 11, 30), "2020-10", form="proposal"),
         ),
         exchange_rates={"2019-11": STAGE1_RATE, "2020-10": Decimal("4.5462")},
         grant_minimum=Decimal("1000000.00"),

@@ -50,6 +50,7 @@ class TestTheReferenceProgramme:
             deadline=date(2020, 10, 30),
             rate_month="2020-09",
             review_deadline=date(2021, 1, 29),
+            form="proposal",
         )
 
     def test_every_call_converts_pln_at_a_known_rate(self) -> None:

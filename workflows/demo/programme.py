@@ -11,10 +11,11 @@ running the flows. Along the way the story shows:
   without is rejected), expert assessment with one expert declaring a
   conflict of interest (replaced) and one divergent pair (a third expert
   arbitrates), shortlisting;
-- Stage 2: each shortlisted outline stands in for the city's complete
-  proposal (``grantflow.services.promotion``: the proposal form is not
-  modelled yet), assessment again, ranking, funding and a reserve list
-  scaled to the sample by the cast, lump sums reserved;
+- Stage 2: each shortlisted city submits its proposal, pre-filled from its
+  outline and completed with its plans, and a city left off the shortlist
+  is refused (``workflows.demo.proposals``); assessment again, ranking,
+  funding and a reserve list scaled to the sample by the cast, lump sums
+  reserved;
 - Stage 3: partners proposed from ``samples/donors.yaml``, confirmed and
   signed (lump sums committed) except for the city the cast names, whose
   lump sum returns when the partner search closes at the deadline.
@@ -52,10 +53,10 @@ from grantflow.services.lifecycle import in_states
 from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
-from grantflow.services.promotion import promote_shortlisted
 from grantflow.validation.demo_file import DemoCast
 from workflows.demo import cast as people
 from workflows.notifications import reminders
+from workflows.demo.proposals import ProposalsSubmitted, submit_proposals
 from workflows.partnership import partnership
 from workflows.review import review
 from workflows.selection import selection
@@ -74,13 +75,19 @@ class ProgrammeDemoResult:
     third_experts: tuple[int, ...]  # applications that needed arbitration
     returned: tuple[int, ...]  # funded applications left without a partner
     programme_file: str  # the demo's programme (funding scaled to the sample)
+    proposals: ProposalsSubmitted
     # application -> the donor it signed a partnership agreement with
     partners: Mapping[int, str] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
-        """What the demo prints: the ranking with each project's partner, and ledger totals
-        that reconcile to the cent."""
-        lines = ["", "Stage 2 ranking (score, decision, partnership agreement):"]
+        """What the demo prints: the Stage 2 proposals, the ranking with each project's
+        partner, and ledger totals that reconcile to the cent."""
+        lines = [
+            "",
+            self.proposals.summary_line(),
+            "",
+            "Stage 2 ranking (score, decision, partnership agreement):",
+        ]
         for e in self.ranking.entries:
             partner = self.partners.get(e.application_id)
             if partner is None and e.application_id in self.returned:
@@ -330,14 +337,7 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
             programme_file=programme_file,
             as_of=cast.calendar.at(cast.calendar.proposals_submitted),
         )
-        promote_shortlisted(
-            uow,
-            programme,
-            STAGE1,
-            STAGE2,
-            at=cast.calendar.at(cast.calendar.proposals_submitted),
-            actor=cast.operator,
-        )
+        proposals = submit_proposals(settings, uow, programme, programme_file, STAGE2, cast)
         ranking, more_conflicts, more_arbitrated = _stage(
             uow, STAGE2, programme, programme_file, cast
         )
@@ -358,4 +358,5 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         returned=tuple(returned),
         programme_file=programme_file,
         partners=partners,
+        proposals=proposals,
     )
