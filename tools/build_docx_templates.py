@@ -23,9 +23,10 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from grantflow.adapters import i18n
@@ -33,6 +34,8 @@ from grantflow.adapters.reproducible import stable_zip
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT = "DejaVu Sans"  # the font of the PDFs; LibreOffice and Word substitute if missing
+# A letter's addressee's block and signature sit in the right half of the page.
+RIGHT_HALF = Mm(90)
 BUILT = datetime(2024, 1, 1)  # fixed, so rebuilding an unchanged template changes no byte
 
 
@@ -255,9 +258,20 @@ def decision_pl() -> DocumentObject:
 
     d = new_document("pl-PL")
     header(d, "{{ programme.name }}")
-    d.add_paragraph("{{ decision.decided_on|format_date }}")
-    d.add_paragraph("{{ decision.city }}")
+    d.add_paragraph("{{ letter.operator }}")
+    dateline = d.add_paragraph("{{ letter.place }}, {{ decision.decided_on|format_date }}")
+    dateline.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph(_("Case reference") + ": {{ letter.case_reference }}")
+    for line in (
+        "{{ addressee.city }}",
+        "{%p if addressee.contact_name %}",
+        _("For the attention of") + ": {{ addressee.contact_name }}",
+        "{%p endif %}",
+        "{{ addressee.contact_email }}",
+    ):
+        d.add_paragraph(line).paragraph_format.left_indent = RIGHT_HALF
     d.add_heading(_("Decision on the application"), level=1)
+    d.add_paragraph(_("Legal basis") + ": {{ letter.legal_basis }}")
     d.add_paragraph(_("Project") + ": {{ decision.title }}")
     one_of(d, worded(ANNOUNCEMENTS))
     key_value_table(d, [
@@ -267,8 +281,21 @@ def decision_pl() -> DocumentObject:
     d.add_heading(_("Justification"), level=2)
     committee = ('decision.reason == "committee_change"', "{{ decision.justification }}")
     one_of(d, [committee, *worded(REASONS)])
+    d.add_heading(_("Right to a review"), level=2)
+    review = _(
+        "The applicant may ask for this decision to be reviewed within %(days)s days of "
+        "its delivery. The request is decided by: %(body)s. It is filed %(how)s."
+    )
+    d.add_paragraph(review % {
+        "days": "{{ letter.review_days }}",
+        "body": "{{ letter.review_body }}",
+        "how": "{{ letter.review_how }}",
+    })
     d.add_paragraph("")
-    d.add_paragraph(_("Programme Operator"))
+    for line in ("{{ letter.signatory_name }}", "{{ letter.signatory_position }}"):
+        signature = d.add_paragraph(line)
+        signature.paragraph_format.left_indent = RIGHT_HALF
+        signature.paragraph_format.keep_with_next = True
     return d
 
 

@@ -31,6 +31,7 @@ from grantflow.services.final_report import submit_final_report
 from grantflow.services.ports.final_reports import NewFinalReport
 from grantflow.validation import form as forms
 from grantflow.validation.report import FileReport
+from tests.intake_data import outline
 from tests.unit.factories import STAGE2
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.programme_document_factories import SPENT, chelm_final_report
@@ -166,6 +167,16 @@ class TestWhichDocuments:
     def test_a_ranking_only_proposed_gives_no_decision_letter(self) -> None:
         requests = requests_of(story(approved=False).uow, kinds=("decision", "agreement"))
         assert requests == []
+
+    def test_the_decision_letter_takes_its_calls_terms_and_is_addressed_to_the_citys_contact(
+        self,
+    ) -> None:
+        s = story()
+        (letter,) = requests_of(s.uow, application_id=s.partnered, kinds=("decision",), fmt="pdf")
+        terms = PROGRAMME.call(STAGE2).letters
+        assert letter.context["letter"]["case_reference"] == terms.case_number(s.partnered)
+        assert letter.context["letter"]["signatory_name"] == terms.signatory_name
+        assert letter.context["addressee"]["contact_email"] == outline().contact_email
 
     def test_by_default_every_kind_of_the_registry_is_made(self) -> None:
         kinds = [r.kind for r in requests_of(story().uow)]
