@@ -307,8 +307,12 @@ def _lang_tag(paragraph: Paragraph, tag: str) -> None:
         run._r.get_or_add_rPr().append(language)
 
 
-def bilingual_table(document: DocumentObject, clauses: list[tuple[str, str]]) -> None:
-    """One row per clause: Polish left, Norwegian right (tagged nb-NO)."""
+def bilingual_table(
+    document: DocumentObject, clauses: list[tuple[str, str]], *, keep_last: int = 1
+) -> None:
+    """One row per clause: Polish left, Norwegian right (tagged nb-NO). No row splits
+    across pages, and the last ``keep_last`` rows stay on one page (the final clause
+    with the signatures)."""
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for polish, norwegian in clauses:
@@ -321,6 +325,13 @@ def bilingual_table(document: DocumentObject, clauses: list[tuple[str, str]]) ->
                 cell.add_paragraph(paragraph)
         for paragraph in cells[1].paragraphs:
             _lang_tag(paragraph, "nb-NO")
+    for number, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        # Word keeps a row with the next one when its paragraphs keep with the next.
+        if len(table.rows) - keep_last <= number < len(table.rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def agreement_pl() -> DocumentObject:
@@ -384,7 +395,7 @@ def agreement_pl() -> DocumentObject:
          "For kommunen\n\n"
          '{{ signatories.donor_name or "……………………………………" }}\n'
          '{{ signatories.donor_position or "ordfører eller den ordføreren gir fullmakt" }}'),
-    ])
+    ], keep_last=2)
     return d
 
 

@@ -200,6 +200,24 @@ class TestAgreement:
             assert "root:x:0:0" not in text
         assert 'Chełm <img src="file:///etc/passwd">' in docx_text
 
+    def test_the_signatures_never_stand_alone_on_a_page_away_from_the_text_they_sign(
+        self, tmp_path: Path
+    ) -> None:
+        # Three themes and three forms of involvement fill page 1 to just above the
+        # signatures: without keeping them with the final clause they would open page 2 alone.
+        agreement = chelm_agreement(
+            themes=FORM.codes("themes")[:3],
+            involvement_forms=FORM.codes("involvement_forms")[:3],
+        )
+        document = AgreementDocument(agreement, FORM, PROGRAMME_NAMES)
+        path = tmp_path / "umowa.pdf"
+        _render(AGREEMENT.request(document, lang="pl", fmt="pdf", target=path))
+        pages = [page for page in clients.pdftotext(path).split("\f") if page.strip()]
+        assert len(pages) == 2
+        (signed,) = [page for page in pages if "Jakub Banaszek" in page]
+        assert "§ 5. Postanowienia końcowe" in signed and "§ 5. Sluttbestemmelser" in signed
+        assert "Mathias Bernander" in signed
+
     @pytest.mark.parametrize("fmt", ["docx", "pdf"])
     def test_the_same_agreement_twice_gives_the_same_bytes(
         self, rendered: dict[str, GeneratedDocument], tmp_path: Path, fmt: Format
