@@ -439,6 +439,12 @@ def final_report_pl() -> DocumentObject:
     d.add_paragraph("{%p for total in expenditure.totals %}")
     d.add_paragraph("Razem: {{ total.amount|format_money(total.currency) }}")
     d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("Razem w EUR: {{ expenditure.total_eur|format_money }}")
+    d.add_paragraph("{%p if expenditure.rate is not none %}")
+    d.add_paragraph(
+        "Kwoty w PLN przeliczono po kursie {{ expenditure.rate|format_number }} PLN za 1 EUR."
+    )
+    d.add_paragraph("{%p endif %}")
 
     d.add_heading("Działania partnerskie", level=2)
     loop_table(

@@ -60,6 +60,7 @@ from tests.unit.document_factories import (
     ISSUED,
     OPERATOR,
     PROGRAMME_NAME,
+    RATE,
     chelm_decision,
     chelm_decision_request,
     chelm_outline,
@@ -573,6 +574,7 @@ def _subjects() -> dict[str, object]:
             REPORTED,
             LUMP_SUM,
             "Kristiansand kommune",
+            RATE,
         ),
         "publication": PublicationDocument(programme_publication(), form),
     }

@@ -25,6 +25,7 @@ from grantflow.services.documents.kinds.publication import PUBLICATION, Publicat
 from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.documents.rendering import Format, GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
+from tests.intake_data import RATE
 from tests.integration import clients
 from tests.integration.test_documents import (
     NORWEGIAN,
@@ -64,7 +65,13 @@ def _agreement_request(fmt: Format, target: Path, **changes: Any) -> RenderReque
 
 def _final_report_request(fmt: Format, target: Path) -> RenderRequest:
     document = FinalReportDocument(
-        chelm_final_report(), FORM, PROGRAMME_NAMES, REPORTED, LUMP_SUM, "Kristiansand kommune"
+        chelm_final_report(),
+        FORM,
+        PROGRAMME_NAMES,
+        REPORTED,
+        LUMP_SUM,
+        "Kristiansand kommune",
+        RATE,
     )
     return FINAL_REPORT.request(document, lang="pl", fmt=fmt, target=target)
 
@@ -259,6 +266,15 @@ class TestFinalReport:
         assert "138 250,40" in " ".join(text.replace("\u00a0", " ").split())
         assert "Sammendrag på norsk" in text and "blåbærsyltetøy på ærfuglegg" in text
         assert 'w:val="nb-NO"' in _document_xml(rendered["final_report.docx"].path)
+
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    def test_the_expenditure_is_totalled_in_eur_at_the_rate_recorded_for_the_call(
+        self, rendered: dict[str, GeneratedDocument], fmt: Format
+    ) -> None:
+        # EUR 2 098 000.00 + EUR 138 250.40 + PLN 1 250 000.00 at 4.2986 (EUR 290 792.35)
+        text = _words(rendered[f"final_report.{fmt}"]).replace(":", "")
+        assert "Razem w EUR 2 527 042,75 EUR" in text
+        assert "Kwoty w PLN przeliczono po kursie 4,2986 PLN za 1 EUR." in text
 
     def test_the_pdf_is_polish_with_a_norwegian_summary(
         self, rendered: dict[str, GeneratedDocument]
