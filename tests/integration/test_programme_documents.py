@@ -178,8 +178,7 @@ class TestAgreement:
     def test_the_pdf_is_tagged_polish_and_extracts_every_letter(
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
-        # WeasyPrint 70 writes the document's /Lang only, not the nb column's
-        # lang attribute into the structure tree: the docx carries both.
+        # The nb column's /Lang: tests/integration/test_accessibility.py.
         path = rendered["agreement.pdf"].path
         text = clients.pdftotext(path)
         for letter in POLISH + NORWEGIAN:
