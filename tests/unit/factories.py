@@ -79,6 +79,8 @@ def chelm_outline_values() -> OutlineValues:
             "contact_name": "Małgorzata Wójcik",
             "contact_email": "rozwoj@chelm.pl",
             "contact_phone": "+48 82 562 10 00",
+            "representative_name": "Jakub Banaszek",
+            "representative_position": "Prezydent Miasta Chełm",
         },
         "Project": {
             "title_pl": "Zielony Chełm: odnowa przestrzeni publicznych i współpraca z Kristiansand",
