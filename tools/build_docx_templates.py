@@ -23,9 +23,10 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from grantflow.adapters import i18n
@@ -33,6 +34,8 @@ from grantflow.adapters.reproducible import stable_zip
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FONT = "DejaVu Sans"  # the font of the PDFs; LibreOffice and Word substitute if missing
+# A letter's addressee's block and signature sit in the right half of the page.
+RIGHT_HALF = Mm(90)
 BUILT = datetime(2024, 1, 1)  # fixed, so rebuilding an unchanged template changes no byte
 
 
@@ -255,9 +258,20 @@ def decision_pl() -> DocumentObject:
 
     d = new_document("pl-PL")
     header(d, "{{ programme.name }}")
-    d.add_paragraph("{{ decision.decided_on|format_date }}")
-    d.add_paragraph("{{ decision.city }}")
+    d.add_paragraph("{{ letter.operator }}")
+    dateline = d.add_paragraph("{{ letter.place }}, {{ decision.decided_on|format_date }}")
+    dateline.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph(_("Case reference") + ": {{ letter.case_reference }}")
+    for line in (
+        "{{ addressee.city }}",
+        "{%p if addressee.contact_name %}",
+        _("For the attention of") + ": {{ addressee.contact_name }}",
+        "{%p endif %}",
+        "{{ addressee.contact_email }}",
+    ):
+        d.add_paragraph(line).paragraph_format.left_indent = RIGHT_HALF
     d.add_heading(_("Decision on the application"), level=1)
+    d.add_paragraph(_("Legal basis") + ": {{ letter.legal_basis }}")
     d.add_paragraph(_("Project") + ": {{ decision.title }}")
     one_of(d, worded(ANNOUNCEMENTS))
     key_value_table(d, [
@@ -267,8 +281,21 @@ def decision_pl() -> DocumentObject:
     d.add_heading(_("Justification"), level=2)
     committee = ('decision.reason == "committee_change"', "{{ decision.justification }}")
     one_of(d, [committee, *worded(REASONS)])
+    d.add_heading(_("Right to a review"), level=2)
+    review = _(
+        "The applicant may ask for this decision to be reviewed within %(days)s days of "
+        "its delivery. The request is decided by: %(body)s. It is filed %(how)s."
+    )
+    d.add_paragraph(review % {
+        "days": "{{ letter.review_days }}",
+        "body": "{{ letter.review_body }}",
+        "how": "{{ letter.review_how }}",
+    })
     d.add_paragraph("")
-    d.add_paragraph(_("Programme Operator"))
+    for line in ("{{ letter.signatory_name }}", "{{ letter.signatory_position }}"):
+        signature = d.add_paragraph(line)
+        signature.paragraph_format.left_indent = RIGHT_HALF
+        signature.paragraph_format.keep_with_next = True
     return d
 
 
@@ -280,8 +307,12 @@ def _lang_tag(paragraph: Paragraph, tag: str) -> None:
         run._r.get_or_add_rPr().append(language)
 
 
-def bilingual_table(document: DocumentObject, clauses: list[tuple[str, str]]) -> None:
-    """One row per clause: Polish left, Norwegian right (tagged nb-NO)."""
+def bilingual_table(
+    document: DocumentObject, clauses: list[tuple[str, str]], *, keep_last: int = 1
+) -> None:
+    """One row per clause: Polish left, Norwegian right (tagged nb-NO). No row splits
+    across pages, and the last ``keep_last`` rows stay on one page (the final clause
+    with the signatures)."""
     table = document.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     for polish, norwegian in clauses:
@@ -294,6 +325,13 @@ def bilingual_table(document: DocumentObject, clauses: list[tuple[str, str]]) ->
                 cell.add_paragraph(paragraph)
         for paragraph in cells[1].paragraphs:
             _lang_tag(paragraph, "nb-NO")
+    for number, row in enumerate(table.rows):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        # Word keeps a row with the next one when its paragraphs keep with the next.
+        if len(table.rows) - keep_last <= number < len(table.rows) - 1:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def agreement_pl() -> DocumentObject:
@@ -357,7 +395,7 @@ def agreement_pl() -> DocumentObject:
          "For kommunen\n\n"
          '{{ signatories.donor_name or "……………………………………" }}\n'
          '{{ signatories.donor_position or "ordfører eller den ordføreren gir fullmakt" }}'),
-    ])
+    ], keep_last=2)
     return d
 
 
@@ -401,6 +439,12 @@ def final_report_pl() -> DocumentObject:
     d.add_paragraph("{%p for total in expenditure.totals %}")
     d.add_paragraph("Razem: {{ total.amount|format_money(total.currency) }}")
     d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("Razem w EUR: {{ expenditure.total_eur|format_money }}")
+    d.add_paragraph("{%p if expenditure.rate is not none %}")
+    d.add_paragraph(
+        "Kwoty w PLN przeliczono po kursie {{ expenditure.rate|format_number }} PLN za 1 EUR."
+    )
+    d.add_paragraph("{%p endif %}")
 
     d.add_heading("Działania partnerskie", level=2)
     loop_table(

@@ -47,7 +47,7 @@ def template_outline(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .xlsx form.")],
     lang: LangOption = Lang.pl,
 ) -> None:
-    """Write the blank outline form (v1) in the chosen language."""
+    """Write the blank outline form (v2) in the chosen language."""
     _write_blank("outline", lang, output)
 
 

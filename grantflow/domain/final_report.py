@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from grantflow.domain.errors import LedgerError
-from grantflow.domain.money import cents
+from grantflow.domain.money import cents, to_eur
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,17 @@ class FinalReport:
     lump_sum_notes: str = ""
 
     def expenditure_totals(self) -> dict[str, Decimal]:
-        """Reported expenditure per currency (EUR and PLN are not added up: no rate applies)."""
+        """Reported expenditure per currency, as reported (``expenditure_eur`` adds them up)."""
         totals: dict[str, Decimal] = {}
         for line in self.expenditure:
             totals[line.currency] = cents(totals.get(line.currency, Decimal(0)) + line.amount)
         return dict(sorted(totals.items()))
+
+    def expenditure_eur(self, eur_pln_rate: Decimal) -> Decimal:
+        """The reported expenditure in EUR, each PLN line converted at ``eur_pln_rate`` (PLN
+        per 1 EUR) and rounded to cents as the outline's budget lines are."""
+        converted = (to_eur(line.amount, line.currency, eur_pln_rate) for line in self.expenditure)
+        return cents(sum(converted, Decimal(0)))
 
     @property
     def indicators_reached(self) -> int:

@@ -1,7 +1,7 @@
 """A city's project outline once validated: typed values, money as Decimal.
 
 Validation builds it only from an outline without errors; the store, the
-lifecycle and the documents read it. It mirrors the outline form v1
+lifecycle and the documents read it. It mirrors the outline form v2
 (``schemas/outline.yaml``).
 """
 
@@ -70,6 +70,9 @@ class Outline:
     preferred_partner: str
     # Indicators
     indicators: tuple[Indicator, ...]
+    # Applicant, form v2: who signs the partnership agreement ("" in v1 outlines).
+    representative_name: str = ""
+    representative_position: str = ""
 
     @property
     def lump_sum_eur(self) -> Decimal | None:

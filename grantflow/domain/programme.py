@@ -17,6 +17,33 @@ DEFAULT_SHORTLIST_COUNT = 50
 DEFAULT_REMINDER_DAYS = (7, 1)
 
 
+# Where a call's case reference takes the application's number.
+CASE_NUMBER = "{number}"
+
+
+@dataclass(frozen=True)
+class LetterTerms:
+    """What a call's decision letters state besides the decision, as the programme file says.
+
+    A Polish administrative letter names its case, the provisions it is made
+    under, how and by when its addressee may ask for a review, and who signs
+    it; the operator writes these per call and the templates word the rest.
+    """
+
+    case_reference: str  # the operator's file mark, CASE_NUMBER standing for the application's
+    place: str  # where the letters are issued: the operator's seat
+    legal_basis: str  # the provisions, as the letter cites them
+    review_days: int  # days from delivery to ask for a review
+    review_body: str  # who decides a request for review
+    review_how: str  # where and how the request is filed
+    signatory_name: str
+    signatory_position: str
+
+    def case_number(self, application_id: int) -> str:
+        """The case reference of one application: "DPP-II.7221.1.12.2019"."""
+        return self.case_reference.replace(CASE_NUMBER, str(application_id))
+
+
 @dataclass(frozen=True)
 class Call:
     code: str  # e.g. "stage1-outline"
@@ -24,6 +51,7 @@ class Call:
     opens: date
     deadline: date
     rate_month: str  # "YYYY-MM": the EUR/PLN rate used to convert PLN amounts
+    letters: LetterTerms  # what the call's decision letters carry
     review_deadline: date | None = None  # experts' scores due (None: no review reminders)
     # The form its uploads fill in (a schema of schemas/): "outline", or "proposal"
     # for a Stage 2 call with a complete-proposal form of its own.

@@ -75,6 +75,8 @@ def outline_values(plan: OutlinePlan, rate: Decimal) -> OutlineValues:
             "contact_name": town.contact_name,
             "contact_email": f"rozwoj@{town.email_domain}",
             "contact_phone": town.phone,
+            "representative_name": town.representative_name,
+            "representative_position": town.representative_position,
         },
         "Project": {
             "title_pl": plan.title_pl,

@@ -127,6 +127,8 @@ def _build_outline(values: Values, rate: Decimal) -> Outline:
         contact_name=_text(values, "contact_name"),
         contact_email=_text(values, "contact_email"),
         contact_phone=_text(values, "contact_phone"),
+        representative_name=_text(values, "representative_name"),
+        representative_position=_text(values, "representative_position"),
         title_pl=_text(values, "title_pl"),
         title_en=_text(values, "title_en"),
         summary_pl=_text(values, "summary_pl"),

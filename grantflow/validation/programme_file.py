@@ -18,10 +18,12 @@ from grantflow import resources
 from grantflow.domain.identifiers import teryt_is_well_formed
 from grantflow.domain.programme import (
     DEFAULT_REMINDER_DAYS,
+    CASE_NUMBER,
     DEFAULT_SHORTLIST_COUNT,
     Call,
     Criterion,
     EligibleCity,
+    LetterTerms,
     Programme,
 )
 from grantflow.validation import yaml_file
@@ -91,6 +93,15 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
                     f"{review_deadline} is not after the call's deadline {call['deadline']}",
                 )
             )
+        reference = call["decision_letter"]["case_reference"]
+        if reference.count(CASE_NUMBER) != 1 or "{" in reference.replace(CASE_NUMBER, ""):
+            problems.append(
+                (
+                    f"calls[{i}].decision_letter.case_reference",
+                    f"{reference} must hold {CASE_NUMBER} once, where each letter has "
+                    "its application's number",
+                )
+            )
         if call["code"] in codes:
             problems.append((f"calls[{i}].code", f"duplicate call code {call['code']}"))
         codes.add(call["code"])
@@ -117,6 +128,19 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def _letter_terms(letter: dict[str, Any]) -> LetterTerms:
+    return LetterTerms(
+        case_reference=letter["case_reference"],
+        place=letter["place"],
+        legal_basis=letter["legal_basis"],
+        review_days=letter["review"]["days"],
+        review_body=letter["review"]["decided_by"],
+        review_how=letter["review"]["how"],
+        signatory_name=letter["signatory"]["name"],
+        signatory_position=letter["signatory"]["position"],
+    )
+
+
 def _build(data: dict[str, Any]) -> Programme:
     return Programme(
         code=data["code"],
@@ -132,6 +156,7 @@ def _build(data: dict[str, Any]) -> Programme:
                 rate_month=c["rate_month"],
                 review_deadline=c.get("review_deadline"),
                 form=c.get("form", "outline"),
+                letters=_letter_terms(c["decision_letter"]),
             )
             for c in data["calls"]
         ),

@@ -57,6 +57,9 @@ class Town:
     email_domain: str  # the city hall's
     phone: str
     contact_name: str
+    # Who signs the partnership agreement (form v2); the generator's towns leave it empty.
+    representative_name: str = ""
+    representative_position: str = ""
 
     @property
     def voivodeship(self) -> str:
@@ -150,7 +153,12 @@ class SampleOutlines:
 
 
 def _town(data: dict[str, Any]) -> Town:
-    return Town(**data)
+    representative = data.pop("representative", {})
+    return Town(
+        **data,
+        representative_name=representative.get("name", ""),
+        representative_position=representative.get("position", ""),
+    )
 
 
 def _plan(data: dict[str, Any]) -> OutlinePlan:

@@ -151,7 +151,8 @@ class TestDemo:
         )
         assert stage2, run.stdout
         proposals = int(stage2.group(1))
-        ranked = run.stdout.split("Stage 2 ranking (score, decision, partnership agreement):\n", 1)[1].split("\n\n", 1)[0]
+        heading = "Stage 2 ranking (score, decision, partnership agreement):\n"
+        ranked = run.stdout.split(heading, 1)[1].split("\n\n", 1)[0]
         assert proposals == len(ranked.splitlines())  # every proposal was assessed and ranked
         refused = home / "reports" / "validation-stage2-proposal-upload-"
         refusal = json.loads(next(refused.parent.glob(refused.name + "*.json")).read_text())

@@ -58,7 +58,9 @@ from tests.unit.document_factories import (
     HOSTILE_CITY,
     HOSTILE_IMAGE,
     ISSUED,
+    OPERATOR,
     PROGRAMME_NAME,
+    RATE,
     chelm_decision,
     chelm_decision_request,
     chelm_outline,
@@ -285,6 +287,24 @@ def _letter_text(fmt: Format, target: Path, **changes: Any) -> str:
     letter = _decision(fmt, target, **changes)
     text = _docx_text(letter.path) if fmt == "docx" else clients.pdftotext(letter.path)
     return " ".join(text.split())
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_the_decision_letter_carries_what_an_administrative_letter_needs_from_the_programme(
+    fmt: Format, tmp_path: Path
+) -> None:
+    text = _letter_text(fmt, tmp_path / f"decyzja.{fmt}")
+    assert "Ministerstwo Funduszy i Polityki Regionalnej" in text
+    assert "Warszawa, 16 marca 2020" in text
+    assert "Znak sprawy: DPP-II.7221.1.12.2019" in text
+    assert "Chełm Do rąk: Anna Kowalczyk rozwoj@chelm.pl" in text
+    assert "Podstawa prawna: art. 7.5 Regulacji w sprawie wdrażania" in text
+    assert (
+        "przysługuje prawo złożenia wniosku o ponowne rozpatrzenie sprawy w terminie 14 dni od "
+        "dnia doręczenia niniejszej decyzji. Wniosek rozpatruje: Minister Funduszy i Polityki "
+        "Regionalnej. Wniosek składa się na piśmie, na adres ul. Wspólna 2/4, 00-926 Warszawa."
+    ) in text
+    assert "Katarzyna Wiśniewska Zastępca Dyrektora Departamentu Programów Pomocowych" in text
 
 
 RANKED_3RD = "zajął 3. miejsce na liście rankingowej"
@@ -545,7 +565,7 @@ def _subjects() -> dict[str, object]:
     form = forms.load("outline")
     return {
         "application": ApplicationDocument(chelm_outline(), form, PROGRAMME_NAMES, ISSUED),
-        "decision": DecisionDocument(chelm_decision(), PROGRAMME_NAMES),
+        "decision": DecisionDocument(chelm_decision(), PROGRAMME_NAMES, OPERATOR),
         "agreement": AgreementDocument(chelm_agreement(), form, PROGRAMME_NAMES),
         "final_report": FinalReportDocument(
             chelm_final_report(),
@@ -554,6 +574,7 @@ def _subjects() -> dict[str, object]:
             REPORTED,
             LUMP_SUM,
             "Kristiansand kommune",
+            RATE,
         ),
         "publication": PublicationDocument(programme_publication(), form),
     }

@@ -25,6 +25,7 @@ from grantflow.services.documents.kinds.publication import PUBLICATION, Publicat
 from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.documents.rendering import Format, GeneratedDocument, RenderRequest
 from grantflow.validation import form as forms
+from tests.intake_data import RATE
 from tests.integration import clients
 from tests.integration.test_documents import (
     NORWEGIAN,
@@ -64,7 +65,13 @@ def _agreement_request(fmt: Format, target: Path, **changes: Any) -> RenderReque
 
 def _final_report_request(fmt: Format, target: Path) -> RenderRequest:
     document = FinalReportDocument(
-        chelm_final_report(), FORM, PROGRAMME_NAMES, REPORTED, LUMP_SUM, "Kristiansand kommune"
+        chelm_final_report(),
+        FORM,
+        PROGRAMME_NAMES,
+        REPORTED,
+        LUMP_SUM,
+        "Kristiansand kommune",
+        RATE,
     )
     return FINAL_REPORT.request(document, lang="pl", fmt=fmt, target=target)
 
@@ -171,8 +178,7 @@ class TestAgreement:
     def test_the_pdf_is_tagged_polish_and_extracts_every_letter(
         self, rendered: dict[str, GeneratedDocument]
     ) -> None:
-        # WeasyPrint 70 writes the document's /Lang only, not the nb column's
-        # lang attribute into the structure tree: the docx carries both.
+        # The nb column's /Lang: tests/integration/test_accessibility.py.
         path = rendered["agreement.pdf"].path
         text = clients.pdftotext(path)
         for letter in POLISH + NORWEGIAN:
@@ -199,6 +205,24 @@ class TestAgreement:
             assert "Kristiansand & <i>Søgne</i> {{ 7*7 }}" in " ".join(text.split())
             assert "root:x:0:0" not in text
         assert 'Chełm <img src="file:///etc/passwd">' in docx_text
+
+    def test_the_signatures_never_stand_alone_on_a_page_away_from_the_text_they_sign(
+        self, tmp_path: Path
+    ) -> None:
+        # Three themes and three forms of involvement fill page 1 to just above the
+        # signatures: without keeping them with the final clause they would open page 2 alone.
+        agreement = chelm_agreement(
+            themes=FORM.codes("themes")[:3],
+            involvement_forms=FORM.codes("involvement_forms")[:3],
+        )
+        document = AgreementDocument(agreement, FORM, PROGRAMME_NAMES)
+        path = tmp_path / "umowa.pdf"
+        _render(AGREEMENT.request(document, lang="pl", fmt="pdf", target=path))
+        pages = [page for page in clients.pdftotext(path).split("\f") if page.strip()]
+        assert len(pages) == 2
+        (signed,) = [page for page in pages if "Jakub Banaszek" in page]
+        assert "§ 5. Postanowienia końcowe" in signed and "§ 5. Sluttbestemmelser" in signed
+        assert "Mathias Bernander" in signed
 
     @pytest.mark.parametrize("fmt", ["docx", "pdf"])
     def test_the_same_agreement_twice_gives_the_same_bytes(
@@ -241,6 +265,15 @@ class TestFinalReport:
         assert "138 250,40" in " ".join(text.replace("\u00a0", " ").split())
         assert "Sammendrag på norsk" in text and "blåbærsyltetøy på ærfuglegg" in text
         assert 'w:val="nb-NO"' in _document_xml(rendered["final_report.docx"].path)
+
+    @pytest.mark.parametrize("fmt", ["docx", "pdf"])
+    def test_the_expenditure_is_totalled_in_eur_at_the_rate_recorded_for_the_call(
+        self, rendered: dict[str, GeneratedDocument], fmt: Format
+    ) -> None:
+        # EUR 2 098 000.00 + EUR 138 250.40 + PLN 1 250 000.00 at 4.2986 (EUR 290 792.35)
+        text = _words(rendered[f"final_report.{fmt}"]).replace(":", "")
+        assert "Razem w EUR 2 527 042,75 EUR" in text
+        assert "Kwoty w PLN przeliczono po kursie 4,2986 PLN za 1 EUR." in text
 
     def test_the_pdf_is_polish_with_a_norwegian_summary(
         self, rendered: dict[str, GeneratedDocument]

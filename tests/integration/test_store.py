@@ -14,6 +14,7 @@ from sqlalchemy import Engine, inspect
 
 from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.store import SqlUnitOfWork, head_revision, make_engine, migrate
+from grantflow.adapters.store.codec import outline_from_json, to_json
 from grantflow.adapters.store.engine import normalise_url
 from grantflow.adapters.store.migrate import target_metadata
 from grantflow.domain.errors import ConfigurationError, Conflict, NotFound, StorageError
@@ -28,6 +29,7 @@ from tests.intake_data import (
     unreadable_result,
     valid_result,
 )
+from tests.intake_data import outline as chelm_outline
 
 CHELM_V1 = b"PK\x03\x04 Chelm outline, first upload"
 CHELM_V2 = b"PK\x03\x04 Chelm outline, corrected"
@@ -284,3 +286,14 @@ class TestLocalFileStore:
         blocker.write_text("a file where the home folder should be")
         with pytest.raises(StorageError):
             LocalFileStore(blocker).save_upload("c" * 64, b"PK Ringerike")
+
+
+def test_an_outline_stored_before_form_v2_reads_without_a_representative() -> None:
+    stored = to_json(chelm_outline())
+    del stored["representative_name"], stored["representative_position"]
+    read = outline_from_json(stored)
+    assert (read.city_name, read.representative_name, read.representative_position) == (
+        "Chełm",
+        "",
+        "",
+    )

@@ -20,9 +20,11 @@ from grantflow.services.documents.kinds.decision import DECISION, DecisionDocume
 from grantflow.services.documents.rendering import Format, RenderRequest
 from tests.intake_data import RATE as RATE  # re-exported for the document tests
 from tests.intake_data import outline as chelm_outline
+from tests.unit.factories import LETTER_TERMS
 
 ISSUED = date(2019, 12, 20)
 PROGRAMME_NAME = "Rozwój lokalny"
+OPERATOR = "Ministerstwo Funduszy i Polityki Regionalnej"
 HOSTILE_CITY = "Chełm & <b>Synowie</b> {{ 7*7 }}"
 HOSTILE_IMAGE = '<img src="file:///etc/passwd">'
 
@@ -42,6 +44,10 @@ def chelm_decision(**changes: object) -> DecisionLetter:
     """Chełm's outline shortlisted by the committee, which moved it up with its reasons."""
     letter = DecisionLetter(
         city="Chełm",
+        contact_name="Anna Kowalczyk",
+        contact_email="rozwoj@chelm.pl",
+        case_reference=LETTER_TERMS.case_number(12),
+        terms=LETTER_TERMS,
         title="Zielony Chełm: odnowa przestrzeni publicznych",
         decision="shortlisted",
         reason=ReasonCode.COMMITTEE_CHANGE,
@@ -60,5 +66,5 @@ def chelm_decision(**changes: object) -> DecisionLetter:
 
 def chelm_decision_request(fmt: Format, target: Path, **changes: object) -> RenderRequest:
     """The request for Chełm's decision letter, the letter changed by ``changes``."""
-    document = DecisionDocument(chelm_decision(**changes), {"pl": PROGRAMME_NAME})
+    document = DecisionDocument(chelm_decision(**changes), {"pl": PROGRAMME_NAME}, OPERATOR)
     return DECISION.request(document, lang="pl", fmt=fmt, target=target)

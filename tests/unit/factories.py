@@ -40,7 +40,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
-from grantflow.domain.programme import Call, Criterion, EligibleCity, Programme
+from grantflow.domain.programme import Call, Criterion, EligibleCity, LetterTerms, Programme
 from grantflow.validation import form as forms
 from grantflow.validation.form import FormDefinition
 from grantflow.validation.outline import column_letter
@@ -52,6 +52,17 @@ OutlineValues = dict[str, SheetValues]
 STAGE1 = "stage1-outline"
 STAGE2 = "stage2-proposal"
 STAGE1_RATE = Decimal("4.2986")
+# What the reference programme's decision letters carry besides the decision.
+LETTER_TERMS = LetterTerms(
+    case_reference="DPP-II.7221.1.{number}.2019",
+    place="Warszawa",
+    legal_basis="art. 7.5 Regulacji w sprawie wdrażania Mechanizmu Finansowego EOG 2014-2021",
+    review_days=14,
+    review_body="Minister Funduszy i Polityki Regionalnej",
+    review_how="na piśmie, na adres ul. Wspólna 2/4, 00-926 Warszawa",
+    signatory_name="Katarzyna Wiśniewska",
+    signatory_position="Zastępca Dyrektora Departamentu Programów Pomocowych",
+)
 CHELM_TERYT = "0662011"
 CHELM_NIP = "5632004012"  # nine digits 563200401 and their check digit 2
 
@@ -68,6 +79,8 @@ def chelm_outline_values() -> OutlineValues:
             "contact_name": "Małgorzata Wójcik",
             "contact_email": "rozwoj@chelm.pl",
             "contact_phone": "+48 82 562 10 00",
+            "representative_name": "Jakub Banaszek",
+            "representative_position": "Prezydent Miasta Chełm",
         },
         "Project": {
             "title_pl": "Zielony Chełm: odnowa przestrzeni publicznych i współpraca z Kristiansand",
@@ -352,8 +365,10 @@ def reference_programme(**changes: object) -> Programme:
         operator="Ministerstwo Funduszy i Polityki Regionalnej",
         currency="EUR",
         calls=(
-            Call(STAGE1, 1, date(2019, 9, 16), date(2019, 12, 16), "2019-11"),
-            Call(STAGE2, 2, date(2020, 6, 1), date(2020, 11, 30), "2020-10", form="proposal"),
+            Call(STAGE1, 1, date(2019, 9, 16), date(2019, 12, 16), "2019-11", LETTER_TERMS),
+            Call(
+                STAGE2, 2, date(2020, 6, 1), date(2020, 11, 30), "2020-10", LETTER_TERMS, form="proposal"
+            ),
         ),
         exchange_rates={"2019-11": STAGE1_RATE, "2020-10": Decimal("4.5462")},
         grant_minimum=Decimal("1000000.00"),

@@ -24,6 +24,7 @@ from grantflow.services.documents.rendering import Format, GeneratedDocument, Re
 from grantflow.validation import form as forms
 from tests.unit.document_factories import (
     ISSUED,
+    OPERATOR,
     PROGRAMME_NAME,
     RATE,
     chelm_decision,
@@ -114,7 +115,9 @@ class TestApplicationContext:
 
 class TestDecisionContext:
     def test_the_letter_gives_the_decision_and_the_rankings_reason_as_codes(self) -> None:
-        context = decision_context(chelm_decision(), programme_name=PROGRAMME_NAME)
+        context = decision_context(
+            chelm_decision(), programme_name=PROGRAMME_NAME, operator=OPERATOR
+        )
         decision = context["decision"]
         assert (decision["code"], decision["reason"], decision["stage"]) == (
             "shortlisted",
@@ -127,7 +130,11 @@ class TestDecisionContext:
 
     def test_an_unknown_decision_is_refused(self) -> None:
         with pytest.raises(ValueError, match="funded-maybe"):
-            decision_context(chelm_decision(decision="funded-maybe"), programme_name=PROGRAMME_NAME)
+            decision_context(
+                chelm_decision(decision="funded-maybe"),
+                programme_name=PROGRAMME_NAME,
+                operator=OPERATOR,
+            )
 
 
 def _application_request(lang: str = "pl", fmt: Format = "pdf") -> RenderRequest:

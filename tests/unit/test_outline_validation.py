@@ -74,6 +74,24 @@ class TestTheValidChelmOutline:
         assert result.outline.city_name == "Chełm"
         assert result.outline.teryt == "0662011"
 
+    def test_it_names_the_representative_who_signs_the_partnership_agreement(self) -> None:
+        outline = validate(chelm_outline_values()).outline
+
+        assert outline is not None
+        assert outline.representative_name == "Jakub Banaszek"
+        assert outline.representative_position == "Prezydent Miasta Chełm"
+
+    def test_a_form_v1_without_the_representative_still_validates(self) -> None:
+        values = chelm_outline_values()
+        applicant = values["Applicant"]
+        assert isinstance(applicant, dict)
+        del applicant["representative_name"], applicant["representative_position"]
+        result = validate(values)
+
+        assert result.report.issues == []
+        assert result.outline is not None
+        assert result.outline.representative_name == ""
+
     def test_its_partnership_lump_sum_is_eur_150_000(self) -> None:
         outline = validate(chelm_outline_values()).outline
 
@@ -188,7 +206,7 @@ class TestStructure:
         assert (issue.severity, issue.sheet, issue.cell, issue.value) == (
             "warning",
             "Applicant",
-            "A10",
+            "A12",
             "mayor",
         )
         assert result.outline is not None

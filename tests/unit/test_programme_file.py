@@ -13,7 +13,7 @@ import yaml
 
 from grantflow import resources
 from grantflow.domain.errors import ConfigurationError
-from grantflow.domain.programme import Call, EligibleCity
+from grantflow.domain.programme import Call, EligibleCity, LetterTerms
 from grantflow.validation.programme_file import load_programme, parse_programme
 
 
@@ -51,6 +51,16 @@ class TestTheReferenceProgramme:
             rate_month="2020-09",
             review_deadline=date(2021, 1, 29),
             form="proposal",
+            letters=LetterTerms(
+                case_reference="DPP-II.7221.2.{number}.2020",
+                place="Warszawa",
+                legal_basis=call.letters.legal_basis,
+                review_days=14,
+                review_body="Minister Funduszy i Polityki Regionalnej",
+                review_how=call.letters.review_how,
+                signatory_name="Katarzyna Wiśniewska",
+                signatory_position="Zastępca Dyrektora Departamentu Programów Pomocowych",
+            ),
         )
 
     def test_every_call_converts_pln_at_a_known_rate(self) -> None:
@@ -135,6 +145,26 @@ class TestABrokenProgrammeFileNamesTheKey:
     def test_a_text_that_is_no_number_is_refused(self, reference_data: dict[str, Any]) -> None:
         message = _broken(reference_data, lambda d: d["grant"].update(maximum="dziesięć milionów"))
         assert message == "programme.yaml: grant.maximum: must be of decimal type"
+
+    def test_a_case_reference_without_the_applications_number_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(
+            reference_data,
+            lambda d: d["calls"][1]["decision_letter"].update(case_reference="DPP-II.7221.2.2020"),
+        )
+        assert message == (
+            "programme.yaml: calls[1].decision_letter.case_reference: DPP-II.7221.2.2020 must "
+            "hold {number} once, where each letter has its application's number"
+        )
+
+    def test_a_call_whose_letters_name_no_signatory_is_refused(
+        self, reference_data: dict[str, Any]
+    ) -> None:
+        message = _broken(
+            reference_data, lambda d: d["calls"][0]["decision_letter"].pop("signatory")
+        )
+        assert message == "programme.yaml: calls[0].decision_letter.signatory: required field"
 
     def test_a_minimum_above_the_maximum_is_refused(self, reference_data: dict[str, Any]) -> None:
         message = _broken(reference_data, lambda d: d["grant"].update(minimum="20000000"))

@@ -14,7 +14,7 @@ from grantflow.services import intake
 from grantflow.services.intake import Applicant, Upload
 from grantflow.services.promotion import promote_shortlisted, promotion_calls
 from tests.intake_data import CHELM, HRUBIESZOW, outline, valid_result
-from tests.unit.factories import STAGE1, STAGE2, reference_programme
+from tests.unit.factories import LETTER_TERMS, STAGE1, STAGE2, reference_programme
 from tests.unit.fakes.files import FakeFileStore
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
@@ -22,7 +22,9 @@ PROGRAMME = reference_programme()
 AT = datetime(2020, 5, 20, 10, 0, tzinfo=UTC)  # after the Stage 1 shortlist, before Stage 2 opens
 OPERATOR = "operator:anna.nowak"
 # A second Stage 2 round, as a programme may open one for the reserve list.
-STAGE2_2021 = Call("stage2-proposal-2021", 2, date(2021, 3, 1), date(2021, 5, 31), "2021-02")
+STAGE2_2021 = Call(
+    "stage2-proposal-2021", 2, date(2021, 3, 1), date(2021, 5, 31), "2021-02", LETTER_TERMS
+)
 
 
 def outline_submitted(uow: FakeUnitOfWork, applicant: Applicant, state: State) -> int:

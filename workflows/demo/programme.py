@@ -55,8 +55,8 @@ from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.demo_file import DemoCast
 from workflows.demo import cast as people
-from workflows.notifications import reminders
 from workflows.demo.proposals import ProposalsSubmitted, submit_proposals
+from workflows.notifications import reminders
 from workflows.partnership import partnership
 from workflows.review import review
 from workflows.selection import selection

@@ -37,7 +37,7 @@ from weasyprint.urls import FatalURLFetchingError
 from grantflow import resources
 from grantflow.adapters import i18n
 from grantflow.adapters.atomic import write_atomically
-from grantflow.adapters.documents import charts
+from grantflow.adapters.documents import accessibility, charts
 from grantflow.adapters.documents.fetcher import TemplateFetcher
 from grantflow.adapters.documents.formatting import filters
 from grantflow.adapters.reproducible import stable_zip
@@ -157,8 +157,9 @@ class TemplateRenderer:
                 pdf_variant=request.pdf_variant,
                 pdf_tags=True,
                 pdf_identifier=identifier,
+                finisher=accessibility.finish_tags,
             )
-        return pdf
+        return accessibility.complete(pdf)
 
 
 @cache

@@ -59,7 +59,8 @@ def _from_json(hint: Any, data: JsonValue) -> Any:
         return tuple(_from_json(item, v) for v in data)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         hints = _hints(hint)
-        fields = dataclasses.fields(hint)
+        # A field added later (with its default) is absent from values stored before it.
+        fields = [f for f in dataclasses.fields(hint) if f.name in data]
         return hint(**{f.name: _from_json(hints[f.name], data[f.name]) for f in fields})
     if hint is Decimal:
         return Decimal(data)

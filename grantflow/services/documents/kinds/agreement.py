@@ -28,8 +28,9 @@ from grantflow.validation.form import FormDefinition
 
 @dataclass(frozen=True)
 class Signatory:
-    """Who signs for a party. The store knows the parties, not who holds the pen on
-    the day: "" leaves the templates' line to sign on and the usual position."""
+    """Who signs for a party: the city's representative from its outline (form v2);
+    "" (not given, and always for the donor) leaves the templates' line to sign on
+    and the usual position."""
 
     name: str = ""
     position: str = ""  # in the signatory's own language: "Prezydent Miasta Chełm", "ordfører"
@@ -190,7 +191,9 @@ def _plan(sources: Sources) -> list[Planned[AgreementDocument]]:
             # Signed: what the signature committed; to sign: what is reserved for it.
             lump_sum_eur=agreed_lump_sum(balance) if signed else balance.open,
             final_eligibility=programme.final_eligibility_date,
-            city_signatory=Signatory(),
+            # The city's representative from its outline (form v2). The donor pool does not
+            # name who signs for a municipality: its column keeps the line to sign on.
+            city_signatory=Signatory(outline.representative_name, outline.representative_position),
             donor_signatory=Signatory(),
             place=application.city_name,
             signed_on=day,

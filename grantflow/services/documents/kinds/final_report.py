@@ -1,7 +1,9 @@
 """The final report (SPEC section 8): a project's results in Polish, with the Norwegian summary.
 
 One per project with a valid stored final report (its newest), with the
-commitment from the ledger and the partner, dated the day it came in.
+commitment from the ledger and the partner, dated the day it came in. Its
+expenditure is totalled per currency and in EUR at the rate recorded for the
+application's call, the rate its outline's budget was converted at.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class FinalReportDocument:
     issued: date  # the day the report came in
     committed_eur: Decimal  # what the signed agreement committed
     partner: str  # the donor municipality; "" without one
+    rate: Decimal  # PLN per 1 EUR recorded for the application's call (its outline's budget)
 
 
 def final_report_title(report: FinalReport) -> str:
@@ -43,6 +46,7 @@ def final_report_context(
     issued: date,
     committed_eur: Decimal,
     partner: str,
+    rate: Decimal,
 ) -> dict[str, Any]:
     """The final report in Polish with the Norwegian summary; ``partner``: "" without one."""
     categories = labels(form, "budget_categories", "pl")
@@ -88,6 +92,9 @@ def final_report_context(
                 {"currency": currency, "amount": amount}
                 for currency, amount in report.expenditure_totals().items()
             ],
+            "total_eur": report.expenditure_eur(rate),
+            # The rate matters (and is stated) only when a line was reported in PLN.
+            "rate": rate if any(e.currency == "PLN" for e in report.expenditure) else None,
         },
         "activities": [
             {
@@ -116,6 +123,7 @@ def _context(document: FinalReportDocument, lang: str) -> dict[str, Any]:
         issued=document.issued,
         committed_eur=document.committed_eur,
         partner=document.partner,
+        rate=document.rate,
     )
 
 
@@ -127,9 +135,11 @@ def _plan(sources: Sources) -> list[Planned[FinalReportDocument]]:
         for p in uow.partnerships.list()
         if p.status is PartnershipStatus.SIGNED
     }
+    programme = sources.programme
     planned = []
     for application_id, (report, received) in sorted(final_reports(uow).items()):
         application = uow.applications.get(application_id)
+        rate = programme.rate_for(programme.call(application.call_code).rate_month)
         document = FinalReportDocument(
             report,
             sources.form,
@@ -137,6 +147,7 @@ def _plan(sources: Sources) -> list[Planned[FinalReportDocument]]:
             issued=received,
             committed_eur=agreed_lump_sum(ledger.balance(application.teryt, application.call_code)),
             partner=partners.get(application_id, ""),
+            rate=rate,
         )
         planned.append(Planned(application_id, stem("final_report", application), document))
     return planned
