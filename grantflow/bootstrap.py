@@ -34,6 +34,7 @@ from grantflow.validation.programme_file import load_programme
 
 if TYPE_CHECKING:
     from grantflow.adapters.documents.renderer import TemplateRenderer
+    from grantflow.adapters.passwords import Argon2Hasher
 
 
 class Wiring:
@@ -77,6 +78,13 @@ class Wiring:
     @cached_property
     def renderer(self) -> TemplateRenderer:
         return make_renderer()
+
+    @cached_property
+    def passwords(self) -> Argon2Hasher:
+        """The portal's password hasher (Argon2id)."""
+        from grantflow.adapters.passwords import Argon2Hasher
+
+        return Argon2Hasher()
 
     def close(self) -> None:
         if self._engine is not None:

@@ -9,6 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from grantflow.adapters.store.repositories.accounts import (
+    SqlLoginFailureRepository,
+    SqlUserRepository,
+)
 from grantflow.adapters.store.repositories.applications import (
     SqlApplicationRepository,
     SqlSubmissionRepository,
@@ -50,6 +54,8 @@ class SqlUnitOfWork:
     partnerships: SqlPartnershipRepository
     final_reports: SqlFinalReportRepository
     documents: SqlDocumentRepository
+    users: SqlUserRepository
+    login_failures: SqlLoginFailureRepository
 
     def __init__(self, engine: Engine) -> None:
         # expire_on_commit=False: records are built before commit; nothing
@@ -79,6 +85,8 @@ class SqlUnitOfWork:
         self.partnerships = SqlPartnershipRepository(session, writer)
         self.final_reports = SqlFinalReportRepository(session)
         self.documents = SqlDocumentRepository(session)
+        self.users = SqlUserRepository(session)
+        self.login_failures = SqlLoginFailureRepository(session)
         return self
 
     def __exit__(
