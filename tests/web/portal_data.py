@@ -1,6 +1,6 @@
 """The portal's test cast and its forms: two Lublin-region cities, an operator, filled forms.
 
-Chełm and Zamość each have a city account; the clock stands on 3 June 2019,
+Chełm, Zamość, Hrubieszów and Łomża each have a city account; the clock stands on 3 June 2019,
 while the Stage 1 call (15 May - 30 September 2019) is open. Forms are
 filled the way a city fills them: the blank form the portal hands out,
 opened in openpyxl, its value cells typed in (values taken from the sample
@@ -27,8 +27,15 @@ PASSWORD = "Ratusz-Rynek-1-2019"
 
 CHELM = ("urzad@chelm.pl", "0662011", "Chełm")
 ZAMOSC = ("urzad@zamosc.pl", "0664011", "Zamość")
+HRUBIESZOW = ("urzad@hrubieszow.pl", "0604011", "Hrubieszów")
+LOMZA = ("urzad@um.lomza.pl", "2062011", "Łomża")
 OPERATOR = "biuro@operator.example.pl"
-SAMPLES = {"0662011": "chelm.xlsx", "0664011": "zamosc.xlsx"}
+SAMPLES = {
+    "0662011": "chelm.xlsx",
+    "0664011": "zamosc.xlsx",
+    "0604011": "hrubieszow.xlsx",
+    "2062011": "lomza.xlsx",
+}
 # A NIP whose checksum fails: the outline's error a city then corrects.
 BAD_NIP = "5066201008"
 
@@ -43,7 +50,7 @@ def wiring_at(home: Path, moment: datetime) -> bootstrap.Wiring:
 
 def add_cast(wiring: bootstrap.Wiring) -> None:
     wiring.migrate()
-    for email, teryt, _ in (CHELM, ZAMOSC):
+    for email, teryt, _ in (CHELM, ZAMOSC, HRUBIESZOW, LOMZA):
         add_user(
             wiring.unit_of_work(),
             wiring.passwords,
