@@ -197,7 +197,7 @@ def demo(
     if state.programme is not None:
         for line in state.programme.summary_lines():
             typer.echo(line)
-    for result in (state.closing, state.documents):
+    for result in (state.closing, state.documents, state.portal):
         for line in result.summary_lines() if result is not None else ():
             typer.echo(line)
 

@@ -150,6 +150,12 @@ def set_language(uow: UnitOfWork, user_id: int, language: str) -> User:
     return user
 
 
+def find_user(uow: UnitOfWork, email: str) -> User | None:
+    """The account of ``email`` (any case), if there is one."""
+    with uow:
+        return uow.users.find(email.strip().lower())
+
+
 def get_user(uow: UnitOfWork, user_id: int) -> User:
     """The account of a session (NotFound when it was removed since)."""
     with uow:

@@ -166,6 +166,8 @@ class TestDemo:
         assert re.search(
             summary + rf"final_report 8, publication 4\), {len(files)} new", run.stdout, re.M
         )
+        # The portal is ready to open, with an account for each role.
+        assert f"Portal: GRANTFLOW_HOME={home} grantflow serve" in run.stdout
         # Running it again on its own home is safe and stores nothing new.
         again = grantflow("demo", "--home", str(home), home=tmp_path / "unused")
         assert again.returncode == 0, combined(again)

@@ -24,6 +24,7 @@ from workflows.demo.closing import (
     submit_final_reports,
 )
 from workflows.demo.home import sample_outlines
+from workflows.demo.portal import PortalDemoResult, open_portal
 from workflows.demo.programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
@@ -36,6 +37,7 @@ class DemoState:
     programme: ProgrammeDemoResult | None = None
     closing: ClosingResult | None = None
     documents: DocumentsDemoResult | None = None
+    portal: PortalDemoResult | None = None
 
 
 Step = Callable[[DemoState], None]
@@ -73,11 +75,17 @@ def generate_documents(state: DemoState) -> None:
     )
 
 
+def make_portal_accounts(state: DemoState) -> None:
+    """A portal account for each role, to try the demo's data in a browser."""
+    state.portal = open_portal(state.settings, state.cast)
+
+
 STEPS: tuple[tuple[str, Step], ...] = (
     ("Submit the sample outlines", submit_samples),
     ("Review, select, reserve lump sums and match partners", run_programme),
     ("Submit the final reports of the partnered projects", close_projects),
     ("Generate every document of the programme", generate_documents),
+    ("Open the portal to one person of each role", make_portal_accounts),
 )
 
 
