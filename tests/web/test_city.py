@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
+from grantflow import resources
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.web.app import create_app
 from tests.web.portal_data import (
@@ -159,6 +160,27 @@ class TestUploadAndVersions:
         assert "Pismo z decyzją (Polski, PDF)" in page
         answer = client.get(f"/city/applications/{chelm_application}/documents/decision/pl.pdf")
         assert (answer.status_code, answer.content) == (200, content)
+
+
+class TestFinalReport:
+    def test_a_final_report_is_kept_as_a_version_and_its_report_shown_at_once(
+        self, client: TestClient, chelm_application: int
+    ) -> None:
+        """As ``grantflow submit-final-report`` does: an invalid report is kept with its
+        report and books nothing (Chełm's outline has no lump sum committed)."""
+        token = sign_in(client, CHELM[0])
+        report = (resources.samples() / "final_reports" / "lomza.xlsx").read_bytes()
+        answer = client.post(
+            f"/city/applications/{chelm_application}/final-report",
+            data={"csrf": token},
+            files={"file": ("raport-koncowy.xlsx", report)},
+        )
+        assert answer.status_code == 200
+        assert "Raport końcowy: wersja 1" in answer.text
+        row = answer.text.split("LumpSum", 1)[1]
+        assert "C2" in row and "umowa partnerska zaangażowała tylko 0,00 EUR" in row
+        page = client.get(f"/city/applications/{chelm_application}").text
+        assert f"/city/applications/{chelm_application}/final-reports/1" in page
 
 
 class TestBadInput:

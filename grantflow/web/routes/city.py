@@ -191,6 +191,7 @@ def version_page(
             "version_no": version_no,
             "received": received,
             "downloads": f"/city/applications/{application_id}/versions/{version_no}/report",
+            "final_report": False,
             **_report_context(request, report),
         },
     )
@@ -262,6 +263,7 @@ def final_report_page(
             "version_no": version_no,
             "received": received,
             "downloads": f"/city/applications/{application_id}/final-reports/{version_no}/report",
+            "final_report": True,
             **_report_context(request, report),
         },
     )
