@@ -131,7 +131,7 @@ class TestSchema:
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             current = MigrationContext.configure(connection).get_current_revision()
         assert differences == []
-        assert current == head_revision() == "0004"
+        assert current == head_revision() == "0005"
 
 
 class TestLedgerAccountsMigration:
