@@ -34,6 +34,7 @@ from grantflow.validation.programme_file import load_programme
 
 if TYPE_CHECKING:
     from grantflow.adapters.documents.renderer import TemplateRenderer
+    from grantflow.adapters.passwords import Argon2Hasher
     from grantflow.services.notifications import DeliveryRound
     from grantflow.services.ports.mail import Composer, Mailer
 
@@ -102,6 +103,13 @@ class Wiring:
         from grantflow.services.notifications import deliver
 
         return deliver(self.unit_of_work(), self.composer, self.mailer, at=self.clock.now())
+
+    @cached_property
+    def passwords(self) -> Argon2Hasher:
+        """The portal's password hasher (Argon2id)."""
+        from grantflow.adapters.passwords import Argon2Hasher
+
+        return Argon2Hasher()
 
     def close(self) -> None:
         if self._engine is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_HOME = Path.home() / ".grantflow"
+# Where `grantflow serve` listens by default; links in e-mails start here.
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000"
 DEFAULT_MAIL_FROM = "Grantflow <grantflow@localhost>"
 

@@ -2,7 +2,8 @@
 
 ``forms`` (blank forms, validation, samples), ``city`` (uploads),
 ``operator`` (formal checks, decisions, views), ``reviewers``, ``committee``,
-``partners``, ``documents`` and ``flows`` (running flows, the demo) each add
+``partners``, ``documents``, ``flows`` (running flows, the demo) and
+``portal`` (``serve``, portal accounts) each add
 their commands in ``register``; ``common`` holds the options, exit codes and
 the wiring they share. Commands parse, call a use case through the
 composition root (``grantflow.bootstrap``) or start a flow, and print: no
@@ -35,6 +36,7 @@ AUDIENCES = (
     "partners",
     "documents",
     "flows",
+    "portal",
 )
 
 # Top-level command or group name -> the audience module whose ``register`` adds it.
@@ -58,6 +60,8 @@ COMMANDS = {
     "publication": "documents",
     "run": "flows",
     "demo": "flows",
+    "serve": "portal",
+    "users": "portal",
 }
 
 

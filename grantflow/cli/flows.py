@@ -206,15 +206,16 @@ def demo(
         typer.echo(note, err=True)
     from grantflow.cli.progress import StepBars
     from workflows import progress
+    from workflows.demo.flow import STEPS
     from workflows.demo.flow import demo as demo_flow
 
     with StepBars() as bars, progress.watched_by(bars):
-        bars.step("0/4 Start Prefect and the demo flow")
+        bars.step(f"0/{len(STEPS)} Start Prefect and the demo flow")
         state = demo_flow()
     lines = [*intake_summary(state.intake, settings.reports_dir)]
     if state.programme is not None:
         lines.extend(state.programme.summary_lines())
-    for result in (state.closing, state.documents, state.mail):
+    for result in (state.closing, state.documents, state.mail, state.portal):
         lines.extend(result.summary_lines() if result is not None else ())
     lines.extend(["", *where_to_look(settings.home)])
     lines.append(f"Done in {time.monotonic() - started:.0f} s.")

@@ -57,6 +57,10 @@ class Call:
     # for a Stage 2 call with a complete-proposal form of its own.
     form: str = "outline"
 
+    def is_open(self, day: date) -> bool:
+        """Whether the call takes uploads on ``day`` (at the operator's seat), ends included."""
+        return self.opens <= day <= self.deadline
+
 
 @dataclass(frozen=True)
 class Criterion:

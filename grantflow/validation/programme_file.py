@@ -17,8 +17,8 @@ from typing import Any
 from grantflow import resources
 from grantflow.domain.identifiers import teryt_is_well_formed
 from grantflow.domain.programme import (
-    DEFAULT_REMINDER_DAYS,
     CASE_NUMBER,
+    DEFAULT_REMINDER_DAYS,
     DEFAULT_SHORTLIST_COUNT,
     Call,
     Criterion,

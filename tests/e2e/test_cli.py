@@ -123,9 +123,9 @@ class TestDemo:
         assert f"Prefect's log (every flow and task run): {log}" in run.stdout
         logged = log.read_text(encoding="utf-8")
         assert re.search(r"Task run 'render_chunk-\w+' - Finished in state Completed\(\)", logged)
-        assert re.search(r"Flow run '[\w-]+' - Step 4/4: Generate every document", logged)
-        steps = re.findall(r"^([0-4])/4 .*━+\s+(\S*)\s+\d+:\d\d:\d\d$", run.stderr, re.M)
-        assert [number for number, _ in steps] == ["0", "1", "2", "3", "4"], run.stderr
+        assert re.search(r"Flow run '[\w-]+' - Step 4/6: Generate every document", logged)
+        steps = re.findall(r"^([0-6])/6 .*━+\s+(\S*)\s+\d+:\d\d:\d\d$", run.stderr, re.M)
+        assert [number for number, _ in steps] == ["0", "1", "2", "3", "4", "5", "6"], run.stderr
         samples = sorted(SAMPLES.glob("*.xlsx"))
         assert steps[1][1] == f"{len(samples)}/{len(samples)}"
         assert f"Outlines: {len(samples)} submitted, 14 valid, 4 with errors" in run.stdout
@@ -223,6 +223,8 @@ class TestDemo:
         norwegian = {m["To"].split("@")[1] for m in outbox if m["Content-Language"] == "nb"}
         assert "ekspert.example.no" in norwegian and "bodo.kommune.no" in norwegian
         assert all(len(m.get_all("To")) == 1 and m["Cc"] is None for m in outbox)
+        # The portal is ready to open, with an account for each role.
+        assert f"Portal: GRANTFLOW_HOME={home} grantflow serve" in run.stdout
         # Running it again on its own home is safe and stores nothing new.
         again = grantflow("demo", "--home", str(home), home=tmp_path / "unused", timeout=900)
         assert again.returncode == 0, combined(again)

@@ -367,7 +367,13 @@ def reference_programme(**changes: object) -> Programme:
         calls=(
             Call(STAGE1, 1, date(2019, 9, 16), date(2019, 12, 16), "2019-11", LETTER_TERMS),
             Call(
-                STAGE2, 2, date(2020, 6, 1), date(2020, 11, 30), "2020-10", LETTER_TERMS, form="proposal"
+                STAGE2,
+                2,
+                date(2020, 6, 1),
+                date(2020, 11, 30),
+                "2020-10",
+                LETTER_TERMS,
+                form="proposal",
             ),
         ),
         exchange_rates={"2019-11": STAGE1_RATE, "2020-10": Decimal("4.5462")},

@@ -26,6 +26,7 @@ from workflows.demo.closing import (
 )
 from workflows.demo.home import sample_outlines
 from workflows.demo.mail import MailDemoResult, deliver_story_mail
+from workflows.demo.portal import PortalDemoResult, open_portal
 from workflows.demo.programme import ProgrammeDemoResult, run_programme_demo
 from workflows.intake import FileSummary, intake
 
@@ -39,6 +40,7 @@ class DemoState:
     closing: ClosingResult | None = None
     documents: DocumentsDemoResult | None = None
     mail: MailDemoResult | None = None
+    portal: PortalDemoResult | None = None
 
 
 Step = Callable[[DemoState], None]
@@ -81,12 +83,18 @@ def deliver_mail(state: DemoState) -> None:
     state.mail = deliver_story_mail(state.settings)
 
 
+def make_portal_accounts(state: DemoState) -> None:
+    """A portal account for each role, to try the demo's data in a browser."""
+    state.portal = open_portal(state.settings, state.cast)
+
+
 STEPS: tuple[tuple[str, Step], ...] = (
     ("Submit the sample outlines", submit_samples),
     ("Review, select, reserve lump sums and match partners", run_programme),
     ("Submit the final reports of the partnered projects", close_projects),
     ("Generate every document of the programme", generate_documents),
     ("Deliver the notifications and reminders", deliver_mail),
+    ("Open the portal to one person of each role", make_portal_accounts),
 )
 
 

@@ -9,6 +9,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from grantflow.adapters.store.repositories.accounts import (
+    SqlLoginFailureRepository,
+    SqlUserRepository,
+)
 from grantflow.adapters.store.repositories.applications import (
     SqlApplicationRepository,
     SqlSubmissionRepository,
@@ -52,6 +56,8 @@ class SqlUnitOfWork:
     final_reports: SqlFinalReportRepository
     documents: SqlDocumentRepository
     outbox: SqlOutboxRepository
+    users: SqlUserRepository
+    login_failures: SqlLoginFailureRepository
 
     def __init__(self, engine: Engine) -> None:
         # expire_on_commit=False: records are built before commit; nothing
@@ -82,6 +88,8 @@ class SqlUnitOfWork:
         self.final_reports = SqlFinalReportRepository(session)
         self.documents = SqlDocumentRepository(session)
         self.outbox = SqlOutboxRepository(session, writer)
+        self.users = SqlUserRepository(session)
+        self.login_failures = SqlLoginFailureRepository(session)
         return self
 
     def __exit__(

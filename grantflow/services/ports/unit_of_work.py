@@ -10,6 +10,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from grantflow.services.ports.accounts import LoginFailureRepository, UserRepository
 from grantflow.services.ports.applications import ApplicationRepository, SubmissionRepository
 from grantflow.services.ports.assessment import (
     AssignmentRepository,
@@ -71,6 +72,12 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def login_failures(self) -> LoginFailureRepository: ...
 
     def __enter__(self) -> Self: ...
 

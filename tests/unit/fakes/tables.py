@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 from grantflow.domain.assessment import Assignment, Reviewer, Scorecard
 from grantflow.domain.audit import AuditEntry
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.ranking import Ranking
+from grantflow.services.ports.accounts import User
 from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.final_reports import StoredFinalReport
@@ -31,3 +33,5 @@ class Tables:
     final_reports: dict[int, StoredFinalReport] = dataclasses.field(default_factory=dict)
     documents: list[DocumentRecord] = dataclasses.field(default_factory=list)
     outbox: list[OutboxMessage] = dataclasses.field(default_factory=list)
+    users: dict[int, User] = dataclasses.field(default_factory=dict)
+    login_failures: list[tuple[str, str, datetime]] = dataclasses.field(default_factory=list)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from tests.unit.fakes.accounts import FakeLoginFailures, FakeUsers
 from tests.unit.fakes.applications import FakeApplicationRepository, FakeSubmissionRepository
 from tests.unit.fakes.assessment import FakeAssignments, FakeReviewers, FakeScorecards
 from tests.unit.fakes.audit import FakeAudit
@@ -72,6 +73,8 @@ class FakeUnitOfWork:
         self.final_reports = FakeFinalReports(tables)
         self.documents = FakeDocuments(tables)
         self.outbox = FakeOutbox(tables)
+        self.users = FakeUsers(tables)
+        self.login_failures = FakeLoginFailures(tables)
 
     def _interleave(self) -> None:
         if self.concurrent_writes and self._working is not None:
