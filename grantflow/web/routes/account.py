@@ -22,7 +22,7 @@ from grantflow.web.sessions import anonymous
 router = APIRouter()
 
 # Where each role starts.
-HOMES: dict[str, str] = {}
+HOMES = {"reviewer": "/reviewer"}
 
 
 def home_of(role: str) -> str:
