@@ -22,6 +22,7 @@ from grantflow.domain.assessment import AssessmentError, ScoresLocked
 from grantflow.domain.programme import Criterion
 from grantflow.services import review, reviewer_views
 from grantflow.services.ports.accounts import User
+from grantflow.web.formats import formats
 from grantflow.web.portal import owned, page_language, portal, render, require_role, see_other
 
 router = APIRouter(prefix="/reviewer")
@@ -52,7 +53,11 @@ def own_assignment(request: Request, user: User, application_id: int) -> None:
 def assignments(request: Request, user: ReviewerUser) -> Response:
     wiring = portal(request).wiring
     tasks = reviewer_views.reviewer_tasks(wiring.unit_of_work(), code_of(user))
-    return render(request, "reviewer/assignments.html.j2", {"tasks": tasks})
+    return render(
+        request,
+        "reviewer/assignments.html.j2",
+        {"tasks": tasks, **formats(page_language(request))},
+    )
 
 
 def _page(
@@ -82,6 +87,7 @@ def _page(
             # What a problem's message names: a criterion's label and maximum ("" for none).
             "labels": {"": "", **{c.code: label for c, label in criteria}},
             "maxima": {"": "", **{c.code: c.max_points for c, _ in criteria}},
+            **formats(lang),
         },
         status=status,
     )

@@ -91,7 +91,7 @@ def test_a_reviewer_scores_saves_a_draft_submits_and_can_no_longer_change(
 
     sent = client.post(f"{chelm}/scores", data=scores_form(token, "submit", POINTS))
     assert sent.status_code == 200
-    assert "nie mogą już zostać zmienione" in sent.text and "84.5" in sent.text
+    assert "nie mogą już zostać zmienione" in sent.text and "84,5" in sent.text
     assert 'name="points-relevance"' not in sent.text
     submitted = [e for e in audit(home) if e.action == "assessment:submit"][-1]
     assert submitted.actor == f"portal:{ANNA[2]}"
@@ -99,7 +99,7 @@ def test_a_reviewer_scores_saves_a_draft_submits_and_can_no_longer_change(
     again = client.post(f"{chelm}/scores", data=scores_form(token, "submit", POINTS))
     assert again.status_code == 409
     listing = client.get("/reviewer").text
-    assert "84.5" in listing and "wysłane (zablokowane)" in listing
+    assert "84,5" in listing and "wysłane (zablokowane)" in listing
 
 
 def test_points_above_a_criterions_maximum_are_refused_and_the_typed_values_kept(
