@@ -258,6 +258,16 @@ def _rows(report: FileReport, words: _Words) -> list[_Row]:
     return rows
 
 
+def issue_rows(report: FileReport, lang: str) -> list[_Row]:
+    """The issues of one file as a page lists them: sheet, cell, field, message in ``lang``."""
+    return _rows(report, _Words.of(lang))
+
+
+def file_status(report: FileReport, lang: str) -> str:
+    """``valid``, ``valid, 1 warning`` or ``2 errors, 0 warnings`` in ``lang``."""
+    return _Words.of(lang).file_status(report)
+
+
 def _one_line(text: str) -> str:
     """Control characters (line breaks, terminal escapes) from a file shown as U+FFFD."""
     return "".join("\ufffd" if unicodedata.category(ch) == "Cc" else ch for ch in text)

@@ -23,6 +23,10 @@ class Call:
     deadline: date
     rate_month: str  # "YYYY-MM": the EUR/PLN rate used to convert PLN amounts
 
+    def is_open(self, day: date) -> bool:
+        """Whether the call takes uploads on ``day`` (at the operator's seat), ends included."""
+        return self.opens <= day <= self.deadline
+
 
 @dataclass(frozen=True)
 class Criterion:

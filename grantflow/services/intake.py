@@ -29,6 +29,9 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from grantflow.domain.deadlines import operator_day
+from grantflow.domain.lifecycle import State
+from grantflow.domain.programme import Call
 from grantflow.services.correction import recheck
 from grantflow.services.ports.applications import NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
@@ -113,6 +116,46 @@ def receive_upload(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: dat
         actor=f"intake:{upload.submitted_by}",
     )
     return Receipt(outcome, checked.message)
+
+
+@dataclass(frozen=True)
+class AccountUpload:
+    """What an upload by a signed-in city did: a receipt, or why nothing was submitted."""
+
+    receipt: Receipt | None
+    # "" when submitted; otherwise one of the reasons below, for the city to read.
+    not_submitted: str = ""
+
+
+# Why an account's upload was validated but not submitted.
+UNREADABLE = "unreadable"  # no city could be read from it: the report says why
+OTHER_CITY = "other-city"  # the file names another city than the account's
+CALL_NOT_OPEN = "call-not-open"  # before the call opens
+CALL_CLOSED = "call-closed"  # after its deadline, and nothing of the city's to correct
+
+
+def receive_account_upload(
+    uow: UnitOfWork, files: FileStore, upload: Upload, *, teryt: str, call: Call, at: datetime
+) -> AccountUpload:
+    """An upload by the account of the city ``teryt`` to ``call``: received as
+    :func:`receive_upload` does, unless it names no city or another city, or the call
+    does not take uploads on the day (at the operator's seat). A city whose application
+    was returned for correction may upload after the call's deadline: the re-check
+    decides whether the correction came in time."""
+    if upload.applicant is None:
+        return AccountUpload(None, UNREADABLE)
+    if upload.applicant.teryt != teryt:
+        return AccountUpload(None, OTHER_CITY)
+    day = operator_day(at)
+    if not call.is_open(day):
+        with uow:
+            application = uow.applications.find(call.code, teryt)
+        correcting = application is not None and application.state == State.RETURNED_FOR_CORRECTION
+        if day < call.opens:
+            return AccountUpload(None, CALL_NOT_OPEN)
+        if not correcting:
+            return AccountUpload(None, CALL_CLOSED)
+    return AccountUpload(receive_upload(uow, files, upload, at=at))
 
 
 def submit(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: datetime) -> SubmissionOutcome:

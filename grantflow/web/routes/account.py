@@ -22,7 +22,7 @@ from grantflow.web.sessions import anonymous
 router = APIRouter()
 
 # Where each role starts.
-HOMES = {"reviewer": "/reviewer"}
+HOMES = {"city": "/city", "reviewer": "/reviewer"}
 
 
 def home_of(role: str) -> str:
