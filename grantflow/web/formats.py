@@ -19,8 +19,9 @@ from grantflow.validation import form
 def formats(lang: str) -> dict[str, Callable[[Any], str]]:
     themes = {t.code: t.label[lang] for t in form.load("outline").vocabularies["themes"]}
 
-    def amount(value: Decimal) -> str:
-        return format_amount(value, lang)
+    def amount(value: Decimal | str) -> str:
+        """A Decimal, or the text of one as the JSON-ready views carry amounts."""
+        return format_amount(Decimal(value), lang)
 
     def number(value: Decimal) -> str:
         return format_number(value, lang)

@@ -22,7 +22,7 @@ from grantflow.web.sessions import anonymous
 router = APIRouter()
 
 # Where each role starts.
-HOMES = {"city": "/city", "reviewer": "/reviewer"}
+HOMES = {"city": "/city", "reviewer": "/reviewer", "operator": "/operator"}
 
 
 def home_of(role: str) -> str:

@@ -109,7 +109,7 @@ def declare(
     request: Request,
     user: ReviewerUser,
     application_id: int,
-    conflict: Annotated[str, Form()],
+    conflict: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     own_assignment(request, user, application_id)

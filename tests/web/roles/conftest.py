@@ -3,7 +3,6 @@ the portal served on loopback and Debian's Chromium for the browser stories."""
 
 from __future__ import annotations
 
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +11,15 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from grantflow.web.app import create_app
-from tests.web.roles.roles_data import REVIEW_DAY, call_under_assessment, wiring_at
+from tests.web.browser.conftest import browser, playwright
+from tests.web.portal_data import wiring_at
+from tests.web.roles.roles_data import REVIEW_DAY, call_under_assessment
+
+# Chromium is started once for the session, as the city's browser tests start it.
+__all__ = ["browser", "playwright"]
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +29,7 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def applications(home: Path) -> dict[str, int]:
-    """Chełm's and Zamość's application ids."""
+    """Krasnystaw's and Wałbrzych's application ids."""
     return call_under_assessment(home)
 
 
@@ -56,21 +60,9 @@ def portal_url(home: Path, applications: dict[str, int]) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium driven by Playwright (its own browser downloads are unreachable)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed: run tools/install_test_clients.sh")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium: Browser) -> Iterator[Page]:
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser window (its own cookies)."""
-    context = chromium.new_context(locale="pl-PL")
+    context = browser.new_context(locale="pl-PL")
     yield context.new_page()
     context.close()

@@ -7,7 +7,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from grantflow.domain.audit import AuditEntry
-from tests.web.roles.roles_data import ANNA, BJORN, EWA, OPERATOR, REVIEW_DAY, sign_in, wiring_at
+from tests.web.portal_data import sign_in, wiring_at
+from tests.web.roles.roles_data import ANNA, BJORN, EWA, OPERATOR, REVIEW_DAY
 
 POINTS = {
     "relevance": "26",
@@ -32,8 +33,8 @@ def test_a_reviewer_sees_only_its_assignments_by_title(
 ) -> None:
     sign_in(client, EWA[2])
     page = client.get("/reviewer").text
-    assert "Zamość" in page and "Chełm" not in page
-    assert f"/reviewer/applications/{applications['Zamość']}" in page
+    assert "Wałbrzych" in page and "Krasnystaw" not in page
+    assert f"/reviewer/applications/{applications['Wałbrzych']}" in page
     assert "jeszcze nie zadeklarowano" in page
 
 
@@ -41,7 +42,7 @@ def test_before_declaring_a_reviewer_sees_the_title_but_not_the_outline(
     client: TestClient, applications: dict[str, int]
 ) -> None:
     sign_in(client, EWA[2])
-    page = client.get(f"/reviewer/applications/{applications['Zamość']}").text
+    page = client.get(f"/reviewer/applications/{applications['Wałbrzych']}").text
     assert "Deklaracja konfliktu interesów" in page
     assert "Podsumowanie" not in page and "Wnioskowana dotacja" not in page
     assert 'name="points-relevance"' not in page
@@ -52,7 +53,7 @@ def test_scores_before_the_declaration_are_refused(
 ) -> None:
     token = sign_in(client, EWA[2])
     answer = client.post(
-        f"/reviewer/applications/{applications['Zamość']}/scores",
+        f"/reviewer/applications/{applications['Wałbrzych']}/scores",
         data=scores_form(token, "draft", POINTS),
     )
     assert answer.status_code == 409
@@ -63,14 +64,14 @@ def test_a_declared_conflict_hands_the_application_to_another_expert(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
     token = sign_in(client, BJORN[2])
-    chelm = applications["Chełm"]
+    krasnystaw = applications["Krasnystaw"]
     answer = client.post(
-        f"/reviewer/applications/{chelm}/declaration",
+        f"/reviewer/applications/{krasnystaw}/declaration",
         data={"csrf": token, "conflict": "yes", "reason": "Mój szwagier pracuje w urzędzie"},
         follow_redirects=False,
     )
     assert answer.status_code == 303
-    page = client.get(f"/reviewer/applications/{chelm}").text
+    page = client.get(f"/reviewer/applications/{krasnystaw}").text
     assert "przekazano innemu ekspertowi" in page and "Podsumowanie" not in page
     declared, replaced = audit(home)[-2:]
     assert (declared.actor, declared.action) == (f"portal:{BJORN[2]}", "assessment:declare")
@@ -81,22 +82,24 @@ def test_a_reviewer_scores_saves_a_draft_submits_and_can_no_longer_change(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
     token = sign_in(client, ANNA[2])
-    chelm = f"/reviewer/applications/{applications['Chełm']}"
-    client.post(f"{chelm}/declaration", data={"csrf": token, "conflict": "no"})
-    page = client.get(chelm).text
+    krasnystaw = f"/reviewer/applications/{applications['Krasnystaw']}"
+    client.post(f"{krasnystaw}/declaration", data={"csrf": token, "conflict": "no"})
+    page = client.get(krasnystaw).text
     assert "Podsumowanie" in page and 'name="points-relevance"' in page
 
-    draft = client.post(f"{chelm}/scores", data=scores_form(token, "draft", {"relevance": "26"}))
+    draft = client.post(
+        f"{krasnystaw}/scores", data=scores_form(token, "draft", {"relevance": "26"})
+    )
     assert "Szkic zapisany. Suma do tej pory: 26" in draft.text
 
-    sent = client.post(f"{chelm}/scores", data=scores_form(token, "submit", POINTS))
+    sent = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS))
     assert sent.status_code == 200
     assert "nie mogą już zostać zmienione" in sent.text and "84,5" in sent.text
     assert 'name="points-relevance"' not in sent.text
     submitted = [e for e in audit(home) if e.action == "assessment:submit"][-1]
     assert submitted.actor == f"portal:{ANNA[2]}"
 
-    again = client.post(f"{chelm}/scores", data=scores_form(token, "submit", POINTS))
+    again = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS))
     assert again.status_code == 409
     listing = client.get("/reviewer").text
     assert "84,5" in listing and "wysłane (zablokowane)" in listing
@@ -106,10 +109,10 @@ def test_points_above_a_criterions_maximum_are_refused_and_the_typed_values_kept
     client: TestClient, applications: dict[str, int]
 ) -> None:
     token = sign_in(client, EWA[2])
-    zamosc = f"/reviewer/applications/{applications['Zamość']}"
-    client.post(f"{zamosc}/declaration", data={"csrf": token, "conflict": "no"})
+    walbrzych = f"/reviewer/applications/{applications['Wałbrzych']}"
+    client.post(f"{walbrzych}/declaration", data={"csrf": token, "conflict": "no"})
     answer = client.post(
-        f"{zamosc}/scores",
+        f"{walbrzych}/scores",
         data=scores_form(token, "submit", {"relevance": "31", "plan_quality": "dużo"}),
     )
     assert answer.status_code == 400
@@ -133,13 +136,13 @@ def test_a_reviewer_cannot_open_another_reviewers_application(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
     sign_in(client, BJORN[2])
-    answer = client.get(f"/reviewer/applications/{applications['Zamość']}")
+    answer = client.get(f"/reviewer/applications/{applications['Wałbrzych']}")
     assert answer.status_code == 403
     last = audit(home)[-1]
     assert (last.actor, last.action, last.subject) == (
         f"portal:{BJORN[2]}",
         "access:refused",
-        f"application:{applications['Zamość']}",
+        f"application:{applications['Wałbrzych']}",
     )
 
 

@@ -8,7 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from tests.web.roles.roles_data import ANNA, BJORN, EWA, PASSWORD
+from tests.web.portal_data import PASSWORD
+from tests.web.roles.roles_data import ANNA, BJORN, EWA
 
 WCAG_21_AA = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
@@ -34,7 +35,7 @@ def test_a_reviewer_declares_scores_submits_and_can_no_longer_change(
 ) -> None:
     sign_in(page, portal_url, ANNA[2])
     expect(page.get_by_role("heading", name="Twoje przydziały")).to_be_visible()
-    page.get_by_role("link", name="Czyste powietrze w Chełmie").first.click()
+    page.get_by_role("link", name="Krasnystaw przyjazny seniorom").first.click()
     expect(page.get_by_role("heading", name="Deklaracja konfliktu interesów")).to_be_visible()
     expect(page.get_by_text("Podsumowanie")).to_have_count(0)
     expect(page.get_by_label("Trafność", exact=False)).to_have_count(0)
