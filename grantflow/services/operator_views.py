@@ -19,6 +19,7 @@ from grantflow.services.lifecycle_views import (
     ledger_view,
     reviewer_load_view,
 )
+from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
@@ -61,3 +62,15 @@ def call_dashboard(uow: UnitOfWork, programme: Programme, call_code: str) -> Cal
         reconciles=ledger["reconciles"],
         ledger_problems=list(ledger["problems"]),
     )
+
+
+def call_documents(uow: UnitOfWork, call_code: str) -> list[DocumentRecord]:
+    """The newest file of each document (kind, language, format) of the call's applications."""
+    with uow:
+        ids = {a.id for a in uow.applications.list(call_code)}
+        newest = {
+            (d.application_id, d.kind, d.lang, d.fmt): d
+            for d in uow.documents.list()
+            if d.application_id in ids
+        }
+    return sorted(newest.values(), key=lambda d: (d.application_id or 0, d.kind, d.fmt))

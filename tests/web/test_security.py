@@ -88,7 +88,7 @@ def reviewer_case(home: Path) -> WrongUser:
 def operator_case(home: Path) -> WrongUser:
     """An expert asks for the operator's call pages (every call is the operator's, so the
     wrong user is one of another role)."""
-    return WrongUser(EWA[2], {"call_code": "stage1-outline"})
+    return WrongUser(EWA[2], {"call_code": "stage1-outline", "application_id": 1})
 
 
 # role (the path's first part) -> its wrong-user case. A role that adds routes with ids

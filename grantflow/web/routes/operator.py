@@ -24,8 +24,12 @@ from grantflow.domain.errors import ConfigurationError, Conflict, NotFound
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
 from grantflow.services import lifecycle, operator_views, review
+from grantflow.services.documents.generation import Selection, programme_requests, render_batch
+from grantflow.services.documents.recording import record_documents
+from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.ports.accounts import User
 from grantflow.services.ports.applications import Application
+from grantflow.validation import form
 from grantflow.web.formats import formats
 from grantflow.web.portal import owned, page_language, portal, render, require_role, see_other
 
@@ -35,6 +39,14 @@ OperatorUser = Annotated[User, Depends(require_role("operator"))]
 DECISIONS = ("correct", "reject", "return")
 LANGUAGES = ("pl", "nb", "en")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# The documents of a call's applications (the publication is the programme's, not a call's).
+CALL_DOCUMENTS = tuple(k.code for k in DOCUMENT_KINDS if not k.programme_wide)
+# Where the portal writes the documents it generates, under GRANTFLOW_HOME.
+DOCUMENTS_FOLDER = "documents"
 
 
 def own_call(request: Request, user: User, call_code: str) -> Call:
@@ -80,6 +92,9 @@ def _dashboard(
             "problems": problems or [],
             "entered": entered or {},
             "done": request.query_params.get("done", ""),
+            "made": request.query_params.get("made", ""),
+            "document_kinds": CALL_DOCUMENTS,
+            "documents": operator_views.call_documents(wiring.unit_of_work(), call.code),
             **formats(page_language(request)),
         },
         status=status,
@@ -257,4 +272,70 @@ def audit(request: Request, user: OperatorUser) -> Response:
         request,
         "operator/audit.html.j2",
         {"checked": checked, "broken": broken, **formats(page_language(request))},
+    )
+
+
+@router.post("/calls/{call_code}/documents")
+def generate_documents(
+    request: Request,
+    user: OperatorUser,
+    call_code: str,
+    kind: Annotated[str, Form()] = "",
+    fmt: Annotated[str, Form()] = "",
+) -> Response:
+    """Render every document of ``kind`` the call's applications have reached, as
+    ``grantflow generate KIND --all`` does, and record each with its SHA-256."""
+    call = own_call(request, user, call_code)
+    if kind not in CALL_DOCUMENTS or fmt not in DOCUMENT_TYPES:
+        problems = ["Choose the kind of document and its format."]
+        return _dashboard(request, call, problems=problems, status=400)
+    wiring = portal(request).wiring
+    in_call = {a.id for a in _applications(request, call_code)}
+    requests = [
+        r
+        for r in programme_requests(
+            wiring.unit_of_work(),
+            programme=wiring.programme,
+            form=form.load("outline"),
+            folder=wiring.settings.home / DOCUMENTS_FOLDER,
+            selection=Selection((kind,), None, None, fmt),
+            issued=wiring.clock.today(),
+        )
+        if r.application_id in in_call
+    ]
+    done, failed = render_batch(requests, wiring.renderer)
+    record_documents(wiring.unit_of_work(), done, home=wiring.settings.home, at=wiring.clock.now())
+    if failed:
+        problems = ["Some documents could not be made; the others were kept."]
+        return _dashboard(request, call, problems=problems, status=500)
+    return see_other(f"/operator/calls/{call_code}?made={len(done)}#documents")
+
+
+@router.get("/calls/{call_code}/documents/{application_id}/{kind}/{lang}.{fmt}")
+def document(
+    request: Request,
+    user: OperatorUser,
+    call_code: str,
+    application_id: int,
+    kind: str,
+    lang: str,
+    fmt: str,
+) -> Response:
+    call = own_call(request, user, call_code)
+    wiring = portal(request).wiring
+    record = next(
+        (
+            d
+            for d in operator_views.call_documents(wiring.unit_of_work(), call.code)
+            if (d.application_id, d.kind, d.lang, d.fmt) == (application_id, kind, lang, fmt)
+        ),
+        None,
+    )
+    path = wiring.settings.home / record.path if record is not None else None
+    if record is None or fmt not in DOCUMENT_TYPES or path is None or not path.is_file():
+        raise HTTPException(status_code=404)
+    return Response(
+        path.read_bytes(),
+        media_type=DOCUMENT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{kind}-{application_id}.{fmt}"'},
     )

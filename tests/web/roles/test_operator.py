@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -160,3 +161,28 @@ def test_the_audit_chain_is_verified_from_the_portal(client: TestClient) -> None
 def test_a_call_that_does_not_exist_is_404(client: TestClient) -> None:
     sign_in(client, OPERATOR)
     assert client.get("/operator/calls/stage9-nothing").status_code == 404
+
+
+def test_the_operator_generates_the_calls_documents_and_downloads_a_pdf(
+    client: TestClient, applications: dict[str, int], tmp_path: Path
+) -> None:
+    token = sign_in(client, OPERATOR)
+    made = client.post(
+        f"{DASHBOARD}/documents", data={"csrf": token, "kind": "application", "fmt": "pdf"}
+    )
+    assert made.status_code == 200 and "Wygenerowano dokumenty" in made.text
+    krasnystaw = applications["Krasnystaw"]
+    link = f"{DASHBOARD}/documents/{krasnystaw}/application/pl.pdf"
+    assert link in made.text
+    pdf = client.get(link)
+    assert pdf.headers["content-type"] == "application/pdf"
+    (tmp_path / "wniosek.pdf").write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "wniosek.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Krasnystaw" in text
+    refused = client.post(f"{DASHBOARD}/documents", data={"csrf": token, "kind": "passwords"})
+    assert refused.status_code == 400 and "Wybierz rodzaj dokumentu" in refused.text
