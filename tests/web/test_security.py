@@ -38,7 +38,13 @@ from tests.web.portal_data import (
     upload,
     wiring_at,
 )
-from tests.web.roles.roles_data import EWA, EXPERTS, call_under_assessment
+from tests.web.roles.roles_data import (
+    EWA,
+    EXPERTS,
+    TROMSO,
+    add_donor_accounts,
+    call_under_assessment,
+)
 
 HRUBIESZOW = "sekretariat@hrubieszow.pl"
 ID_PARAMETER = re.compile(r"_(id|no|code)$")
@@ -91,12 +97,19 @@ def operator_case(home: Path) -> WrongUser:
     return WrongUser(EWA[2], {"call_code": "stage1-outline", "application_id": 1})
 
 
+def donor_case(home: Path) -> WrongUser:
+    """Tromsø asks for the agreement of an application it is no partner of."""
+    add_donor_accounts(home)
+    return WrongUser(TROMSO[2], {"application_id": 1})
+
+
 # role (the path's first part) -> its wrong-user case. A role that adds routes with ids
 # adds its case here. The reviewer's case makes the experts' accounts the operator's uses.
 WRONG_USERS: dict[str, Callable[[Path], WrongUser]] = {
     "city": city_case,
     "reviewer": reviewer_case,
     "operator": operator_case,
+    "donor": donor_case,
 }
 
 

@@ -96,3 +96,16 @@ def submit_sample(home: Path, sample: str) -> int:
         )
     assert outcome.application_id is not None
     return outcome.application_id
+
+
+# code, municipality, e-mail of the donor municipalities' accounts
+BODO = ("NO-1804", "Bodø kommune", "postmottak@bodo.kommune.no")
+TROMSO = ("NO-5501", "Tromsø kommune", "postmottak@tromso.kommune.no")
+
+
+def add_donor_accounts(home: Path) -> None:
+    """Bodø's and Tromsø's accounts (their interest is theirs to register, in Norwegian)."""
+    with wiring_at(home, REVIEW_DAY) as wiring:
+        wiring.migrate()
+        for code, _, email in (BODO, TROMSO):
+            _account(wiring, email, Binding("donor", donor=code), "nb")
