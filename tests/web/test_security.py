@@ -99,7 +99,7 @@ def operator_case(home: Path) -> WrongUser:
 
 def donor_case(home: Path) -> WrongUser:
     """Tromsø asks for the agreement of an application it is no partner of."""
-    add_donor_accounts(home)
+    add_donor_accounts(home, language="pl")  # the walk reads the Polish refusal
     return WrongUser(TROMSO[2], {"application_id": 1})
 
 

@@ -103,9 +103,9 @@ BODO = ("NO-1804", "Bodø kommune", "postmottak@bodo.kommune.no")
 TROMSO = ("NO-5501", "Tromsø kommune", "postmottak@tromso.kommune.no")
 
 
-def add_donor_accounts(home: Path) -> None:
-    """Bodø's and Tromsø's accounts (their interest is theirs to register, in Norwegian)."""
+def add_donor_accounts(home: Path, language: str = "nb") -> None:
+    """Bodø's and Tromsø's accounts (their interest is theirs to register)."""
     with wiring_at(home, REVIEW_DAY) as wiring:
         wiring.migrate()
         for code, _, email in (BODO, TROMSO):
-            _account(wiring, email, Binding("donor", donor=code), "nb")
+            _account(wiring, email, Binding("donor", donor=code), language)
