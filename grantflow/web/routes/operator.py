@@ -95,6 +95,7 @@ def _dashboard(
             "made": request.query_params.get("made", ""),
             "document_kinds": CALL_DOCUMENTS,
             "documents": operator_views.call_documents(wiring.unit_of_work(), call.code),
+            "cities": {a["id"]: a["city"] for a in board.applications},
             **formats(page_language(request)),
         },
         status=status,
