@@ -143,18 +143,21 @@ def declare(
     conflict: bool,
     at: datetime,
     reason: str = "",
+    actor: str | None = None,
 ) -> Assignment:
-    """The reviewer's declaration; a conflicted one is replaced at once (if anyone is left)."""
+    """The reviewer's declaration; a conflicted one is replaced at once (if anyone is left).
+
+    ``actor``: who declared in the audit chain (the portal's signed-in user); the
+    reviewer's code when not given."""
     with uow:
         declared = uow.assignments.get(application_id, reviewer_code).declare(
             conflict=conflict, at=at
         )
         uow.assignments.update(declared)
-        actor = f"reviewer:{reviewer_code}"
         record(
             uow,
             at=at,
-            actor=actor,
+            actor=actor or f"reviewer:{reviewer_code}",
             action="assessment:declare",
             subject=f"application:{application_id}",
             reason=reason,
@@ -191,8 +194,10 @@ def score(
     *,
     submit: bool,
     at: datetime,
+    actor: str | None = None,
 ) -> Scorecard:
-    """Record points (a draft), and with ``submit`` lock them; audited when submitted."""
+    """Record points (a draft), and with ``submit`` lock them; audited when submitted
+    (``actor`` as in :func:`declare`)."""
     with uow:
         assignment = uow.assignments.get(application_id, reviewer_code)
         card = record_points(
@@ -206,7 +211,7 @@ def score(
             record(
                 uow,
                 at=at,
-                actor=f"reviewer:{reviewer_code}",
+                actor=actor or f"reviewer:{reviewer_code}",
                 action="assessment:submit",
                 subject=f"application:{application_id}",
                 payload={"points": dict(card.points), "total": card.total},

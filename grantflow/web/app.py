@@ -20,10 +20,10 @@ from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
 from grantflow.bootstrap import Wiring
 from grantflow.web import portal as shared
 from grantflow.web.portal import Portal, SignInRequired, make_templates, render, see_other
-from grantflow.web.routes import account, city
+from grantflow.web.routes import account, city, donor, operator, reviewer
 from grantflow.web.sessions import COOKIE, SessionCodec, portal_secret
 
-ROUTERS = (account.router, city.router)
+ROUTERS = (account.router, city.router, reviewer.router, operator.router, donor.router)
 
 STATIC = Path(__file__).parent / "static"
 # A body larger than an upload at the reader's limit plus the form around it is

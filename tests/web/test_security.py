@@ -38,6 +38,13 @@ from tests.web.portal_data import (
     upload,
     wiring_at,
 )
+from tests.web.roles.roles_data import (
+    EWA,
+    EXPERTS,
+    TROMSO,
+    add_donor_accounts,
+    call_under_assessment,
+)
 
 HRUBIESZOW = "sekretariat@hrubieszow.pl"
 ID_PARAMETER = re.compile(r"_(id|no|code)$")
@@ -70,9 +77,40 @@ def city_case(home: Path) -> WrongUser:
     return WrongUser(CHELM[0], {"application_id": application_id, "version_no": 1})
 
 
+def reviewer_case(home: Path) -> WrongUser:
+    """An expert asks for an application the review flow gave to two others."""
+    applications = call_under_assessment(home)
+    with wiring_at(home, OPEN_DAY) as wiring, wiring.unit_of_work() as uow:
+        assigned = {(a.application_id, a.reviewer_code) for a in uow.assignments.list()}
+    email, application_id = next(
+        (email, application_id)
+        for code, _, email in EXPERTS
+        for application_id in applications.values()
+        if (application_id, code) not in assigned
+    )
+    return WrongUser(email, {"application_id": application_id})
+
+
+def operator_case(home: Path) -> WrongUser:
+    """An expert asks for the operator's call pages (every call is the operator's, so the
+    wrong user is one of another role)."""
+    return WrongUser(EWA[2], {"call_code": "stage1-outline", "application_id": 1})
+
+
+def donor_case(home: Path) -> WrongUser:
+    """Tromsø asks for the agreement of an application it is no partner of."""
+    add_donor_accounts(home, language="pl")  # the walk reads the Polish refusal
+    return WrongUser(TROMSO[2], {"application_id": 1})
+
+
 # role (the path's first part) -> its wrong-user case. A role that adds routes with ids
-# adds its case here.
-WRONG_USERS: dict[str, Callable[[Path], WrongUser]] = {"city": city_case}
+# adds its case here. The reviewer's case makes the experts' accounts the operator's uses.
+WRONG_USERS: dict[str, Callable[[Path], WrongUser]] = {
+    "city": city_case,
+    "reviewer": reviewer_case,
+    "operator": operator_case,
+    "donor": donor_case,
+}
 
 
 def parameters(path: str) -> list[str]:

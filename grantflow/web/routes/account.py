@@ -22,7 +22,12 @@ from grantflow.web.sessions import anonymous
 router = APIRouter()
 
 # Where each role starts.
-HOMES = {"city": "/city"}
+HOMES = {
+    "city": "/city",
+    "reviewer": "/reviewer",
+    "operator": "/operator",
+    "donor": "/donor",
+}
 
 
 def home_of(role: str) -> str:

@@ -1,0 +1,76 @@
+"""What the operator's call dashboard shows: applications per state, reviewer load,
+divergent pairs, the ranking with its reserve list, and the ledger.
+
+Built from the CLI's views (``grantflow applications``, ``grantflow ledger``),
+so the portal and the command line never disagree about a call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from grantflow.domain.assessment import Outcome, assess
+from grantflow.domain.programme import Programme
+from grantflow.services.lifecycle_views import (
+    ReviewerLoad,
+    applications_view,
+    ledger_view,
+    reviewer_load_view,
+)
+from grantflow.services.ports.documents import DocumentRecord
+from grantflow.services.ports.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class CallDashboard:
+    call_code: str
+    applications: list[dict[str, Any]]  # ``applications_view`` rows, by id
+    states: dict[str, int]  # state -> applications in it
+    reviewers: list[ReviewerLoad]
+    divergent: list[dict[str, Any]]  # rows whose two experts' totals diverge
+    ranking: list[dict[str, Any]]  # ranked rows, by rank
+    ledger: dict[str, Any]  # the call's balance (``ledger_view``'s call row, or zeros)
+    reconciles: bool
+    ledger_problems: list[str]
+
+
+def _divergent_ids(uow: UnitOfWork, programme: Programme, ids: list[int]) -> set[int]:
+    with uow:
+        return {
+            i
+            for i in ids
+            if assess(uow.scorecards.for_application(i), programme.divergence_threshold).outcome
+            is Outcome.NEEDS_THIRD_EXPERT
+        }
+
+
+def call_dashboard(uow: UnitOfWork, programme: Programme, call_code: str) -> CallDashboard:
+    rows = applications_view(uow, programme, call_code)
+    divergent = _divergent_ids(uow, programme, [r["id"] for r in rows])
+    ledger = ledger_view(uow)
+    call_row = next((c for c in ledger["calls"] if c["call"] == call_code), None)
+    return CallDashboard(
+        call_code=call_code,
+        applications=rows,
+        states=dict(sorted(Counter(r["state"] for r in rows).items())),
+        reviewers=reviewer_load_view(uow),
+        divergent=[r for r in rows if r["id"] in divergent],
+        ranking=sorted((r for r in rows if r["rank"] is not None), key=lambda r: r["rank"]),
+        ledger=call_row or {"call": call_code, **{k: "0.00" for k in ledger["totals"]}},
+        reconciles=ledger["reconciles"],
+        ledger_problems=list(ledger["problems"]),
+    )
+
+
+def call_documents(uow: UnitOfWork, call_code: str) -> list[DocumentRecord]:
+    """The newest file of each document (kind, language, format) of the call's applications."""
+    with uow:
+        ids = {a.id for a in uow.applications.list(call_code)}
+        newest = {
+            (d.application_id, d.kind, d.lang, d.fmt): d
+            for d in uow.documents.list()
+            if d.application_id in ids
+        }
+    return sorted(newest.values(), key=lambda d: (d.application_id or 0, d.kind, d.fmt))

@@ -1,0 +1,111 @@
+"""The reviewer's, operator's and donor's test cast: a Stage 1 call under assessment.
+
+Krasnystaw and Wałbrzych submitted their sample outlines on 3 June 2019 (Stage 1 is
+open from 15 May to 30 September 2019); the operator found both formally
+correct, and on 21 October 2019 the review flow gave each two of the three
+experts, by load and code: Anna Nowak (R01) both, Bjørn Hansen (R02) Krasnystaw,
+Ewa Łukasik (R03) Wałbrzych. Each expert has a portal account.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from grantflow import bootstrap, checking, resources
+from grantflow.domain.accounts import Binding
+from grantflow.domain.assessment import Reviewer
+from grantflow.services import intake, lifecycle, review
+from grantflow.services.accounts import add_user
+from tests.web.portal_data import PASSWORD, wiring_at
+
+SUBMITTED_AT = datetime(2019, 6, 3, 10, 0, tzinfo=UTC)
+REVIEW_DAY = datetime(2019, 10, 21, 10, 0, tzinfo=UTC)
+CALL = "stage1-outline"
+
+# code, name, e-mail
+ANNA = ("R01", "Anna Nowak", "anna.nowak@eksperci.pl")
+BJORN = ("R02", "Bjørn Hansen", "bjorn.hansen@eksperter.no")
+EWA = ("R03", "Ewa Łukasik", "ewa.lukasik@eksperci.pl")
+EXPERTS = (ANNA, BJORN, EWA)
+OPERATOR = "operator@eog.example.pl"  # not the city cast's: both casts may share a home
+CITIES = {"Krasnystaw": "krasnystaw.xlsx", "Wałbrzych": "walbrzych.xlsx"}
+
+
+def _account(wiring: bootstrap.Wiring, email: str, binding: Binding, language: str) -> None:
+    add_user(
+        wiring.unit_of_work(),
+        wiring.passwords,
+        email=email,
+        binding=binding,
+        password=PASSWORD,
+        language=language,
+        at=wiring.clock.now(),
+        actor="test",
+    )
+
+
+def call_under_assessment(home: Path) -> dict[str, int]:
+    """Make the cast in ``home``; the application ids by city."""
+    with wiring_at(home, SUBMITTED_AT) as wiring:
+        wiring.migrate()
+    ids = {city: submit_sample(home, sample) for city, sample in CITIES.items()}
+    with wiring_at(home, REVIEW_DAY) as wiring:
+        for application_id in ids.values():
+            lifecycle.formal_check(
+                wiring.unit_of_work(),
+                application_id,
+                correct=True,
+                at=REVIEW_DAY,
+                actor=f"operator:{OPERATOR}",
+            )
+        for code, name, email in EXPERTS:
+            review.register_reviewer(
+                wiring.unit_of_work(),
+                Reviewer(code, name, frozenset({"pl", "en"})),
+                at=REVIEW_DAY,
+                actor="operator:test",
+            )
+            _account(wiring, email, Binding("reviewer", reviewer=code), "pl")
+        _account(wiring, OPERATOR, Binding("operator"), "pl")
+        review.reconcile_assessment(
+            wiring.unit_of_work(), CALL, wiring.programme, at=REVIEW_DAY, actor="operator:test"
+        )
+    return ids
+
+
+def submit_sample(home: Path, sample: str) -> int:
+    """A sample outline submitted through the intake on the day Krasnystaw's was; its id."""
+    with wiring_at(home, SUBMITTED_AT) as wiring:
+        path = resources.samples() / "outlines" / sample
+        read, result = checking.check_file(path, wiring.programme, CALL)
+        assert read.content is not None and result.report.valid, sample
+        outcome = intake.submit(
+            wiring.unit_of_work(),
+            wiring.files,
+            intake.Upload(
+                call_code=CALL,
+                stage=1,
+                file_name=sample,
+                content=read.content,
+                result=result,
+                applicant=intake.identify(result),
+                submitted_by="test",
+            ),
+            at=SUBMITTED_AT,
+        )
+    assert outcome.application_id is not None
+    return outcome.application_id
+
+
+# code, municipality, e-mail of the donor municipalities' accounts
+BODO = ("NO-1804", "Bodø kommune", "postmottak@bodo.kommune.no")
+TROMSO = ("NO-5501", "Tromsø kommune", "postmottak@tromso.kommune.no")
+
+
+def add_donor_accounts(home: Path, language: str = "nb") -> None:
+    """Bodø's and Tromsø's accounts (their interest is theirs to register)."""
+    with wiring_at(home, REVIEW_DAY) as wiring:
+        wiring.migrate()
+        for code, _, email in (BODO, TROMSO):
+            _account(wiring, email, Binding("donor", donor=code), language)
