@@ -17,12 +17,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from grantflow import resources
+from grantflow.domain.lifecycle import State
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.web.app import create_app
 from tests.web.portal_data import (
     AFTER_DEADLINE,
     BAD_NIP,
     CHELM,
+    LOMZA,
     OPEN_DAY,
     ZAMOSC,
     fill_blank,
@@ -181,6 +183,45 @@ class TestFinalReport:
         assert "C2" in row and "umowa partnerska zaangażowała tylko 0,00 EUR" in row
         page = client.get(f"/city/applications/{chelm_application}").text
         assert f"/city/applications/{chelm_application}/final-reports/1" in page
+
+
+class TestStage2Proposal:
+    """A shortlisted city downloads its proposal form pre-filled from its outline, as
+    ``grantflow template proposal --application ID`` writes it."""
+
+    @pytest.fixture(scope="class")
+    def lomza_application(self, home: Path) -> int:
+        """Łomża's valid outline, shortlisted by the committee (its state in the store)."""
+        with TestClient(create_app(wiring_at(home, OPEN_DAY))) as browser:
+            answer = upload(browser, sign_in(browser, LOMZA[0]), sample_bytes(LOMZA[1]))
+        application_id = int(answer.headers["location"].split("/")[3])
+        wiring = wiring_at(home, OPEN_DAY)
+        with wiring.unit_of_work() as uow:
+            uow.applications.set_state(application_id, State.SHORTLISTED)
+            uow.commit()
+        wiring.close()
+        return application_id
+
+    def test_a_shortlisted_city_downloads_its_proposal_filled_from_its_outline(
+        self, client: TestClient, lomza_application: int
+    ) -> None:
+        sign_in(client, LOMZA[0])
+        page = client.get(f"/city/applications/{lomza_application}").text
+        assert "Formularz wniosku wypełniony danymi z tego zarysu (.xlsx)" in page
+        answer = client.get(f"/city/applications/{lomza_application}/proposal.xlsx")
+        assert answer.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(answer.content))
+        assert {"DevelopmentPlan", "ImplementationPlan"} <= set(book.sheetnames)
+        applicant = {row[0]: row[2] for row in book["Applicant"].iter_rows(values_only=True)}
+        assert (applicant["city_name"], applicant["teryt"]) == ("Łomża", LOMZA[1])
+
+    def test_an_outline_not_shortlisted_has_no_proposal_form(
+        self, client: TestClient, chelm_application: int
+    ) -> None:
+        sign_in(client, CHELM[0])
+        assert "proposal.xlsx" not in client.get(f"/city/applications/{chelm_application}").text
+        answer = client.get(f"/city/applications/{chelm_application}/proposal.xlsx")
+        assert answer.status_code == 404
 
 
 class TestBadInput:

@@ -25,7 +25,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from grantflow.adapters import report_render
-from grantflow.adapters.formgen import build_blank
+from grantflow.adapters.formgen import build_blank, build_filled
 from grantflow.adapters.i18n import format_date
 from grantflow.adapters.reproducible import workbook_bytes
 from grantflow.adapters.spreadsheet import read_upload
@@ -37,6 +37,7 @@ from grantflow.services.final_report import take_in_final_report
 from grantflow.services.ports.accounts import User
 from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.final_reports import StoredFinalReport
+from grantflow.services.proposal import carried_forward_form
 from grantflow.validation import form
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.report import FileReport, Report
@@ -46,7 +47,7 @@ router = APIRouter(prefix="/city")
 CityUser = Annotated[User, Depends(require_role("city"))]
 
 # The blank forms a city downloads, by the name in their address.
-FORMS = {"outline": "outline", "final-report": "final_report"}
+FORMS = {"outline": "outline", "proposal": "proposal", "final-report": "final_report"}
 REPORT_TYPES = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -175,6 +176,23 @@ def application_page(request: Request, user: CityUser, application_id: int) -> R
             "status": lambda report: report_render.file_status(report, page_language(request)),
         },
     )
+
+
+@router.get("/applications/{application_id}/proposal.xlsx")
+def proposal_form(request: Request, user: CityUser, application_id: int) -> Response:
+    """The Stage 2 proposal form filled with what the city's outline said, as
+    ``grantflow template proposal --application ID`` writes it: for a shortlisted
+    Stage 1 application only (404 for any other)."""
+    application = own_application(request, user, application_id)
+    wiring = portal(request).wiring
+    try:
+        carried = carried_forward_form(wiring.unit_of_work(), wiring.programme, application_id)
+    except GrantflowError as exc:  # not shortlisted, or no Stage 2 proposal form
+        raise HTTPException(status_code=404) from exc
+    lang = page_language(request)
+    book = build_filled(form.load("proposal"), lang, carried.values)
+    name = f"proposal-{application.teryt}-{lang}.xlsx"
+    return _download(workbook_bytes(book), name, REPORT_TYPES["xlsx"])
 
 
 @router.get("/applications/{application_id}/versions/{version_no}")

@@ -10,7 +10,6 @@ fresh browser context, so its own cookies.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -19,19 +18,10 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from grantflow.web.app import create_app
 from tests.web.portal_data import OPEN_DAY, PASSWORD, add_cast, wiring_at
-
-INSTALL = "install it with tools/install_test_clients.sh (Debian package chromium)"
-
-
-def chromium_path() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        pytest.fail(f"the browser tests need Chromium: {INSTALL}")
-    return found
 
 
 def free_port() -> int:
@@ -59,21 +49,6 @@ def portal_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as started:
-        yield started
-
-
-@pytest.fixture(scope="session")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    # Chromium's sandbox needs user namespaces, which root in a container lacks.
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    launched = playwright.chromium.launch(executable_path=chromium_path(), args=args)
-    yield launched
-    launched.close()
 
 
 @pytest.fixture

@@ -14,12 +14,8 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, Page
 
 from grantflow.web.app import create_app
-from tests.web.browser.conftest import browser, playwright
 from tests.web.portal_data import wiring_at
 from tests.web.roles.roles_data import REVIEW_DAY, call_under_assessment
-
-# Chromium is started once for the session, as the city's browser tests start it.
-__all__ = ["browser", "playwright"]
 
 
 @pytest.fixture(scope="module")
