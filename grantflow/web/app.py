@@ -6,11 +6,13 @@ tests): the routers are listed in ``ROUTERS``, one module per role.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -24,6 +26,8 @@ from grantflow.web.routes import account, city, donor, operator, reviewer
 from grantflow.web.sessions import COOKIE, SessionCodec, portal_secret
 
 ROUTERS = (account.router, city.router, reviewer.router, operator.router, donor.router)
+
+logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).parent / "static"
 # A body larger than an upload at the reader's limit plus the form around it is
@@ -57,6 +61,33 @@ async def csrf_checked(request: Request) -> None:
         raise HTTPException(status_code=403, detail="csrf")
 
 
+class OutboxCourier:
+    """Sends what a request recorded in the outbox (a report ready, a decision) once its
+    response has gone out, as a command does after its commit: a slow mail server never
+    slows a page. One round at a time: a request that finds a round running leaves its
+    messages to that round's successor (the next request, or the ``outbox`` deployment)."""
+
+    def __init__(self, wiring: Wiring) -> None:
+        self._wiring = wiring
+        self._round = threading.Lock()
+
+    def __call__(self) -> None:
+        if not self._round.acquire(blocking=False):
+            return
+        try:
+            self._wiring.deliver_outbox()
+        except Exception:  # the messages stay in the outbox; the page was already answered
+            logger.exception("the portal could not deliver the outbox")
+        finally:
+            self._round.release()
+
+
+async def mail_after_changes(request: Request, background: BackgroundTasks) -> None:
+    """After a state-changing request, deliver the outbox in the background."""
+    if request.method not in SAFE_METHODS:
+        background.add_task(request.app.state.courier)
+
+
 def create_app(wiring: Wiring) -> FastAPI:
     """The portal over ``wiring``'s store, programme and clock (closed when the app stops)."""
 
@@ -72,13 +103,14 @@ def create_app(wiring: Wiring) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(csrf_checked)],
+        dependencies=[Depends(csrf_checked), Depends(mail_after_changes)],
     )
     app.state.portal = Portal(
         wiring=wiring,
         sessions=SessionCodec(portal_secret(wiring.settings.home)),
         templates=make_templates(),
     )
+    app.state.courier = OutboxCourier(wiring)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:
         app.include_router(router)

@@ -20,10 +20,12 @@ from grantflow import resources
 from grantflow.domain.lifecycle import State
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.web.app import create_app
+from tests.integration.clients import read_maildir
 from tests.web.portal_data import (
     AFTER_DEADLINE,
     BAD_NIP,
     CHELM,
+    HRUBIESZOW,
     LOMZA,
     OPEN_DAY,
     ZAMOSC,
@@ -222,6 +224,18 @@ class TestStage2Proposal:
         assert "proposal.xlsx" not in client.get(f"/city/applications/{chelm_application}").text
         answer = client.get(f"/city/applications/{chelm_application}/proposal.xlsx")
         assert answer.status_code == 404
+
+
+class TestMail:
+    def test_an_upload_in_the_portal_is_answered_by_mail_in_polish(
+        self, client: TestClient, home: Path
+    ) -> None:
+        """The portal delivers the outbox after the request, as a command does after its
+        commit: Hrubieszów's report-ready message is in the Maildir once the page is answered."""
+        answer = upload(client, sign_in(client, HRUBIESZOW[0]), sample_bytes(HRUBIESZOW[1]))
+        assert answer.status_code == 303
+        subjects = [m["Subject"] for m in read_maildir(home / "outbox")]
+        assert "Raport z walidacji dla Hrubieszów: wersja 1 jest poprawna" in subjects, subjects
 
 
 class TestBadInput:
