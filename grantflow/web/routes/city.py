@@ -201,18 +201,7 @@ def version_page(
 ) -> Response:
     application = own_application(request, user, application_id)
     report = _version(request, application_id, version_no).report
-    return render(
-        request,
-        "city/version.html.j2",
-        {
-            "application": application,
-            "version_no": version_no,
-            "received": received,
-            "downloads": f"/city/applications/{application_id}/versions/{version_no}/report",
-            "final_report": False,
-            **_report_context(request, report),
-        },
-    )
+    return _version_page(request, application, version_no, report, received, final_report=False)
 
 
 @router.get("/applications/{application_id}/versions/{version_no}/report.{fmt}")
@@ -273,18 +262,7 @@ def final_report_page(
 ) -> Response:
     application = own_application(request, user, application_id)
     report = _final_report(request, application_id, version_no).report
-    return render(
-        request,
-        "city/version.html.j2",
-        {
-            "application": application,
-            "version_no": version_no,
-            "received": received,
-            "downloads": f"/city/applications/{application_id}/final-reports/{version_no}/report",
-            "final_report": True,
-            **_report_context(request, report),
-        },
-    )
+    return _version_page(request, application, version_no, report, received, final_report=True)
 
 
 @router.get("/applications/{application_id}/final-reports/{version_no}/report.{fmt}")
@@ -343,6 +321,31 @@ def _open(call: Call, now: datetime) -> bool:
 def _date_formatter(request: Request) -> Any:
     lang = page_language(request)
     return lambda day: format_date(day, lang)
+
+
+def _version_page(
+    request: Request,
+    application: Application,
+    version_no: int,
+    report: FileReport,
+    received: bool,
+    *,
+    final_report: bool,
+) -> Response:
+    """A version's page (of an outline or proposal, or of a final report) with its report."""
+    versions = "final-reports" if final_report else "versions"
+    return render(
+        request,
+        "city/version.html.j2",
+        {
+            "application": application,
+            "version_no": version_no,
+            "received": received,
+            "downloads": f"/city/applications/{application.id}/{versions}/{version_no}/report",
+            "final_report": final_report,
+            **_report_context(request, report),
+        },
+    )
 
 
 def _report_context(request: Request, report: FileReport) -> dict[str, Any]:
