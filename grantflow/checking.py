@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grantflow.adapters.spreadsheet import Upload, read_upload
-from grantflow.domain.programme import Programme
-from grantflow.services.proposal import PROPOSAL_FORM
+from grantflow.domain.programme import PROPOSAL_FORM, Programme
 from grantflow.validation.outline import ValidationResult, validate_outline
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.proposal import Shortlist, validate_proposal

@@ -22,10 +22,10 @@ from grantflow import bootstrap, checking, config
 from grantflow.adapters import report_render
 from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
+from grantflow.domain.programme import PROPOSAL_FORM
 from grantflow.services import intake as intake_service
 from grantflow.services import proposal
 from grantflow.services.intake import Applicant, NotKept, Upload
-from grantflow.services.proposal import PROPOSAL_FORM
 from grantflow.validation.outline import ValidationResult
 from grantflow.validation.proposal import Shortlist
 from grantflow.validation.report import Report

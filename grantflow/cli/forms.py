@@ -201,8 +201,8 @@ def samples_reference(output: OutputDirOption) -> None:
 def samples_proposals(output: OutputDirOption) -> None:
     """Write the sample Stage 2 proposals of samples/proposals/ (from samples/proposals.yaml)."""
     from grantflow.adapters.sample_files import write_samples
+    from grantflow.domain.programme import PROPOSAL_FORM
     from grantflow.samples.proposals import reference_proposals
-    from grantflow.services.proposal import PROPOSAL_FORM
     from grantflow.validation import form
 
     output.mkdir(parents=True, exist_ok=True)

@@ -44,6 +44,11 @@ class LetterTerms:
         return self.case_reference.replace(CASE_NUMBER, str(application_id))
 
 
+# The form of a Stage 2 call that takes complete proposals from shortlisted cities
+# (``Call.form``; schemas/proposal.yaml).
+PROPOSAL_FORM = "proposal"
+
+
 @dataclass(frozen=True)
 class Call:
     code: str  # e.g. "stage1-outline"

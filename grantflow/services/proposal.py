@@ -19,14 +19,12 @@ from typing import Any
 
 from grantflow.domain.errors import IllegalTransition, NotFound
 from grantflow.domain.lifecycle import State
-from grantflow.domain.programme import Call, Programme
+from grantflow.domain.programme import PROPOSAL_FORM, Call, Programme
 from grantflow.services.lifecycle import current_version, in_states
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.carried_forward import proposal_values
 from grantflow.validation.proposal import Shortlist
-
-PROPOSAL_FORM = "proposal"
 
 
 def shortlist(uow: UnitOfWork, programme: Programme, proposal_call: str) -> Shortlist:

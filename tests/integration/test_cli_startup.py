@@ -49,6 +49,9 @@ class TestValidateStartup:
         others = {f"grantflow.cli.{a}" for a in cli.AUDIENCES if a != "forms"}
         assert others.isdisjoint(loaded), others & loaded
         assert "grantflow.services.documents.registry" not in loaded
+        # No use case either: validation needs the form and the programme, not the store's
+        # services (the Stage 2 form's name, imported from them, cost validate 150 ms).
+        assert not {m for m in loaded if m.startswith("grantflow.services")}, loaded
 
 
 class TestCommandTable:

@@ -22,10 +22,10 @@ from grantflow import config, resources
 from grantflow.adapters.sample_files import write_sample
 from grantflow.domain.lifecycle import State
 from grantflow.domain.names import slug
-from grantflow.domain.programme import Programme
+from grantflow.domain.programme import PROPOSAL_FORM, Programme
 from grantflow.samples.proposals import completed
 from grantflow.services.ports.unit_of_work import UnitOfWork
-from grantflow.services.proposal import PROPOSAL_FORM, carried_forward_form
+from grantflow.services.proposal import carried_forward_form
 from grantflow.validation import form
 from grantflow.validation.demo_file import DemoCast
 from grantflow.validation.sample_proposals_file import load_sample_proposals
