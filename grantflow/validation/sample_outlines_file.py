@@ -13,7 +13,7 @@ file raises ``ConfigurationError`` naming the key, e.g.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -350,6 +350,30 @@ def _cross_check(data: dict[str, Any]) -> list[Problem]:
             problems.append((f"broken[{i}].file", f"{broken['file']} is listed twice"))
         files.add(broken["file"])
     return problems + _check_generator(data["generator"], outline_form)
+
+
+def each_sample_town(
+    entries: list[dict[str, Any]],
+    section: str,
+    key: str,
+    what: str,
+    outlines: Mapping[str, OutlinePlan],
+    problems: list[Problem],
+) -> Iterator[tuple[str, str, dict[str, Any], OutlinePlan]]:
+    """(where, town, entry, its outline) for each entry of ``section`` naming its sample
+    town under ``key``; a town named twice, or with no sample outline, is a problem
+    appended to ``problems`` (the samples that complete an outline share this rule)."""
+    seen: set[str] = set()
+    for i, entry in enumerate(entries):
+        where, town = f"{section}[{i}]", entry[key]
+        if town in seen:
+            problems.append((f"{where}.{key}", f"{town} has two {what}"))
+        seen.add(town)
+        outline = outlines.get(town)
+        if outline is None:
+            problems.append((f"{where}.{key}", f"{town!r} is not the town of a sample outline"))
+            continue
+        yield where, town, entry, outline
 
 
 def parse_sample_outlines(data: object, source: str = "outlines.yaml") -> SampleOutlines:

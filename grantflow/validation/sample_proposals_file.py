@@ -20,7 +20,11 @@ from typing import Any
 
 from grantflow import resources
 from grantflow.validation import yaml_file
-from grantflow.validation.sample_outlines_file import OutlinePlan, load_sample_outlines
+from grantflow.validation.sample_outlines_file import (
+    OutlinePlan,
+    each_sample_town,
+    load_sample_outlines,
+)
 from grantflow.validation.yaml_file import Problem
 
 SCHEMA_FILE = "sample_proposals.schema.yaml"
@@ -65,16 +69,8 @@ def _cross_check(
     proposals: list[dict[str, Any]], outlines: Mapping[str, OutlinePlan]
 ) -> list[Problem]:
     problems: list[Problem] = []
-    seen: set[str] = set()
-    for i, proposal in enumerate(proposals):
-        where, town = f"proposals[{i}]", proposal["town"]
-        if town in seen:
-            problems.append((f"{where}.town", f"{town} has two proposals"))
-        seen.add(town)
-        outline = outlines.get(town)
-        if outline is None:
-            problems.append((f"{where}.town", f"{town!r} is not the town of a sample outline"))
-            continue
+    towns = each_sample_town(proposals, "proposals", "town", "proposals", outlines, problems)
+    for where, town, proposal, outline in towns:
         objectives = proposal["objectives"]
         problems += _each_once(
             f"{where}.objectives",

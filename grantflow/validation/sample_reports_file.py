@@ -21,7 +21,11 @@ from grantflow import resources
 from grantflow.domain.final_report import Activity
 from grantflow.domain.outline import LUMP_SUM_CATEGORY
 from grantflow.validation import form, yaml_file
-from grantflow.validation.sample_outlines_file import OutlinePlan, load_sample_outlines
+from grantflow.validation.sample_outlines_file import (
+    OutlinePlan,
+    each_sample_town,
+    load_sample_outlines,
+)
 from grantflow.validation.yaml_file import Problem
 
 SCHEMA_FILE = "sample_final_reports.schema.yaml"
@@ -52,16 +56,8 @@ def _cross_check(
 ) -> list[Problem]:
     forms = form.load("outline").codes("involvement_forms")
     problems: list[Problem] = []
-    seen: set[str] = set()
-    for i, report in enumerate(reports):
-        where, town = f"final_reports[{i}]", report["outline"]
-        if town in seen:
-            problems.append((f"{where}.outline", f"{town} has two reports"))
-        seen.add(town)
-        outline = outlines.get(town)
-        if outline is None:
-            problems.append((f"{where}.outline", f"{town!r} is not the town of a sample outline"))
-            continue
+    towns = each_sample_town(reports, "final_reports", "outline", "reports", outlines, problems)
+    for where, town, report, outline in towns:
         if all(line.category != LUMP_SUM_CATEGORY for line in outline.lines):
             problems.append(
                 (f"{where}.outline", f"{town}'s outline has no lump-sum line to report on")
