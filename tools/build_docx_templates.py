@@ -589,8 +589,8 @@ def publication(lang: str) -> DocumentObject:
     key_value_table(d, [
         (_("Period"),
          "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
-        (_("Lump sum spent"), "{{ project.lump_sum_spent_eur|format_money }}"),
-        (_("Partnership activities"), "{{ project.activities|format_number }}"),
+        (_("Lump sum spent"), "{{ project.lump_sum.spent|format_money }}"),
+        (_("Partnership activities"), "{{ project.activities|length|format_number }}"),
     ])
     d.add_paragraph("{{ project.summary }}")
     loop_table(

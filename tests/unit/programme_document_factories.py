@@ -24,6 +24,7 @@ from grantflow.services.documents.kinds.publication import PublicationContext, p
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation import form as forms
+from grantflow.validation.places_file import load_places
 from tests.unit.document_factories import HOSTILE_CITY, chelm_outline
 
 PROGRAMME_NAMES = {"pl": "Rozwój lokalny", "nb": "Lokal utvikling", "en": "Local Development"}
@@ -170,5 +171,6 @@ def programme_publication(**changes: object) -> PublicationContext:
         donors=[KRISTIANSAND],
         ledger=ledger,
         final_reports={4: chelm_final_report()},
+        places=load_places(),
     )
     return dataclasses.replace(publication, **changes)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from grantflow.adapters.documents.charts import bar_chart
+from grantflow.adapters.documents.charts.bars import bar_chart
 from grantflow.domain.errors import LedgerError
 from grantflow.domain.final_report import lump_sum_split
 from grantflow.domain.ledger import EntryKind, LedgerEntry

@@ -3,16 +3,19 @@
 Programme-wide, in two editions, Polish and Norwegian (``publication-pl``,
 ``publication-nb``): applications per stage and state, funded projects per
 theme, the partnerships, the lump sums from the ledger, and a page per
-funded project from its final report once it is in. Dated by the caller
-(``Sources.issued``).
+funded project from its final report once it is in, and a map of the
+partnerships, from where the towns and municipalities lie
+(``samples/places.yaml``). Dated by the caller (``Sources.issued``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from grantflow.domain.final_report import FinalReport
@@ -20,12 +23,19 @@ from grantflow.domain.ledger import Ledger, LedgerEntry, LedgerTotals
 from grantflow.domain.lifecycle import STAGE_3_STATES, Stage, State
 from grantflow.domain.outline import Outline
 from grantflow.domain.partners import DonorMunicipality
+from grantflow.domain.places import Place
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import labels
-from grantflow.services.documents.sources import Sources, final_reports, outlines
+from grantflow.services.documents.sources import (
+    Sources,
+    agreed_lump_sum,
+    final_reports,
+    outlines,
+)
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation.form import FormDefinition
+from grantflow.validation.places_file import load_places
 
 # Stage 2 states of a funded project: selected, and everything of Stage 3 but
 # the withdrawn (a withdrawn project is no longer funded).
@@ -48,8 +58,18 @@ class PublishedPartnership:
 
 
 @dataclass(frozen=True)
+class LumpSum:
+    """A project's partnership lump sum from the ledger, in EUR."""
+
+    agreed: Decimal  # committed by the signed agreement (0 without one)
+    spent: Decimal
+    returned: Decimal  # to the Programme Operator: unspent, or never committed
+
+
+@dataclass(frozen=True)
 class ProjectPage:
-    """A funded project's page: its outline, its partner, and its final report when in."""
+    """A funded project's page: its outline, its partner, its lump sum, and its final
+    report when in."""
 
     application_id: int
     city_name: str
@@ -58,6 +78,24 @@ class ProjectPage:
     primary_theme: str
     partner: str  # donor municipality's name; "" without a partnership
     report: FinalReport | None
+    lump_sum: LumpSum
+
+
+@dataclass(frozen=True)
+class MapLink:
+    town: str
+    municipality: str
+    signed: bool
+
+
+@dataclass(frozen=True)
+class PartnershipMap:
+    """What the map shows: the places by the names the store gives them. A town or
+    municipality with no known place is left off the map (the table still lists it)."""
+
+    towns: tuple[Place, ...]
+    municipalities: tuple[Place, ...]
+    links: tuple[MapLink, ...]
 
 
 @dataclass(frozen=True)
@@ -72,6 +110,7 @@ class PublicationContext:
     partnerships: tuple[PublishedPartnership, ...]
     totals: LedgerTotals
     projects: tuple[ProjectPage, ...]
+    map: PartnershipMap
 
 
 def publication_context(
@@ -85,11 +124,13 @@ def publication_context(
     donors: Sequence[DonorMunicipality],
     ledger: Iterable[LedgerEntry],
     final_reports: Mapping[int, FinalReport],
+    places: Mapping[str, Place],
 ) -> PublicationContext:
     """Summarise the programme from plain domain values (the store wiring reads them).
 
     ``outlines``: the current valid outline of each application by id;
-    ``final_reports``: the accepted final report of each funded project by id.
+    ``final_reports``: the accepted final report of each funded project by id;
+    ``places``: where towns (by TERYT) and donor municipalities (by code) lie.
     A ledger that breaks a rule is a ``LedgerError``: the publication never
     prints figures that do not reconcile.
     """
@@ -113,6 +154,7 @@ def publication_context(
         if p.status is not PartnershipStatus.PROPOSED and p.donor_code in by_donor
     }
     theme_count = Counter(outlines[a.id].primary_theme for a in funded if a.id in outlines)
+    ledger_value = Ledger.from_entries(ledger)
     projects = tuple(
         ProjectPage(
             application_id=a.id,
@@ -122,8 +164,24 @@ def publication_context(
             primary_theme=outlines[a.id].primary_theme if a.id in outlines else "",
             partner=by_donor[pairs[a.id].donor_code].name if a.id in pairs else "",
             report=final_reports.get(a.id),
+            lump_sum=_lump_sum(ledger_value, a.teryt),
         )
         for a in funded
+    )
+    published = tuple(
+        sorted(
+            (
+                PublishedPartnership(
+                    by_application[p.application_id].city_name,
+                    by_donor[p.donor_code].name,
+                    by_donor[p.donor_code].country,
+                    p.status is PartnershipStatus.SIGNED,
+                )
+                for p in pairs.values()
+                if p.application_id in by_application
+            ),
+            key=lambda p: (p.city_name, p.donor_name),
+        )
     )
     return PublicationContext(
         programme_name=dict(programme_name),
@@ -131,23 +189,38 @@ def publication_context(
         stages=stages,
         submitted={int(stage): sum(1 for a in applications if a.stage == stage) for stage in Stage},
         themes=tuple((code, theme_count.get(code, 0)) for code in form.codes("themes")),
-        partnerships=tuple(
-            sorted(
-                (
-                    PublishedPartnership(
-                        by_application[p.application_id].city_name,
-                        by_donor[p.donor_code].name,
-                        by_donor[p.donor_code].country,
-                        p.status is PartnershipStatus.SIGNED,
-                    )
-                    for p in pairs.values()
-                    if p.application_id in by_application
-                ),
-                key=lambda p: (p.city_name, p.donor_name),
-            )
-        ),
-        totals=Ledger.from_entries(ledger).totals(),
+        partnerships=published,
+        totals=ledger_value.totals(),
         projects=projects,
+        map=_map(funded, [by_donor[p.donor_code] for p in pairs.values()], published, places),
+    )
+
+
+def _lump_sum(ledger: Ledger, teryt: str) -> LumpSum:
+    balance = ledger.balance(teryt)
+    return LumpSum(agreed_lump_sum(balance), balance.spent, balance.returned)
+
+
+def _map(
+    funded: Sequence[Application],
+    partners: Sequence[DonorMunicipality],
+    published: Sequence[PublishedPartnership],
+    places: Mapping[str, Place],
+) -> PartnershipMap:
+    def named(code: str, name: str) -> Place | None:
+        place = places.get(code)
+        return None if place is None else dataclasses.replace(place, name=name)
+
+    towns = {a.city_name: named(a.teryt, a.city_name) for a in funded}
+    municipalities = {d.name: named(d.code, d.name) for d in sorted(partners, key=lambda d: d.name)}
+    return PartnershipMap(
+        towns=tuple(t for t in towns.values() if t is not None),
+        municipalities=tuple(m for m in municipalities.values() if m is not None),
+        links=tuple(
+            MapLink(p.city_name, p.donor_name, p.signed)
+            for p in published
+            if towns.get(p.city_name) and municipalities.get(p.donor_name)
+        ),
     )
 
 
@@ -201,11 +274,28 @@ def publication_document_context(
             "reserved": totals.reserved,
             "rows": [{"code": code, "amount": amount} for code, amount in lump_sums],
         },
-        "projects": [_project_page(page, themes, lang) for page in publication.projects],
+        "projects": [
+            _project_page(page, themes, labels(form, "involvement_forms", lang), lang)
+            for page in publication.projects
+        ],
+        "map": {
+            "towns": [_place(p) for p in publication.map.towns],
+            "municipalities": [_place(p) for p in publication.map.municipalities],
+            "links": [
+                {"town": k.town, "municipality": k.municipality, "signed": k.signed}
+                for k in publication.map.links
+            ],
+        },
     }
 
 
-def _project_page(page: ProjectPage, themes: Mapping[str, str], lang: str) -> dict[str, Any]:
+def _place(place: Place) -> dict[str, Any]:
+    return {"name": place.name, "lat": place.lat, "lon": place.lon}
+
+
+def _project_page(
+    page: ProjectPage, themes: Mapping[str, str], forms: Mapping[str, str], lang: str
+) -> dict[str, Any]:
     report = page.report
     return {
         "city_name": page.city_name,
@@ -222,8 +312,23 @@ def _project_page(page: ProjectPage, themes: Mapping[str, str], lang: str) -> di
         else report.summary_nb,
         "start_date": None if report is None else report.start_date,
         "end_date": None if report is None else report.end_date,
-        "lump_sum_spent_eur": None if report is None else report.lump_sum_spent_eur,
-        "activities": 0 if report is None else len(report.activities),
+        "lump_sum": {
+            "agreed": page.lump_sum.agreed,
+            "spent": page.lump_sum.spent,
+            "returned": page.lump_sum.returned,
+        },
+        "activities": []
+        if report is None
+        else [
+            {
+                "day": a.day,
+                "activity": a.activity,
+                "form": forms.get(a.form, a.form),
+                "place": a.place,
+                "participants": a.participants,
+            }
+            for a in report.activities
+        ],
         "indicators": []
         if report is None
         else [
@@ -262,6 +367,7 @@ def _plan(sources: Sources) -> list[Planned[PublicationDocument]]:
         donors=uow.donors.list(),
         ledger=uow.ledger.all(),
         final_reports={k: report for k, (report, _) in final_reports(uow).items()},
+        places=load_places(),
     )
     # One plan for both editions: the file name takes the language.
     return [
