@@ -6,7 +6,9 @@ installs them; a test that needs one fails, never skips, when it is missing.
 
 from __future__ import annotations
 
+import html
 import mailbox
+import re
 import shutil
 import subprocess
 from email import message_from_bytes
@@ -31,6 +33,31 @@ def pdftotext(path: Path) -> str:
     return subprocess.run(
         [exe, "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+def pdftotext_pages(path: Path) -> list[tuple[float, list[tuple[float, float, str]]]]:
+    """Each page of the PDF at ``path`` as poppler reads it: its height and its words,
+    each with its top and bottom in points from the top of the page (``pdftotext -bbox``)."""
+    exe = shutil.which("pdftotext")
+    assert exe is not None, f"poppler's pdftotext is not installed: {INSTALL}"
+    xhtml = subprocess.run(
+        [exe, "-enc", "UTF-8", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    pages = []
+    for height, body in re.findall(
+        r'<page width="[\d.]+" height="([\d.]+)">(.*?)</page>', xhtml, re.S
+    ):
+        words = re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            body,
+        )
+        pages.append(
+            (
+                float(height),
+                [(float(top), float(bottom), html.unescape(word)) for top, bottom, word in words],
+            )
+        )
+    return pages
 
 
 def read_maildir(folder: Path) -> list[EmailMessage]:

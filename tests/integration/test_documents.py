@@ -550,7 +550,11 @@ def _used_paths(source: str, environment: jinja2.Environment) -> set[str]:
     # "rate" from "for rate in budget.rates" reads the list itself.
     # Jinja's own names: the loop object, its globals (dict, range…), gettext.
     jinja = {"loop", "_", "gettext", "ngettext", *DEFAULT_NAMESPACE}
-    return {p.removesuffix("[]") for p in used if p.split(".")[0] not in jinja | local}
+    return {
+        p.removesuffix("[]")
+        for p in used
+        if p.split(".")[0].removesuffix("[]") not in jinja | local
+    }
 
 
 def _documented() -> dict[str, dict[str, str]]:
@@ -630,6 +634,9 @@ class TestTemplateVariables:
         # ("indicators"), nested ones too ("projects[].indicators").
         documented |= {p.split("[]")[0] for p in documented}
         documented |= {p.rsplit("[]", 1)[0] for p in documented if "[]" in p}
+        # A mapping documented by its keys ("map.towns[].name") may be handed whole
+        # to a chart filter ("map").
+        documented |= {p.split(".")[0] for p in documented}
         environment = jinja2.Environment(extensions=["jinja2.ext.i18n"])
         for name, source in _template_sources(kind).items():
             used = _used_paths(source, environment)

@@ -327,6 +327,77 @@ class TestPublication:
         # The SVG's bar labels and the table both name each theme.
         assert text.count("Środowisko i energia") >= 2
 
+    @pytest.mark.parametrize(
+        ("name", "alt", "legend", "caption"),
+        [
+            ("publication-pl.pdf", "Mapa partnerstw", "Umowa podpisana", "Partnerstwa na mapie"),
+            (
+                "publication-nb.pdf",
+                "Kart over partnerskapene",
+                "Avtale signert",
+                "Partnerskapene på kartet",
+            ),
+        ],
+    )
+    def test_each_edition_maps_the_partnerships_as_a_figure_followed_by_their_table(
+        self, rendered: dict[str, GeneratedDocument], name: str, alt: str, legend: str, caption: str
+    ) -> None:
+        path = rendered[name].path
+        with pikepdf.open(path) as pdf:
+            figures = [
+                o
+                for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and o.get("/S") == pikepdf.Name.Figure
+            ]
+            (the_map,) = [f for f in figures if str(f.get("/Alt")) == alt]
+            page = next(i for i, p in enumerate(pdf.pages) if p.obj.objgen == the_map.Pg.objgen)
+        words = " ".join(w for *_, w in clients.pdftotext_pages(path)[page][1])
+        # The map names the town and its partner, has its key, and the table follows it.
+        assert "Chełm" in words and "Kristiansand kommune" in words and legend in words
+        assert words.index(legend) < words.index(" ".join(caption.split()[:2]))
+
+    @pytest.mark.parametrize("name", ["publication-pl.pdf", "publication-nb.pdf"])
+    def test_no_page_is_mostly_empty(
+        self, rendered: dict[str, GeneratedDocument], name: str
+    ) -> None:
+        """Every page but the last is filled at least half way down (the map, the
+        tallest thing that cannot break, is less than half a page); the last page
+        carries a whole table. Running heads and page numbers lie in the margins."""
+        pages = clients.pdftotext_pages(rendered[name].path)
+        top, bottom = 22 * 72 / 25.4, 20 * 72 / 25.4  # the @page margins of style.css
+        for number, (height, words) in enumerate(pages, start=1):
+            body = [(t, b, w) for t, b, w in words if t > top and b < height - bottom]
+            filled = (max(b for _, b, _ in body) - top) / (height - top - bottom)
+            if number < len(pages):
+                assert filled > 0.5, (number, round(filled, 2))
+            else:
+                assert len(" ".join(w for *_, w in body)) > 100, number
+
+    def test_a_reported_project_shows_its_indicators_activities_and_lump_sum(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        path = rendered["publication-pl.pdf"].path
+        text = " ".join(clients.pdftotext(path).replace("\u00a0", " ").split())
+        assert "Wizyta studyjna: zielona infrastruktura" in text and "Kristiansand" in text
+        assert "Zaangażowano 150 000,00 EUR Wydano 138 250,40 EUR Zwrócono 11 749,60 EUR" in text
+        with pikepdf.open(path) as pdf:
+            alts = {
+                str(o.get("/Alt"))
+                for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and o.get("/S") == pikepdf.Name.Figure
+            }
+        assert "Wskaźniki projektu – Chełm: wartość docelowa i osiągnięta" in alts
+
+    def test_a_project_without_its_final_report_is_listed_not_given_a_page(
+        self, rendered: dict[str, GeneratedDocument]
+    ) -> None:
+        text = " ".join(
+            clients.pdftotext(rendered["publication-nb.pdf"].path).replace("\u00a0", " ").split()
+        )
+        running = text.index("Prosjekter under gjennomføring")
+        assert "Hrubieszów: young people stay" in text[running:]
+        assert "Indikatorer for Hrubieszów" not in text
+
     def test_the_same_publication_twice_gives_the_same_bytes(
         self, rendered: dict[str, GeneratedDocument], tmp_path: Path
     ) -> None:
