@@ -14,8 +14,9 @@ from typing import Any
 from grantflow import resources
 from grantflow.adapters.documents.charts.bars import target_chart
 from grantflow.adapters.documents.charts.outlines import DISTRIBUTION, dataset
-from grantflow.adapters.documents.charts.partnership_map import partnership_map
+from grantflow.adapters.documents.charts.partnership_map import partnership_map, towns_map
 from grantflow.validation.places_file import load_places
+from grantflow.validation.programme_file import load_programme
 
 LEGEND = {
     "town": "Miasto dofinansowane",
@@ -121,6 +122,36 @@ class TestThePartnershipMap:
         repository = resources.root()
         assert not path.is_relative_to(repository)
         assert not [p for p in repository.rglob("*") if p.suffix in {".shp", ".dbf", ".shx"}]
+
+
+class TestTheMapOfPoland:
+    # The towns of the Lublin voivodeship lie a few kilometres apart.
+    TOWNS = tuple(_place(code) for code in ("0662011", "0604011", "0664011", "0606011", "0607011"))
+
+    def _map(self) -> str:
+        return str(towns_map(self.TOWNS, title="Miasta", description="Dofinansowane miasta"))
+
+    def test_every_town_is_named_even_where_towns_crowd(self) -> None:
+        svg = self._map()
+        for name in ("Chełm", "Hrubieszów", "Zamość", "Krasnystaw", "Kraśnik"):
+            assert f">{name}</text>" in svg
+        assert svg.count("<circle ") == 5
+
+    def test_only_poland_is_filled(self) -> None:
+        assert self._map().count('fill="#dfe7d6"') == 1
+
+    def test_the_same_towns_give_the_same_bytes(self) -> None:
+        assert self._map() == self._map()
+
+    def test_on_the_large_map_a_crowded_town_goes_unnamed_rather_than_overlapping(
+        self,
+    ) -> None:
+        # Fifteen funded towns, as the programme funds: the first fifteen eligible.
+        towns = [_place(city.teryt) for city in load_programme().eligible_cities[:15]]
+        svg = _map(_places(towns=towns, links=[]))
+        named = [t for t in towns if f">{t['name']}</text>" in svg]
+        assert 0 < len(named) < 15
+        assert svg.count("<circle ") == 15 + 1  # every town marked; the legend's town
 
 
 class TestTheTargetChart:

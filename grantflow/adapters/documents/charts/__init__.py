@@ -1,7 +1,8 @@
 """Charts as inline SVG, for the PDF templates and (later) the portal's pages.
 
 Each chart is a pure function from plain data to an SVG string (``Markup``):
-``bars.bar_chart`` and ``bars.target_chart``, ``partnership_map.partnership_map``.
+``bars.bar_chart`` and ``bars.target_chart``, ``partnership_map.partnership_map``
+and ``partnership_map.towns_map``.
 ``svg`` holds what they share: an image with a title and a description, and
 stable numbers. ``filters`` hands them to the HTML templates, printing values
 with the document's own number and money filters.
@@ -15,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 from grantflow.adapters.documents.charts.bars import bar_chart, target_chart
-from grantflow.adapters.documents.charts.partnership_map import partnership_map
+from grantflow.adapters.documents.charts.partnership_map import partnership_map, towns_map
 
 
 def filters(formatting: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
@@ -62,4 +63,12 @@ def filters(formatting: Mapping[str, Callable[..., Any]]) -> dict[str, Callable[
     ) -> Markup:
         return partnership_map(places, title=title, description=description, legend=legend)
 
-    return {"bar_chart": bars, "target_chart": targets, "partnership_map": partnerships}
+    def towns(towns: Sequence[Mapping[str, Any]], title: str, description: str) -> Markup:
+        return towns_map(towns, title=title, description=description)
+
+    return {
+        "bar_chart": bars,
+        "target_chart": targets,
+        "partnership_map": partnerships,
+        "towns_map": towns,
+    }

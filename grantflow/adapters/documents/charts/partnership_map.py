@@ -1,9 +1,12 @@
-"""The map of the partnerships: Poland, Norway and Iceland, the towns, their partners, a line each.
+"""The maps of the partnerships: Poland, Norway and Iceland with the towns, their partners
+and a line each; and Poland alone, larger, where the towns have room for their names.
 
 One equidistant conic projection (standard parallels 52 and 68 N, the band
 from Polish towns to Tromsø) keeps Iceland, Norway and Poland on one page
-at one scale, with areas and distances close to true; the frame is the
-three countries' extent. Country outlines are Natural Earth's
+at one scale, with areas and distances close to true; each map's frame is
+its countries' extent. On the large map a town is named only where its name
+overlaps nothing (fifteen towns crowd into Poland's south and east); the
+map of Poland names them all. Country outlines are Natural Earth's
 (``charts.outlines``), simplified here to what the page can show (a point
 every unit), clipped to the frame and written with one decimal, so the same
 data give the same bytes. Labels go where they overlap nothing drawn before
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -28,14 +32,22 @@ Box = tuple[float, float, float, float]  # left, top, right, bottom in SVG units
 
 WIDTH = 600.0
 FOCUS = ("POL", "NOR", "ISL")  # the programme's countries, filled; the others for context
-# The three countries' mainland and islands (Svalbard, Jan Mayen and Bouvet
-# Island are Norway's too, and far off the map), in degrees: west, south, east, north.
-_EXTENT = (-25.0, 48.5, 32.0, 71.5)
-_READ = (-40.0, 40.0, 50.0, 76.0)  # what may show inside the frame once projected
+_READ = (-40.0, 40.0, 50.0, 76.0)  # what may show inside a frame once projected
 _MARGIN = 0.03  # of the frame's width, around the extent
-# Room for the labels of towns in eastern Poland (Chełm, Hrubieszów), which
-# would otherwise stand at the frame's right edge.
-_ROOM = (27.5, 50.5)
+
+
+@dataclass(frozen=True)
+class _View:
+    focus: tuple[str, ...]  # the countries whose extent the frame shows
+    # Their mainland and islands (Svalbard, Jan Mayen and Bouvet Island are
+    # Norway's too, and far off the map), in degrees: west, south, east, north.
+    extent: tuple[float, float, float, float]
+    room: tuple[tuple[float, float], ...]  # points the frame also takes in, for labels
+
+
+_PARTNERS = _View(FOCUS, (-25.0, 48.5, 32.0, 71.5), ((27.5, 50.5),))
+# Room for the names of towns at Poland's western and eastern borders.
+_POLAND = _View(("POL",), (14.0, 48.5, 24.5, 55.0), ((12.6, 52.0), (25.6, 52.0)))
 
 _PHI1, _PHI2, _PHI0, _LAM0 = (math.radians(d) for d in (52.0, 68.0, 60.0, 5.0))
 _N = (math.cos(_PHI1) - math.cos(_PHI2)) / (_PHI2 - _PHI1)
@@ -67,19 +79,19 @@ def _conic(lon: float, lat: float) -> Point:
 
 
 class _Frame:
-    """From degrees to SVG units: the extent's projection scaled to ``WIDTH``."""
+    """From degrees to SVG units: the view's extent projected and scaled to ``WIDTH``."""
 
-    def __init__(self) -> None:
-        west, south, east, north = _EXTENT
+    def __init__(self, view: _View) -> None:
+        west, south, east, north = view.extent
         points = [
             _conic(lon, lat)
             for country in countries(*_READ)
-            if country.code in FOCUS
+            if country.code in view.focus
             for ring in country.rings
             if all(west <= lon <= east and south <= lat <= north for lon, lat in ring)
             for lon, lat in ring
         ]
-        points.append(_conic(*_ROOM))
+        points += [_conic(lon, lat) for lon, lat in view.room]
         xs, ys = [x for x, _ in points], [y for _, y in points]
         margin = (max(xs) - min(xs)) * _MARGIN
         self.left, self.top = min(xs) - margin, max(ys) + margin
@@ -92,8 +104,8 @@ class _Frame:
 
 
 @cache
-def _frame() -> _Frame:
-    return _Frame()
+def _frame(view: _View) -> _Frame:
+    return _Frame(view)
 
 
 def _simplified(points: Iterable[Point], step: float = 1.0) -> list[Point]:
@@ -146,9 +158,9 @@ def _path(rings: Iterable[list[Point]]) -> str:
 
 
 @cache
-def _countries() -> str:
+def _countries(view: _View) -> str:
     """The land, the programme's countries filled: the same for every map, drawn once."""
-    frame = _frame()
+    frame = _frame(view)
     parts = []
     for country in countries(*_READ):
         rings = []
@@ -175,8 +187,9 @@ def _overlap(a: Box, b: Box) -> float:
     return width * height if width > 0 and height > 0 else 0.0
 
 
-def _label(name: str, at: Point, taken: list[Box], height: float) -> str:
-    """``name`` beside its marker where it covers least of what is ``taken``."""
+def _label(name: str, at: Point, taken: list[Box], height: float, *, always: bool = True) -> str:
+    """``name`` beside its marker where it covers least of what is ``taken``; unless
+    ``always``, only where it covers nothing (else no label: "")."""
     width = _CHAR * len(name)
     best: tuple[float, int, str, Box] | None = None
     for order, (dx, dy, anchor) in enumerate(_POSITIONS):
@@ -190,6 +203,8 @@ def _label(name: str, at: Point, taken: list[Box], height: float) -> str:
         if cost == 0:
             break
     assert best is not None  # _POSITIONS is not empty
+    if best[0] > 0 and not always:
+        return ""
     taken.append(best[3])
     return f"{best[2]}>{escape(name)}</text>"
 
@@ -208,7 +223,7 @@ def partnership_map(
     ``legend`` names, in the document's language, the ``town``, the ``municipality``,
     the ``signed`` and the ``unsigned`` partnership.
     """
-    frame = _frame()
+    frame = _frame(_PARTNERS)
     height = frame.height
     at = {
         (kind, place["name"]): frame.point(float(place["lon"]), float(place["lat"]))
@@ -217,7 +232,7 @@ def partnership_map(
     }
     parts = [
         f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
-        _countries(),
+        _countries(_PARTNERS),
     ]
     for link in places["links"]:
         (x1, y1), (x2, y2) = (
@@ -239,10 +254,40 @@ def partnership_map(
                 f'<rect x="{_n(x - 2.4)}" y="{_n(y - 2.4)}" width="4.8" height="4.8" '
                 f'fill="{_PARTNER}"/>'
             )
-    labels = [_label(name, point, taken, height) for (_, name), point in at.items()]
-    parts.extend(labels)
+    # The partners named first: the map of Poland names the towns left unnamed here.
+    for kind in ("municipalities", "towns"):
+        parts.extend(
+            _label(name, point, taken, height, always=kind == "municipalities")
+            for (of, name), point in at.items()
+            if of == kind
+        )
     parts.append(_legend(legend, height))
     parts.append("</g>")
+    return image(
+        parts,
+        title=title,
+        description=description,
+        width=Decimal(repr(WIDTH)),
+        height=Decimal(_n(height)),
+        kind="map",
+    )
+
+
+def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: str) -> Markup:
+    """Poland at a larger scale, with each of ``towns`` (a ``name``, ``lat`` and ``lon``
+    in degrees) marked and named."""
+    frame = _frame(_POLAND)
+    height = frame.height
+    at = [(t["name"], frame.point(float(t["lon"]), float(t["lat"]))) for t in towns]
+    taken: list[Box] = [(x - 3, y - 3, x + 3, y + 3) for _, (x, y) in at]
+    parts = [
+        f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
+        _countries(_POLAND),
+        f'<g font-family="{FONT}" font-size="{_n(_FONT_SIZE)}" fill="#111">',
+        *(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.6" fill="{_TOWN}"/>' for _, (x, y) in at),
+        *(_label(name, point, taken, height) for name, point in at),
+        "</g>",
+    ]
     return image(
         parts,
         title=title,
