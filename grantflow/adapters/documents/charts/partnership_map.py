@@ -230,10 +230,7 @@ def partnership_map(
         for kind in ("towns", "municipalities")
         for place in places[kind]
     }
-    parts = [
-        f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
-        _countries(_PARTNERS),
-    ]
+    parts = []
     for link in places["links"]:
         (x1, y1), (x2, y2) = (
             at[("towns", link["town"])],
@@ -263,14 +260,7 @@ def partnership_map(
         )
     parts.append(_legend(legend, height))
     parts.append("</g>")
-    return image(
-        parts,
-        title=title,
-        description=description,
-        width=Decimal(repr(WIDTH)),
-        height=Decimal(_n(height)),
-        kind="map",
-    )
+    return _map_image(_PARTNERS, parts, title=title, description=description)
 
 
 def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: str) -> Markup:
@@ -281,15 +271,23 @@ def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: st
     at = [(t["name"], frame.point(float(t["lon"]), float(t["lat"]))) for t in towns]
     taken: list[Box] = [(x - 3, y - 3, x + 3, y + 3) for _, (x, y) in at]
     parts = [
-        f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
-        _countries(_POLAND),
         f'<g font-family="{FONT}" font-size="{_n(_FONT_SIZE)}" fill="#111">',
         *(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.6" fill="{_TOWN}"/>' for _, (x, y) in at),
         *(_label(name, point, taken, height) for name, point in at),
         "</g>",
     ]
+    return _map_image(_POLAND, parts, title=title, description=description)
+
+
+def _map_image(view: _View, parts: list[str], *, title: str, description: str) -> Markup:
+    """``parts`` drawn over the view's sea and land, as an accessible image."""
+    height = _frame(view).height
+    background = [
+        f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
+        _countries(view),
+    ]
     return image(
-        parts,
+        background + parts,
         title=title,
         description=description,
         width=Decimal(repr(WIDTH)),
