@@ -58,7 +58,9 @@ _SEA, _LAND, _COAST = "#eef4f9", "#f4f3ef", "#b9b9b9"
 _FOCUS_FILL, _FOCUS_LINE = "#dfe7d6", "#5f6f52"
 _TOWN, _PARTNER = "#c8102e", "#1f5f99"
 _FONT_SIZE = 9.0
-_CHAR = 0.6 * _FONT_SIZE  # DejaVu Sans's average advance, for the labels' boxes
+# The map of Poland is printed smaller (svg.towns in style.css): larger type, the same on paper.
+_TOWNS_FONT_SIZE = 12.0
+_ADVANCE = 0.6  # DejaVu Sans's average advance per unit of size, for the labels' boxes
 _POSITIONS = (  # label offset from the marker and its anchor, in order of preference
     (5.0, 3.0, "start"),
     (-5.0, 3.0, "end"),
@@ -187,15 +189,23 @@ def _overlap(a: Box, b: Box) -> float:
     return width * height if width > 0 and height > 0 else 0.0
 
 
-def _label(name: str, at: Point, taken: list[Box], height: float, *, always: bool = True) -> str:
+def _label(
+    name: str,
+    at: Point,
+    taken: list[Box],
+    height: float,
+    *,
+    always: bool = True,
+    size: float = _FONT_SIZE,
+) -> str:
     """``name`` beside its marker where it covers least of what is ``taken``; unless
     ``always``, only where it covers nothing (else no label: "")."""
-    width = _CHAR * len(name)
+    width = _ADVANCE * size * len(name)
     best: tuple[float, int, str, Box] | None = None
     for order, (dx, dy, anchor) in enumerate(_POSITIONS):
         x, y = at[0] + dx, at[1] + dy
         left = x - {"start": 0.0, "end": width, "middle": width / 2}[anchor]
-        box = (left, y - _FONT_SIZE * 0.8, left + width, y + _FONT_SIZE * 0.25)
+        box = (left, y - size * 0.8, left + width, y + size * 0.25)
         outside = box[0] < 0 or box[2] > WIDTH or box[1] < 0 or box[3] > height
         cost = sum(_overlap(box, other) for other in taken) + (1e6 if outside else 0.0)
         if best is None or cost < best[0]:
@@ -260,7 +270,7 @@ def partnership_map(
         )
     parts.append(_legend(legend, height))
     parts.append("</g>")
-    return _map_image(_PARTNERS, parts, title=title, description=description)
+    return _map_image(_PARTNERS, parts, title=title, description=description, kind="map")
 
 
 def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: str) -> Markup:
@@ -271,16 +281,17 @@ def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: st
     at = [(t["name"], frame.point(float(t["lon"]), float(t["lat"]))) for t in towns]
     taken: list[Box] = [(x - 3, y - 3, x + 3, y + 3) for _, (x, y) in at]
     parts = [
-        f'<g font-family="{FONT}" font-size="{_n(_FONT_SIZE)}" fill="#111">',
-        *(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="2.6" fill="{_TOWN}"/>' for _, (x, y) in at),
-        *(_label(name, point, taken, height) for name, point in at),
+        f'<g font-family="{FONT}" font-size="{_n(_TOWNS_FONT_SIZE)}" fill="#111">',
+        *(f'<circle cx="{_n(x)}" cy="{_n(y)}" r="3.5" fill="{_TOWN}"/>' for _, (x, y) in at),
+        *(_label(name, point, taken, height, size=_TOWNS_FONT_SIZE) for name, point in at),
         "</g>",
     ]
-    return _map_image(_POLAND, parts, title=title, description=description)
+    return _map_image(_POLAND, parts, title=title, description=description, kind="towns")
 
 
-def _map_image(view: _View, parts: list[str], *, title: str, description: str) -> Markup:
-    """``parts`` drawn over the view's sea and land, as an accessible image."""
+def _map_image(view: _View, parts: list[str], *, title: str, description: str, kind: str) -> Markup:
+    """``parts`` drawn over the view's sea and land, as an accessible image of ``kind``
+    (its CSS class)."""
     height = _frame(view).height
     background = [
         f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
@@ -292,14 +303,14 @@ def _map_image(view: _View, parts: list[str], *, title: str, description: str) -
         description=description,
         width=Decimal(repr(WIDTH)),
         height=Decimal(_n(height)),
-        kind="map",
+        kind=kind,
     )
 
 
 def _legend(legend: Mapping[str, str], height: float) -> str:
     """The key, in the open sea at the bottom left."""
     x, y = 10.0, height - 58.0
-    width = 12 + _CHAR * max(len(text) for text in legend.values()) + 14
+    width = 12 + _ADVANCE * _FONT_SIZE * max(len(text) for text in legend.values()) + 14
     rows = [
         f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(width)}" height="52" fill="#ffffff" '
         'stroke="#999" stroke-width="0.4"/>',
