@@ -9,12 +9,14 @@ Konin is on the reserve list. Every Polish and Norwegian letter appears.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from grantflow.domain.final_report import Activity, Expenditure, FinalReport, IndicatorResult
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
+from grantflow.domain.places import Place
 from grantflow.services.documents.kinds.agreement import (
     AgreementContext,
     Signatory,
@@ -133,8 +135,11 @@ def _application(number: int, stage: int, city: str, teryt: str, state: str) -> 
     return Application(number, f"stage{stage}", stage, teryt, city, state, AT)
 
 
-def programme_publication(**changes: object) -> PublicationContext:
-    """Three Stage 1 outlines, three Stage 2 proposals: Chełm (partner), Hrubieszów, Konin."""
+def programme_publication(
+    places: Mapping[str, Place] | None = None, **changes: object
+) -> PublicationContext:
+    """Three Stage 1 outlines, three Stage 2 proposals: Chełm (partner), Hrubieszów, Konin;
+    where they lie from ``places`` (the shipped places without)."""
     applications = [
         _application(1, 1, "Chełm", "0662011", "shortlisted"),
         _application(2, 1, "Hrubieszów", "0604011", "shortlisted"),
@@ -171,6 +176,6 @@ def programme_publication(**changes: object) -> PublicationContext:
         donors=[KRISTIANSAND],
         ledger=ledger,
         final_reports={4: chelm_final_report()},
-        places=load_places(),
+        places=load_places() if places is None else places,
     )
     return dataclasses.replace(publication, **changes)  # type: ignore[arg-type]

@@ -20,12 +20,15 @@ from grantflow.domain.partners import AgreementOutsideEligibility
 from grantflow.services.documents.kinds.agreement import agreement_context, agreement_terms
 from grantflow.services.documents.kinds.publication import (
     PUBLICATION,
+    LumpSum,
+    MapLink,
     PublicationDocument,
     publication_document_context,
 )
 from grantflow.services.final_report import submit_final_report
 from grantflow.services.ports.applications import Application
 from grantflow.validation import form as forms
+from grantflow.validation.places_file import load_places
 from tests.unit.document_factories import chelm_outline
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.programme_document_factories import (
@@ -129,6 +132,43 @@ class TestPublicationContext:
         assert [(p.city_name, p.partner, p.report is not None) for p in projects] == [
             ("Chełm", "Kristiansand kommune", True),
             ("Hrubieszów", "", False),
+        ]
+
+    def test_each_project_has_its_lump_sum_agreed_spent_and_returned_from_the_ledger(
+        self,
+    ) -> None:
+        chelm, hrubieszow = programme_publication().projects
+        assert chelm.lump_sum == LumpSum(LUMP_SUM, SPENT, LUMP_SUM - SPENT)
+        # No partner by the deadline: the reservation went back, nothing was agreed.
+        assert hrubieszow.lump_sum == LumpSum(Decimal(0), Decimal(0), LUMP_SUM)
+
+    def test_the_map_places_the_funded_towns_and_the_partner_where_they_lie(self) -> None:
+        the_map = programme_publication().map
+        assert [(t.name, t.lat, t.lon) for t in the_map.towns] == [
+            ("Chełm", Decimal("51.14"), Decimal("23.47")),
+            ("Hrubieszów", Decimal("50.81"), Decimal("23.89")),
+        ]
+        assert [(m.name, m.lat) for m in the_map.municipalities] == [
+            ("Kristiansand kommune", Decimal("58.15"))
+        ]
+        assert the_map.links == (MapLink("Chełm", "Kristiansand kommune", signed=True),)
+
+    def test_a_town_whose_place_is_unknown_is_left_off_the_map_but_not_the_table(
+        self,
+    ) -> None:
+        places = {code: place for code, place in load_places().items() if code != "0662011"}
+        publication = programme_publication(places=places)
+        assert [t.name for t in publication.map.towns] == ["Hrubieszów"]
+        assert publication.map.links == ()
+        assert [p.city_name for p in publication.partnerships] == ["Chełm"]
+
+    def test_each_edition_labels_the_activities_forms_in_its_language(self) -> None:
+        pl = publication_document_context(programme_publication(), FORM, "pl")
+        nb = publication_document_context(programme_publication(), FORM, "nb")
+        assert pl["projects"][0]["activities"][0]["form"] == "Wizyty studyjne"
+        assert nb["projects"][0]["activities"][0]["form"] == "Studiebesøk"
+        assert pl["map"]["links"] == [
+            {"town": "Chełm", "municipality": "Kristiansand kommune", "signed": True}
         ]
 
     def test_lump_sums_come_from_the_ledger_and_reconcile(self) -> None:
