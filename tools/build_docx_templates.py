@@ -589,8 +589,9 @@ def publication(lang: str) -> DocumentObject:
     key_value_table(d, [
         (_("Period"),
          "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
-        (_("Lump sum spent"), "{{ project.lump_sum.spent|format_money }}"),
-        (_("Partnership activities"), "{{ project.activities|length|format_number }}"),
+        (_("Committed"), "{{ project.lump_sum.agreed|format_money }}"),
+        (_("Spent"), "{{ project.lump_sum.spent|format_money }}"),
+        (_("Returned"), "{{ project.lump_sum.returned|format_money }}"),
     ])
     d.add_paragraph("{{ project.summary }}")
     loop_table(
@@ -600,6 +601,14 @@ def publication(lang: str) -> DocumentObject:
         ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.target|format_number }}",
          "{{ item.achieved|format_number }}",
          '{{ item.attainment|format_number if item.attainment is not none else "—" }}'],
+    )
+    d.add_paragraph(_("Partnership activities"), style="Caption")
+    loop_table(
+        d,
+        [_("Date"), _("Activity"), _("Form"), _("Place"), _("Participants")],
+        "item in project.activities",
+        ["{{ item.day|format_date }}", "{{ item.activity }}", "{{ item.form }}",
+         "{{ item.place }}", "{{ item.participants|format_number }}"],
     )
     d.add_paragraph("{%p else %}")
     d.add_paragraph(_("The final report has not been submitted yet."))

@@ -427,6 +427,10 @@ class TestPublicationDocx:
         assert "zaangażowane" in text and "zwrócone" in text
         assert "138 250,40 EUR" in text and "161 749,60 EUR" in text
         assert "Raport końcowy nie został jeszcze złożony." in text  # Hrubieszów's page
+        # Chełm's page: its lump sum agreed, spent and returned, and its activities.
+        assert (
+            "Zwrócono 11 749,60 EUR" in text and "Wizyta studyjna: zielona infrastruktura" in text
+        )
         body = _document_xml(path)
         assert body.count("<w:pageBreakBefore/>") == 2  # one page per funded project
 
