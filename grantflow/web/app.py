@@ -22,7 +22,15 @@ from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
 from grantflow.bootstrap import Wiring
 from grantflow.web import portal as shared
 from grantflow.web.portal import Portal, SignInRequired, make_templates, render, see_other
-from grantflow.web.routes import account, city, donor, operator, partnerships, reviewer
+from grantflow.web.routes import (
+    account,
+    city,
+    donor,
+    invitations,
+    operator,
+    partnerships,
+    reviewer,
+)
 from grantflow.web.sessions import COOKIE, SessionCodec, portal_secret
 
 ROUTERS = (
@@ -32,6 +40,7 @@ ROUTERS = (
     operator.router,
     partnerships.router,
     donor.router,
+    invitations.router,
 )
 
 logger = logging.getLogger(__name__)
