@@ -151,9 +151,9 @@ def invitation(request: Request, token: str) -> Response:
         found = accounts.open_invitation(wiring.unit_of_work(), token, at=wiring.clock.now())
     except InvitationRefused as exc:
         return _refused(request, exc)
-    if session(request).lang != found.language:
-        # The page speaks the invitee's language, chosen by the operator (and so does the
-        # portal after, until the invitee picks another).
+    if session(request).lang is None:
+        # The page speaks the language the operator chose for the invitee, until the
+        # invitee picks another with the language switch.
         set_session(request, session(request).with_lang(found.language))
     return _accept_form(request, token, found.email)
 

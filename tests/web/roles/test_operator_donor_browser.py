@@ -6,13 +6,16 @@ agreements; the Stage 1 outlines are checked on it too (nothing there depends on
 
 from __future__ import annotations
 
+import re
 import subprocess
+import time
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.integration.clients import read_maildir
 from tests.web.portal_data import PASSWORD, wiring_at
 from tests.web.roles.roles_data import (
     BODO,
@@ -153,6 +156,62 @@ def test_an_operator_takes_a_call_from_formal_check_to_an_agreement_its_donor_th
     assert "Bodø kommune" in pdftotext(received)
     donor.screenshot(path=tmp_path / "donor-agreement.png", full_page=True)
     donor.context.close()
+
+
+def test_an_invitation_followed_from_the_mail_in_the_outbox_ends_on_a_signed_in_page(
+    page: Page, browser: Browser, portal_url: str, home: Path, tmp_path: Path
+) -> None:
+    sign_in(page, portal_url, OPERATOR)
+    page.get_by_role("link", name="Zaproś kogoś do portalu").click()
+    accessible_in_pl_and_nb(page)
+    page.get_by_role("button", name="Wyślij zaproszenie").click()
+    expect(page.get_by_role("alert")).to_contain_text("Nikogo nie zaproszono")
+    accessible(page)
+    page.get_by_label("Adres e-mail").fill(HAMAR)
+    page.get_by_label("Gmina z państwa-darczyńcy (powiązana z jej kodem)").check()
+    page.get_by_label("Powiązanie: kod TERYT, kod eksperta albo kod gminy partnerskiej").fill(
+        "NO-3403"
+    )
+    page.get_by_label("Język zaproszenia i konta").select_option("nb")
+    page.get_by_role("button", name="Wyślij zaproszenie").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Zaproszenie do {HAMAR} zostało wysłane")
+
+    link = invitation_link(home, HAMAR).replace("http://127.0.0.1:8000", portal_url)
+    invitee = browser.new_context(locale="nb-NO").new_page()
+    invitee.goto(link)
+    expect(invitee.get_by_role("heading", name="Velg passordet ditt")).to_be_visible()
+    accessible_in_pl_and_nb(invitee)
+    speak(invitee, "nb")
+    invitee.get_by_label("Passord (minst 12 tegn)").fill("Hamar-Rådhus-2021")
+    invitee.get_by_label("Det samme passordet en gang til").fill("Hamar-Rådhus-2021")
+    invitee.get_by_role("button", name="Opprett kontoen og logg inn").click()
+    expect(invitee.get_by_role("heading", name="Meld interesse")).to_be_visible()
+    expect(invitee.get_by_text(f"Logget inn som {HAMAR}")).to_be_visible()
+    invitee.screenshot(path=tmp_path / "invitee-signed-in.png", full_page=True)
+
+    invitee.goto(link)
+    expect(invitee.get_by_role("heading")).to_contain_text("allerede brukt")
+    accessible(invitee)
+    invitee.context.close()
+
+
+HAMAR = "postmottak@hamar.kommune.no"
+
+
+def invitation_link(home: Path, email: str) -> str:
+    """The link of the invitation mailed to ``email``: the portal delivers its outbox just
+    after answering the form, so the test waits for the Maildir a few seconds at most."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        box = home / "outbox"
+        mails = [m for m in read_maildir(box) if m["To"] == email] if box.is_dir() else []
+        if mails:
+            body = mails[0].get_body(preferencelist=("plain",))
+            assert body is not None
+            [link] = re.findall(r"https?://\S+/invitations/[\w-]+", body.get_content())
+            return link
+        time.sleep(0.1)
+    raise AssertionError(f"no invitation to {email} in the outbox")
 
 
 def pdftotext(path: Path) -> str:
