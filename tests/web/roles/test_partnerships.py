@@ -8,6 +8,7 @@ workers share no module's tests in any order).
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 from datetime import datetime
 from decimal import Decimal
@@ -205,3 +206,31 @@ def test_an_application_of_another_call_is_refused_on_this_calls_page_and_audite
     assert answer.status_code == 403
     [refusal] = audit_of(home, "access:refused")
     assert refusal.actor == f"portal:{OPERATOR}" and refusal.subject == f"application:{stage1}"
+
+
+def test_a_batch_confirms_what_the_donors_places_allow_and_names_the_city_left_over(
+    home: Path, client: TestClient, searched: dict[str, int]
+) -> None:
+    """Both cities were proposed to one donor with two places; it then lowered its capacity
+    to one, so only the first city ticked can be confirmed."""
+    with wiring_at(home, SIGNING_DAY) as wiring, wiring.unit_of_work() as uow:
+        proposals = [uow.partnerships.find(i) for i in searched.values()]
+        donors = {p.donor_code for p in proposals if p is not None}
+        assert len(donors) == 1, proposals
+        donor = uow.donors.get(donors.pop())
+    with wiring_at(home, SIGNING_DAY) as wiring:
+        donor_pool.register_donors(
+            wiring.unit_of_work(),
+            [dataclasses.replace(donor, capacity=1)],
+            at=SIGNING_DAY,
+            actor=f"portal:{donor.contact}",
+        )
+    token = sign_in(client, OPERATOR)
+    answer = client.post(
+        f"{PAGE}/confirm", data={"csrf": token, "application": list(searched.values())}
+    )
+    assert answer.status_code == 409
+    assert "Nie potwierdzono (pozostałe zaznaczone miasta potwierdzono):" in answer.text
+    assert "Konin: Gmina partnerska nie ma już wolnego miejsca." in answer.text
+    assert state_of(home, searched["Chełm"]) == "partnership_confirmed"
+    assert state_of(home, searched["Konin"]) == "partner_search"
