@@ -97,3 +97,15 @@ class Throttle:
 
 
 THROTTLE = Throttle()
+
+# How long an invitation's link works: a week covers a weekend and a day off, and a link
+# forwarded or left in a mailbox stops working soon after.
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+class InvitationRefused(GrantflowError):
+    """An invitation link that makes no account: ``why`` is unknown, used or expired."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(f"the invitation link is {why}")
+        self.why = why

@@ -26,6 +26,7 @@ class Topic(StrEnum):
     MATCH_PROPOSED = "match_proposed"
     AGREEMENT_READY = "agreement_ready"
     REMINDER = "reminder"  # a deadline approaching; its kind says which
+    INVITATION = "invitation"  # an operator invites someone to the portal
 
 
 class DeadlineKind(StrEnum):

@@ -1,28 +1,40 @@
-"""Portal accounts: adding one, signing in (throttled), choosing a language.
+"""Portal accounts: adding one, inviting someone, signing in (throttled), choosing a language.
 
 Each use case runs in its own unit of work and writes its fact to the audit
 chain: who added which account, who signed in and who was refused.
 A refused sign-in says the same whether the address has no account or the
 password is wrong, so the portal never tells which addresses have accounts.
+
+An invitation is an account waiting for its password: the operator names the
+address, the role and its binding and the language; the invitee gets a mail
+(through the outbox) with a one-time link. The link's token is random (256
+bits) and the store keeps only its SHA-256, so a copy of the database opens no
+account; it works once, for ``INVITATION_LIFETIME``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 from grantflow.domain.accounts import (
+    INVITATION_LIFETIME,
     LANGUAGES,
     THROTTLE,
     AccountRefused,
     Binding,
+    InvitationRefused,
     Throttle,
     check_binding,
     check_email,
     check_password,
 )
 from grantflow.domain.errors import Conflict, GrantflowError
+from grantflow.domain.notifications import Notification, Topic
 from grantflow.services.lifecycle import record
-from grantflow.services.ports.accounts import PasswordHasher, User
+from grantflow.services.ports.accounts import Invitation, PasswordHasher, User
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
@@ -47,38 +59,185 @@ def add_user(
 ) -> User:
     """A new account; AccountRefused for a bad binding, address, password or language,
     or an address that has an account already."""
-    address = check_email(email)
-    check_binding(binding)
+    address = _checked(email, binding, language)
     check_password(password)
-    if language not in LANGUAGES:
-        raise AccountRefused(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
     password_hash = hasher.hash(password)
     with uow:
-        if uow.users.find(address) is not None:
-            raise AccountRefused(f"{address} has an account already")
-        try:
-            user = uow.users.add(
-                email=address,
-                binding=binding,
-                password_hash=password_hash,
-                language=language,
-                at=at,
-            )
-        except Conflict as exc:
-            raise AccountRefused(f"{address} has an account already") from exc
+        user = _add(uow, address, binding, password_hash, language, at=at, actor=actor)
+        uow.commit()
+    return user
+
+
+def _checked(email: str, binding: Binding, language: str) -> str:
+    """The address of an account that may be made as asked; AccountRefused otherwise."""
+    address = check_email(email)
+    check_binding(binding)
+    if language not in LANGUAGES:
+        raise AccountRefused(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+    return address
+
+
+def _no_account(uow: UnitOfWork, address: str) -> None:
+    if uow.users.find(address) is not None:
+        raise AccountRefused(f"{address} has an account already")
+
+
+def _add(
+    uow: UnitOfWork,
+    address: str,
+    binding: Binding,
+    password_hash: str,
+    language: str,
+    *,
+    at: datetime,
+    actor: str,
+) -> User:
+    """The account, inside the caller's unit of work, with its audit entry."""
+    _no_account(uow, address)
+    try:
+        user = uow.users.add(
+            email=address,
+            binding=binding,
+            password_hash=password_hash,
+            language=language,
+            at=at,
+        )
+    except Conflict as exc:
+        raise AccountRefused(f"{address} has an account already") from exc
+    record(
+        uow,
+        at=at,
+        actor=actor,
+        action="account:add",
+        subject=f"user:{user.id}",
+        payload={
+            "email": address,
+            "role": binding.role,
+            "teryt": binding.teryt,
+            "reviewer": binding.reviewer,
+            "donor": binding.donor,
+        },
+    )
+    return user
+
+
+def invitation_link(token: str) -> str:
+    return f"/invitations/{token}"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Invited:
+    invitation: Invitation
+    token: str  # in the invitee's mail only; the store keeps its hash
+
+
+def invite(
+    uow: UnitOfWork,
+    *,
+    email: str,
+    binding: Binding,
+    language: str,
+    at: datetime,
+    actor: str,
+) -> Invited:
+    """Invite ``email`` to an account with ``binding``: the invitation and its mail (in
+    ``language``) recorded together; AccountRefused as :func:`add_user` refuses."""
+    address = _checked(email, binding, language)
+    token = secrets.token_urlsafe(32)
+    with uow:
+        _no_account(uow, address)
+        invitation = uow.invitations.add(
+            email=address,
+            binding=binding,
+            language=language,
+            token_hash=_hash(token),
+            invited_by=actor,
+            at=at,
+            expires_at=at + INVITATION_LIFETIME,
+        )
+        uow.outbox.add(
+            Notification(
+                key=f"invitation:{invitation.id}",
+                topic=Topic.INVITATION,
+                to=address,
+                lang=language,
+                link=invitation_link(token),
+                params={
+                    "role": binding.role,
+                    "deadline": invitation.expires_at.date().isoformat(),
+                },
+            ),
+            at=at,
+        )
         record(
             uow,
             at=at,
             actor=actor,
-            action="account:add",
-            subject=f"user:{user.id}",
+            action="account:invite",
+            subject=f"invitation:{invitation.id}",
             payload={
                 "email": address,
                 "role": binding.role,
                 "teryt": binding.teryt,
                 "reviewer": binding.reviewer,
                 "donor": binding.donor,
+                "expires_at": invitation.expires_at.isoformat(),
             },
+        )
+        uow.commit()
+    return Invited(invitation, token)
+
+
+def _usable(uow: UnitOfWork, token: str, at: datetime) -> Invitation:
+    invitation = uow.invitations.find(_hash(token))
+    if invitation is None:
+        raise InvitationRefused("unknown")
+    if invitation.accepted_at is not None:
+        raise InvitationRefused("used")
+    if at >= invitation.expires_at:
+        raise InvitationRefused("expired")
+    return invitation
+
+
+def open_invitation(uow: UnitOfWork, token: str, *, at: datetime) -> Invitation:
+    """The invitation of a link that still works; InvitationRefused otherwise."""
+    with uow:
+        return _usable(uow, token, at)
+
+
+def accept_invitation(
+    uow: UnitOfWork, hasher: PasswordHasher, token: str, *, password: str, at: datetime
+) -> User:
+    """The invitee's account with its chosen password (the policy of :func:`add_user`);
+    the link is used up. InvitationRefused for a link that does not work (any more),
+    AccountRefused for a short password or an address that got an account meanwhile."""
+    check_password(password)
+    password_hash = hasher.hash(password)
+    with uow:
+        invitation = _usable(uow, token, at)
+        if not uow.invitations.accept(invitation.id, at=at):
+            raise InvitationRefused("used")
+        actor = f"portal:{invitation.email}"
+        user = _add(
+            uow,
+            invitation.email,
+            invitation.binding,
+            password_hash,
+            invitation.language,
+            at=at,
+            actor=actor,
+        )
+        record(
+            uow,
+            at=at,
+            actor=actor,
+            action="account:accept-invitation",
+            subject=f"invitation:{invitation.id}",
+            payload={"user": user.id, "invited_by": invitation.invited_by},
         )
         uow.commit()
     return user

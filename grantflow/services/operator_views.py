@@ -1,5 +1,7 @@
 """What the operator's call dashboard shows: applications per state, reviewer load,
-divergent pairs, the ranking with its reserve list, and the ledger.
+divergent pairs, the ranking with its reserve list, and the ledger; and what its
+partnerships page shows: each funded city's proposed or confirmed donor with the
+matching's reasons, and the donors with a free place.
 
 Built from the CLI's views (``grantflow applications``, ``grantflow ledger``),
 so the portal and the command line never disagree about a call.
@@ -12,14 +14,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from grantflow.domain.assessment import Outcome, assess
+from grantflow.domain.lifecycle import State
+from grantflow.domain.matching import CityNeeds, PairScore, remaining_capacity, score_pair
+from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.programme import Programme
+from grantflow.services.lifecycle import current_version, in_states
 from grantflow.services.lifecycle_views import (
     ReviewerLoad,
     applications_view,
     ledger_view,
     reviewer_load_view,
 )
+from grantflow.services.partnership import places_taken
+from grantflow.services.ports.applications import Application
 from grantflow.services.ports.documents import DocumentRecord
+from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
 
@@ -74,3 +83,51 @@ def call_documents(uow: UnitOfWork, call_code: str) -> list[DocumentRecord]:
             if d.application_id in ids
         }
     return sorted(newest.values(), key=lambda d: (d.application_id or 0, d.kind, d.fmt))
+
+
+# The states of a funded city from its partner search to its signed agreement.
+PARTNERSHIP_STATES = (
+    State.PARTNER_SEARCH,
+    State.PARTNERSHIP_CONFIRMED,
+    State.AGREEMENT_SIGNED,
+    State.NO_PARTNER,
+)
+
+
+@dataclass(frozen=True)
+class PartnershipRow:
+    application: Application
+    partnership: Partnership | None  # None: the matching found no donor for the city
+    pair: PairScore | None  # the pair's score and reasons, as the matching scores it
+
+    @property
+    def proposed(self) -> bool:
+        return (
+            self.partnership is not None and self.partnership.status is PartnershipStatus.PROPOSED
+        )
+
+
+@dataclass(frozen=True)
+class CallPartnerships:
+    rows: list[PartnershipRow]
+    donors: list[tuple[DonorMunicipality, int]]  # every registered donor and its free places
+
+
+def call_partnerships(uow: UnitOfWork, call_code: str) -> CallPartnerships:
+    """Each city of the call from its partner search on, with its donor and the reasons."""
+    with uow:
+        donors = {d.code: d for d in uow.donors.list()}
+        partnerships = {p.application_id: p for p in uow.partnerships.list()}
+        rows = []
+        for application in in_states(uow.applications.list(call_code), *PARTNERSHIP_STATES):
+            standing = partnerships.get(application.id)
+            pair = None
+            if standing is not None and standing.donor_code in donors:
+                outline = current_version(uow, application.id).outline
+                assert outline is not None  # current_version returns valid versions only
+                needs = CityNeeds.from_outline(application.id, outline)
+                pair = score_pair(needs, donors[standing.donor_code])
+            rows.append(PartnershipRow(application, standing, pair))
+        free = remaining_capacity(list(donors.values()), places_taken(uow))
+    ordered = sorted(donors.values(), key=lambda d: d.code)
+    return CallPartnerships(rows, [(d, free[d.code]) for d in ordered])

@@ -60,7 +60,7 @@ class PartnershipError(GrantflowError):
     """An operator's partnership step the rules do not allow."""
 
 
-def _taken(uow: UnitOfWork) -> Counter[str]:
+def places_taken(uow: UnitOfWork) -> Counter[str]:
     """Places used per donor: confirmed and signed partnerships (proposals hold none)."""
     return Counter(
         p.donor_code for p in uow.partnerships.list() if p.status is not PartnershipStatus.PROPOSED
@@ -92,7 +92,7 @@ def reconcile_partner_search(
             [_needs(uow, a.id) for a in searching],
             uow.donors.list(),
             solver,
-            taken=_taken(uow),
+            taken=places_taken(uow),
         )
         proposed = {p.city.application_id: p for p in proposals}
         for application in searching:
@@ -152,7 +152,7 @@ def confirm_partner(
                 "proposal: give a justification"
             )
         donor = uow.donors.get(donor_code)
-        if remaining_capacity([donor], _taken(uow))[donor.code] <= 0:
+        if remaining_capacity([donor], places_taken(uow))[donor.code] <= 0:
             raise PartnershipError(f"{donor.name} has no free place (capacity {donor.capacity})")
         pair = score_pair(_needs(uow, application_id), donor)
         confirmed = Partnership(

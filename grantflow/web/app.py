@@ -22,10 +22,26 @@ from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
 from grantflow.bootstrap import Wiring
 from grantflow.web import portal as shared
 from grantflow.web.portal import Portal, SignInRequired, make_templates, render, see_other
-from grantflow.web.routes import account, city, donor, operator, reviewer
+from grantflow.web.routes import (
+    account,
+    city,
+    donor,
+    invitations,
+    operator,
+    partnerships,
+    reviewer,
+)
 from grantflow.web.sessions import COOKIE, SessionCodec, portal_secret
 
-ROUTERS = (account.router, city.router, reviewer.router, operator.router, donor.router)
+ROUTERS = (
+    account.router,
+    city.router,
+    reviewer.router,
+    operator.router,
+    partnerships.router,
+    donor.router,
+    invitations.router,
+)
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from grantflow.domain.accounts import AccountRefused, Binding
+from grantflow.domain.accounts import AccountRefused, Binding, InvitationRefused
 from grantflow.services import accounts
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
@@ -192,3 +192,65 @@ def test_twenty_failures_from_one_address_block_every_account_from_it() -> None:
         ).id
         == 1
     )
+
+
+class TestInvitations:
+    """An operator invites Kołobrzeg's secretariat; the link works once, for a week."""
+
+    def invite(self, uow: FakeUnitOfWork, email: str = "Sekretariat@Kolobrzeg.pl") -> str:
+        invited = accounts.invite(
+            uow,
+            email=email,
+            binding=Binding("city", teryt="3208011"),
+            language="pl",
+            at=AT,
+            actor="portal:biuro@operator.example.pl",
+        )
+        return invited.token
+
+    def test_the_invitation_keeps_only_the_tokens_hash_and_its_mail_carries_the_link(self) -> None:
+        uow = FakeUnitOfWork()
+        token = self.invite(uow)
+        [invitation] = uow.committed.invitations.values()
+        assert invitation.email == "sekretariat@kolobrzeg.pl"
+        assert token not in invitation.token_hash and len(token) >= 43  # 256 random bits
+        assert invitation.expires_at == AT + timedelta(days=7)
+        [message] = uow.committed.outbox
+        assert message.notification.link == f"/invitations/{token}"
+        assert message.notification.to == "sekretariat@kolobrzeg.pl"
+        assert [e.action for e in uow.committed.audit] == ["account:invite"]
+
+    def test_following_the_link_makes_the_account_once_with_the_invited_binding(self) -> None:
+        uow = FakeUnitOfWork()
+        token = self.invite(uow)
+        later = AT + timedelta(days=6, hours=23)
+        user = accounts.accept_invitation(uow, PlainHasher(), token, password=PASSWORD, at=later)
+        assert user.binding == Binding("city", teryt="3208011") and user.language == "pl"
+        assert uow.committed.users[user.id].password_hash == f"hashed:{PASSWORD}"
+        with pytest.raises(InvitationRefused) as again:
+            accounts.accept_invitation(uow, PlainHasher(), token, password=PASSWORD, at=later)
+        assert again.value.why == "used"
+
+    def test_a_link_a_week_old_or_never_issued_makes_no_account(self) -> None:
+        uow = FakeUnitOfWork()
+        token = self.invite(uow)
+        week = AT + timedelta(days=7)
+        for link, why in ((token, "expired"), (token[:-1] + "x", "unknown")):
+            with pytest.raises(InvitationRefused) as refused:
+                accounts.accept_invitation(uow, PlainHasher(), link, password=PASSWORD, at=week)
+            assert refused.value.why == why
+        assert uow.committed.users == {}
+
+    def test_a_short_password_leaves_the_link_working(self) -> None:
+        uow = FakeUnitOfWork()
+        token = self.invite(uow)
+        with pytest.raises(AccountRefused):
+            accounts.accept_invitation(uow, PlainHasher(), token, password="Kołobrzeg", at=AT)
+        assert accounts.open_invitation(uow, token, at=AT).accepted_at is None
+
+    def test_an_address_with_an_account_is_not_invited(self) -> None:
+        uow = FakeUnitOfWork()
+        add_chelm(uow)
+        with pytest.raises(AccountRefused, match="has an account already"):
+            self.invite(uow, email="urzad@chelm.pl")
+        assert uow.committed.invitations == {} and uow.committed.outbox == []

@@ -23,7 +23,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from grantflow.domain.accounts import Binding
 from grantflow.domain.audit import AuditEntry
-from grantflow.services.accounts import add_user
+from grantflow.services.accounts import add_user, invite
 from grantflow.web.app import create_app
 from grantflow.web.sessions import COOKIE, portal_secret
 from tests.web.portal_data import (
@@ -219,6 +219,25 @@ class TestCsrf:
     def test_the_sign_in_form_itself_needs_its_token(self, client: TestClient) -> None:
         answer = client.post("/login", data={"email": CHELM[0], "password": "x"})
         assert answer.status_code == 403
+
+    def test_an_invitations_password_form_needs_its_token_and_the_link_stays_unused(
+        self, client: TestClient, home: Path
+    ) -> None:
+        """The link alone is not enough: a page elsewhere that posts to it makes nothing."""
+        with wiring_at(home, OPEN_DAY) as wiring:
+            invited = invite(
+                wiring.unit_of_work(),
+                email="sekretariat@kolobrzeg.pl",
+                binding=Binding("city", teryt="3208011"),
+                language="pl",
+                at=OPEN_DAY,
+                actor=f"portal:{OPERATOR}",
+            )
+        path = f"/invitations/{invited.token}"
+        password = "Kołobrzeg-Ratusz-2019"
+        answer = client.post(path, data={"password": password, "repeated": password})
+        assert answer.status_code == 403
+        assert "Utwórz konto" in client.get(path).text  # still the password form
 
 
 class TestSessions:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from grantflow.adapters.store.repositories.accounts import (
+    SqlInvitationRepository,
     SqlLoginFailureRepository,
     SqlUserRepository,
 )
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     outbox: SqlOutboxRepository
     users: SqlUserRepository
     login_failures: SqlLoginFailureRepository
+    invitations: SqlInvitationRepository
 
     def __init__(self, engine: Engine) -> None:
         # expire_on_commit=False: records are built before commit; nothing
@@ -90,6 +92,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session, writer)
         self.users = SqlUserRepository(session)
         self.login_failures = SqlLoginFailureRepository(session)
+        self.invitations = SqlInvitationRepository(session)
         return self
 
     def __exit__(

@@ -46,6 +46,43 @@ class UserRepository(Protocol):
     def set_password_hash(self, user_id: int, password_hash: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """An operator's invitation: the account it will make, and its one-time link's token
+    (kept only as its SHA-256; the link itself goes out in the invitee's mail)."""
+
+    id: int
+    email: str
+    binding: Binding
+    language: str
+    token_hash: str
+    invited_by: str  # the operator's actor name
+    created_at: datetime
+    expires_at: datetime
+    accepted_at: datetime | None = None
+
+
+class InvitationRepository(Protocol):
+    def add(
+        self,
+        *,
+        email: str,
+        binding: Binding,
+        language: str,
+        token_hash: str,
+        invited_by: str,
+        at: datetime,
+        expires_at: datetime,
+    ) -> Invitation: ...
+
+    def find(self, token_hash: str) -> Invitation | None: ...
+
+    def accept(self, invitation_id: int, *, at: datetime) -> bool:
+        """Mark it used; False (nothing changed) when it was used already, so of two
+        acceptances at once only one makes the account."""
+        ...
+
+
 class LoginFailureRepository(Protocol):
     """Failed sign-ins, kept in the store so the throttle holds across restarts and workers."""
 

@@ -10,7 +10,11 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
-from grantflow.services.ports.accounts import LoginFailureRepository, UserRepository
+from grantflow.services.ports.accounts import (
+    InvitationRepository,
+    LoginFailureRepository,
+    UserRepository,
+)
 from grantflow.services.ports.applications import ApplicationRepository, SubmissionRepository
 from grantflow.services.ports.assessment import (
     AssignmentRepository,
@@ -78,6 +82,9 @@ class UnitOfWork(Protocol):
 
     @property
     def login_failures(self) -> LoginFailureRepository: ...
+
+    @property
+    def invitations(self) -> InvitationRepository: ...
 
     def __enter__(self) -> Self: ...
 

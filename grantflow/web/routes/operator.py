@@ -276,6 +276,28 @@ def audit(request: Request, user: OperatorUser) -> Response:
     )
 
 
+def make_documents(request: Request, call_code: str, selection: Selection) -> tuple[int, int]:
+    """Render and record (with its SHA-256) every document of the call ``selection`` asks
+    for, as ``grantflow generate`` does; how many were made and how many failed."""
+    wiring = portal(request).wiring
+    in_call = {a.id for a in _applications(request, call_code)}
+    requests = [
+        r
+        for r in programme_requests(
+            wiring.unit_of_work(),
+            programme=wiring.programme,
+            form=form.load("outline"),
+            folder=wiring.settings.home / DOCUMENTS_FOLDER,
+            selection=selection,
+            issued=wiring.clock.today(),
+        )
+        if r.application_id in in_call
+    ]
+    done, failed = render_batch(requests, wiring.renderer)
+    record_documents(wiring.unit_of_work(), done, home=wiring.settings.home, at=wiring.clock.now())
+    return len(done), len(failed)
+
+
 @router.post("/calls/{call_code}/documents")
 def generate_documents(
     request: Request,
@@ -290,26 +312,11 @@ def generate_documents(
     if kind not in CALL_DOCUMENTS or fmt not in DOCUMENT_TYPES:
         problems = ["Choose the kind of document and its format."]
         return _dashboard(request, call, problems=problems, status=400)
-    wiring = portal(request).wiring
-    in_call = {a.id for a in _applications(request, call_code)}
-    requests = [
-        r
-        for r in programme_requests(
-            wiring.unit_of_work(),
-            programme=wiring.programme,
-            form=form.load("outline"),
-            folder=wiring.settings.home / DOCUMENTS_FOLDER,
-            selection=Selection((kind,), None, None, fmt),
-            issued=wiring.clock.today(),
-        )
-        if r.application_id in in_call
-    ]
-    done, failed = render_batch(requests, wiring.renderer)
-    record_documents(wiring.unit_of_work(), done, home=wiring.settings.home, at=wiring.clock.now())
+    done, failed = make_documents(request, call_code, Selection((kind,), None, None, fmt))
     if failed:
         problems = ["Some documents could not be made; the others were kept."]
         return _dashboard(request, call, problems=problems, status=500)
-    return see_other(f"/operator/calls/{call_code}?made={len(done)}#documents")
+    return see_other(f"/operator/calls/{call_code}?made={done}#documents")
 
 
 @router.get("/calls/{call_code}/documents/{application_id}/{kind}/{lang}.{fmt}")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from grantflow.domain.accounts import Binding
 from grantflow.domain.errors import Conflict, NotFound
-from grantflow.services.ports.accounts import User
+from grantflow.services.ports.accounts import Invitation, User
 from tests.unit.fakes.tables import Tables
 
 
@@ -53,3 +53,42 @@ class FakeLoginFailures:
             for e, a, at in self._t.login_failures
             if at >= since and email in (None, e) and address in (None, a)
         )
+
+
+class FakeInvitations:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    def add(
+        self,
+        *,
+        email: str,
+        binding: Binding,
+        language: str,
+        token_hash: str,
+        invited_by: str,
+        at: datetime,
+        expires_at: datetime,
+    ) -> Invitation:
+        invitation = Invitation(
+            len(self._t.invitations) + 1,
+            email,
+            binding,
+            language,
+            token_hash,
+            invited_by,
+            at,
+            expires_at,
+        )
+        self._t.invitations[invitation.id] = invitation
+        return invitation
+
+    def find(self, token_hash: str) -> Invitation | None:
+        return next((i for i in self._t.invitations.values() if i.token_hash == token_hash), None)
+
+    def accept(self, invitation_id: int, *, at: datetime) -> bool:
+        invitation = self._t.invitations[invitation_id]
+        if invitation.accepted_at is not None:
+            return False
+        self._t.invitations[invitation_id] = dataclasses.replace(invitation, accepted_at=at)
+        return True

@@ -10,7 +10,7 @@ from grantflow.domain.audit import AuditEntry
 from grantflow.domain.ledger import LedgerEntry
 from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.ranking import Ranking
-from grantflow.services.ports.accounts import User
+from grantflow.services.ports.accounts import Invitation, User
 from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.final_reports import StoredFinalReport
@@ -35,3 +35,4 @@ class Tables:
     outbox: list[OutboxMessage] = dataclasses.field(default_factory=list)
     users: dict[int, User] = dataclasses.field(default_factory=dict)
     login_failures: list[tuple[str, str, datetime]] = dataclasses.field(default_factory=list)
+    invitations: dict[int, Invitation] = dataclasses.field(default_factory=dict)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from tests.unit.fakes.accounts import FakeLoginFailures, FakeUsers
+from tests.unit.fakes.accounts import FakeInvitations, FakeLoginFailures, FakeUsers
 from tests.unit.fakes.applications import FakeApplicationRepository, FakeSubmissionRepository
 from tests.unit.fakes.assessment import FakeAssignments, FakeReviewers, FakeScorecards
 from tests.unit.fakes.audit import FakeAudit
@@ -75,6 +75,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(tables)
         self.users = FakeUsers(tables)
         self.login_failures = FakeLoginFailures(tables)
+        self.invitations = FakeInvitations(tables)
 
     def _interleave(self) -> None:
         if self.concurrent_writes and self._working is not None:

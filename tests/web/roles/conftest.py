@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -29,19 +30,25 @@ def applications(home: Path) -> dict[str, int]:
     return call_under_assessment(home)
 
 
+@pytest.fixture(scope="module")
+def portal_day() -> datetime:
+    """The portal's clock: the review day, unless a module's story happens later."""
+    return REVIEW_DAY
+
+
 @pytest.fixture
-def client(home: Path, applications: dict[str, int]) -> Iterator[TestClient]:
-    """A browser of its own (its own cookies) on the portal on the review day."""
-    with TestClient(create_app(wiring_at(home, REVIEW_DAY))) as browser:
+def client(home: Path, applications: dict[str, int], portal_day: datetime) -> Iterator[TestClient]:
+    """A browser of its own (its own cookies) on the portal on its day."""
+    with TestClient(create_app(wiring_at(home, portal_day))) as browser:
         yield browser
 
 
 @pytest.fixture(scope="module")
-def portal_url(home: Path, applications: dict[str, int]) -> Iterator[str]:
+def portal_url(home: Path, applications: dict[str, int], portal_day: datetime) -> Iterator[str]:
     """The portal served by uvicorn on loopback (a free port) for the module's browser."""
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(wiring_at(home, REVIEW_DAY)), host="127.0.0.1", port=0, log_level="warning"
+            create_app(wiring_at(home, portal_day)), host="127.0.0.1", port=0, log_level="warning"
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

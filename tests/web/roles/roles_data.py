@@ -9,14 +9,20 @@ Ewa Łukasik (R03) Wałbrzych. Each expert has a portal account.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from grantflow import bootstrap, checking, resources
 from grantflow.domain.accounts import Binding
 from grantflow.domain.assessment import Reviewer
-from grantflow.services import intake, lifecycle, review
+from grantflow.services import intake, lifecycle, review, selection
 from grantflow.services.accounts import add_user
+from grantflow.services.ports.applications import NewSubmission
+from grantflow.validation.outline import validate_outline
+from grantflow.validation.report import FileReport
+from tests.unit.factories import STAGE1, chelm_workbook, reference_programme
 from tests.web.portal_data import PASSWORD, wiring_at
 
 SUBMITTED_AT = datetime(2019, 6, 3, 10, 0, tzinfo=UTC)
@@ -109,3 +115,89 @@ def add_donor_accounts(home: Path, language: str = "nb") -> None:
         wiring.migrate()
         for code, _, email in (BODO, TROMSO):
             _account(wiring, email, Binding("donor", donor=code), language)
+
+
+# Stage 2: complete proposals submitted by 30 October 2020, assessed and decided by the
+# committee in January 2021; agreements signed in June 2021 (the search closes at the end
+# of 2021).
+STAGE2 = "stage2-proposal"
+PROPOSED_AT = datetime(2020, 10, 28, 10, 0, tzinfo=UTC)
+DECIDED_AT = datetime(2021, 1, 27, 10, 0, tzinfo=UTC)
+SIGNING_DAY = datetime(2021, 6, 14, 10, 0, tzinfo=UTC)
+# Chełm's and Konin's proposals (Chełm's own workbook, Konin's with its name and TERYT):
+# both ask for a Norwegian partner in environment and energy through knowledge exchange.
+PROPOSALS = {"Chełm": "0662011", "Konin": "3062011"}
+
+
+def submit_proposals(home: Path) -> dict[str, int]:
+    """Chełm's and Konin's Stage 2 proposals, submitted and waiting for the formal check."""
+    with wiring_at(home, PROPOSED_AT) as wiring:
+        wiring.migrate()
+        chelm = validate_outline(chelm_workbook(), reference_programme(), STAGE1).outline
+        assert chelm is not None
+        ids = {}
+        with wiring.unit_of_work() as uow:
+            for number, (city, teryt) in enumerate(PROPOSALS.items()):
+                application = uow.applications.add(
+                    call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=PROPOSED_AT
+                )
+                uow.submissions.add(
+                    NewSubmission(
+                        application_id=application.id,
+                        version_no=1,
+                        file_name=f"{teryt}.xlsx",
+                        sha256=teryt * 9 + "p",
+                        stored_path=f"uploads/{teryt}.xlsx",
+                        size=1,
+                        report=FileReport(file=f"{teryt}.xlsx"),
+                        outline=dataclasses.replace(chelm, city_name=city, teryt=teryt),
+                        submitted_by="test",
+                        submitted_at=PROPOSED_AT - timedelta(days=number),
+                    )
+                )
+                ids[city] = application.id
+            uow.commit()
+    return ids
+
+
+def select_proposals(home: Path, ids: dict[str, int]) -> None:
+    """The experts' and the committee's steps on formally correct proposals: each assigned
+    expert declares no conflict and submits 80 points, and the committee approves the
+    ranking as proposed (every proposal is selected, its lump sum reserved)."""
+    with wiring_at(home, DECIDED_AT) as wiring:
+        programme = wiring.programme
+        review.reconcile_assessment(
+            wiring.unit_of_work(), STAGE2, programme, at=DECIDED_AT, actor="flow:review"
+        )
+        with wiring.unit_of_work() as uow:
+            assigned = [a for a in uow.assignments.list() if a.application_id in ids.values()]
+        for assignment in assigned:
+            review.declare(
+                wiring.unit_of_work(),
+                assignment.application_id,
+                assignment.reviewer_code,
+                conflict=False,
+                at=DECIDED_AT,
+            )
+            scale = Decimal(80) / programme.max_score
+            points = {
+                c.code: (c.max_points * scale).to_integral_value() for c in programme.criteria
+            }
+            review.score(
+                wiring.unit_of_work(),
+                assignment.application_id,
+                assignment.reviewer_code,
+                points,
+                programme,
+                submit=True,
+                at=DECIDED_AT,
+            )
+        review.reconcile_assessment(
+            wiring.unit_of_work(), STAGE2, programme, at=DECIDED_AT, actor="flow:review"
+        )
+        selection.propose_ranking(
+            wiring.unit_of_work(), STAGE2, programme, at=DECIDED_AT, actor="flow:selection"
+        )
+        selection.approve_ranking(
+            wiring.unit_of_work(), STAGE2, [], at=DECIDED_AT, actor="committee:komisja"
+        )

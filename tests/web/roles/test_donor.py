@@ -7,9 +7,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from grantflow.domain.accounts import Binding
 from grantflow.domain.audit import AuditEntry
+from grantflow.domain.partners import DonorMunicipality
+from grantflow.services import donor_pool
+from grantflow.services.accounts import add_user
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
-from tests.web.portal_data import sign_in, wiring_at
+from tests.web.portal_data import PASSWORD, sign_in, wiring_at
 from tests.web.roles.roles_data import BODO, EWA, REVIEW_DAY, TROMSO, add_donor_accounts
 
 INTEREST = {
@@ -70,22 +74,44 @@ def test_a_donor_form_with_mistakes_says_each_in_norwegian_and_keeps_what_was_ty
 def test_a_donor_sees_the_city_it_is_matched_with(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
-    # The matching's proposal, as partners propose stores it (the Stage 2 chain that
-    # leads there is the flows' tests' subject).
-    with wiring_at(home, REVIEW_DAY) as wiring, wiring.unit_of_work() as uow:
-        uow.partnerships.save(
-            Partnership(
-                applications["Krasnystaw"],
-                BODO[0],
-                PartnershipStatus.PROPOSED,
-                4,
-                "themes: environment_energy, smart_city",
-            )
+    # Steinkjer, registered, and the matching's proposal as partners propose stores it
+    # (the Stage 2 chain that leads there, with the real matcher, is the browser story's).
+    steinkjer = DonorMunicipality(
+        "NO-5006",
+        "Steinkjer kommune",
+        "NO",
+        "Trøndelag",
+        ("environment_energy", "social_education"),
+        ("advisory", "study_visits"),
+        1,
+        "postmottak@steinkjer.kommune.no",
+    )
+    with wiring_at(home, REVIEW_DAY) as wiring:
+        donor_pool.register_donors(wiring.unit_of_work(), [steinkjer], at=REVIEW_DAY, actor="test")
+        add_user(
+            wiring.unit_of_work(),
+            wiring.passwords,
+            email=steinkjer.contact,
+            binding=Binding("donor", donor=steinkjer.code),
+            password=PASSWORD,
+            language="nb",
+            at=REVIEW_DAY,
+            actor="test",
         )
-        uow.commit()
-    sign_in(client, BODO[2])
+        with wiring.unit_of_work() as uow:
+            uow.partnerships.save(
+                Partnership(
+                    applications["Wałbrzych"],
+                    steinkjer.code,
+                    PartnershipStatus.PROPOSED,
+                    3,
+                    "themes: environment_energy",
+                )
+            )
+            uow.commit()
+    sign_in(client, steinkjer.contact)
     page = client.get("/donor").text
-    assert "Krasnystaw" in page and "foreslått av koblingen" in page
+    assert "Wałbrzych" in page and "foreslått av koblingen" in page
     assert "ikke ennå" in page  # no agreement yet
 
 

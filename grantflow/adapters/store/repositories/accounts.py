@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from grantflow.adapters.store.models.accounts import LoginFailureRow, UserRow
+from grantflow.adapters.store.models.accounts import InvitationRow, LoginFailureRow, UserRow
 from grantflow.adapters.store.repositories.base import flush_or_conflict, row_or_not_found
 from grantflow.domain.accounts import Binding
-from grantflow.services.ports.accounts import User
+from grantflow.services.ports.accounts import Invitation, User
 
 
 class SqlUserRepository:
@@ -53,6 +53,54 @@ class SqlUserRepository:
         self._session.flush()
 
 
+class SqlInvitationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(
+        self,
+        *,
+        email: str,
+        binding: Binding,
+        language: str,
+        token_hash: str,
+        invited_by: str,
+        at: datetime,
+        expires_at: datetime,
+    ) -> Invitation:
+        row = InvitationRow(
+            email=email,
+            role=binding.role,
+            teryt=binding.teryt,
+            reviewer_code=binding.reviewer,
+            donor_code=binding.donor,
+            language=language,
+            token_hash=token_hash,
+            invited_by=invited_by,
+            created_at=at,
+            expires_at=expires_at,
+        )
+        self._session.add(row)
+        flush_or_conflict(self._session, f"the invitation of {email}")
+        return _invitation(row)
+
+    def find(self, token_hash: str) -> Invitation | None:
+        row = self._session.scalars(
+            select(InvitationRow).where(InvitationRow.token_hash == token_hash)
+        ).one_or_none()
+        return None if row is None else _invitation(row)
+
+    def accept(self, invitation_id: int, *, at: datetime) -> bool:
+        # One conditional UPDATE: of two acceptances at once, the second changes no row.
+        done = self._session.execute(
+            update(InvitationRow)
+            .where(InvitationRow.id == invitation_id, InvitationRow.accepted_at.is_(None))
+            .values(accepted_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(done, "rowcount", 0))
+
+
 class SqlLoginFailureRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -80,4 +128,20 @@ def _user(row: UserRow) -> User:
         password_hash=row.password_hash,
         language=row.language,
         created_at=row.created_at,
+    )
+
+
+def _invitation(row: InvitationRow) -> Invitation:
+    return Invitation(
+        id=row.id,
+        email=row.email,
+        binding=Binding(
+            role=row.role, teryt=row.teryt, reviewer=row.reviewer_code, donor=row.donor_code
+        ),
+        language=row.language,
+        token_hash=row.token_hash,
+        invited_by=row.invited_by,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        accepted_at=row.accepted_at,
     )
