@@ -170,14 +170,15 @@ def bench_recheck(size: int, folder: Path) -> float:
     )
 
 
-def bench_planning(size: int, folder: Path) -> float:
-    """Every document the store holds planned (not rendered) for ``size`` applications
-    of the Stage 1 call, each with one valid outline."""
-    folder.mkdir(exist_ok=True)
-    engine = make_engine(f"sqlite:///{folder / f'planning-{size}.db'}")
+def planning_store(size: int, folder: Path) -> SqlUnitOfWork:
+    """A SQLite store of ``size`` Stage 1 applications with one valid outline each, made
+    once in ``folder`` (a run of the benchmark on other code may plan from the same file)."""
+    path = folder / f"planning-{size}.db"
+    made = path.exists()
+    engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
     uow = SqlUnitOfWork(engine)
-    for n in range(size):
+    for n in range(0 if made else size):
         city = Applicant(teryt=f"{n + 1:07d}", city_name=f"Chełm {n + 1}")
         upload = intake.Upload(
             call_code=STAGE1,
@@ -189,6 +190,13 @@ def bench_planning(size: int, folder: Path) -> float:
             submitted_by="urząd@chełm.pl",
         )
         intake.submit(uow, FakeFileStore(), upload, at=START + timedelta(minutes=n))
+    return uow
+
+
+def bench_planning(size: int, folder: Path) -> float:
+    """Every document the store holds planned (not rendered) for ``size`` applications."""
+    folder.mkdir(parents=True, exist_ok=True)
+    uow = planning_store(size, folder)
     programme, form = load_programme(), forms.load("outline")
 
     def plan() -> None:
@@ -208,15 +216,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
     parser.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS))
+    parser.add_argument("--stores", type=Path, help="keep the stores made here, and reuse them")
     args = parser.parse_args()
     results: dict[str, dict[int, float]] = {path: {} for path in args.paths}
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_recheck(100, Path(tmp) / "warm-up")  # SQLAlchemy compiles its statements once
+    with tempfile.TemporaryDirectory() as scratch:
+        stores = Path(args.stores or scratch)
+        bench_recheck(100, Path(scratch) / "warm-up")  # SQLAlchemy compiles its statements once
         runs: dict[str, Callable[[int], float]] = {
             "ledger": bench_ledger,
             "audit_days": bench_audit_days,
-            "recheck": lambda size: bench_recheck(size, Path(tmp)),
-            "planning": lambda size: bench_planning(size, Path(tmp)),
+            "recheck": lambda size: bench_recheck(size, Path(scratch)),
+            "planning": lambda size: bench_planning(size, stores),
         }
         for size in args.sizes:
             for path in args.paths:
