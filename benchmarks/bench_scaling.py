@@ -1,6 +1,6 @@
 """How the store-reading paths grow with the programme: 100, 1,000 and 10,000 items.
 
-    python benchmarks/bench_scaling.py [--sizes 100 1000 10000]
+    python benchmarks/bench_scaling.py [--sizes 100 1000 10000] [--paths planning ...]
 
 Each line is one path at one size, best of three, wall clock:
 
@@ -13,6 +13,9 @@ Each line is one path at one size, best of three, wall clock:
 3. **Dating documents** (``sources.AuditDays``): the day of each of N
    applications' decision, as the decision letters and agreements read it
    from an audit log of 3N entries.
+4. **Planning the programme's documents** (``programme_requests``, every
+   kind, what the ``programme-documents`` flow does before rendering): N
+   applications with a valid outline each, in a SQLite store.
 
 Linear paths keep the time per item flat across the sizes; a quadratic one
 multiplies it by ten at each step. Results are printed and written to
@@ -40,7 +43,11 @@ from grantflow.adapters.store.unit_of_work import SqlUnitOfWork  # noqa: E402
 from grantflow.domain.audit import AuditEntry, next_entry  # noqa: E402
 from grantflow.domain.ledger import EntryKind, Ledger, LedgerEntry  # noqa: E402
 from grantflow.services import correction, intake, lifecycle  # noqa: E402
+from grantflow.services.documents.generation import Selection, programme_requests  # noqa: E402
 from grantflow.services.documents.sources import AuditDays  # noqa: E402
+from grantflow.services.intake import Applicant  # noqa: E402
+from grantflow.validation import form as forms  # noqa: E402
+from grantflow.validation.programme_file import load_programme  # noqa: E402
 from tests.intake_data import CHELM, STAGE1, valid_result  # noqa: E402
 from tests.unit.fakes.files import FakeFileStore  # noqa: E402
 
@@ -163,17 +170,67 @@ def bench_recheck(size: int, folder: Path) -> float:
     )
 
 
+def planning_store(size: int, folder: Path) -> SqlUnitOfWork:
+    """A SQLite store of ``size`` Stage 1 applications with one valid outline each, made
+    once in ``folder`` (a run of the benchmark on other code may plan from the same file)."""
+    path = folder / f"planning-{size}.db"
+    made = path.exists()
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    uow = SqlUnitOfWork(engine)
+    for n in range(0 if made else size):
+        city = Applicant(teryt=f"{n + 1:07d}", city_name=f"Chełm {n + 1}")
+        upload = intake.Upload(
+            call_code=STAGE1,
+            stage=1,
+            file_name=f"miasto-{n + 1}.xlsx",
+            content=f"PK\x03\x04 outline {n + 1}".encode(),
+            result=valid_result(f"miasto-{n + 1}.xlsx", city),
+            applicant=city,
+            submitted_by="urząd@chełm.pl",
+        )
+        intake.submit(uow, FakeFileStore(), upload, at=START + timedelta(minutes=n))
+    return uow
+
+
+def bench_planning(size: int, folder: Path) -> float:
+    """Every document the store holds planned (not rendered) for ``size`` applications."""
+    folder.mkdir(parents=True, exist_ok=True)
+    uow = planning_store(size, folder)
+    programme, form = load_programme(), forms.load("outline")
+
+    def plan() -> None:
+        requests = programme_requests(
+            uow, programme=programme, form=form, folder=folder, selection=Selection(),
+            issued=date(2024, 6, 28),
+        )  # fmt: skip
+        assert len(requests) >= 2 * size  # an application's docx and PDF, and the publication
+
+    return best_of(3, plan)
+
+
+PATHS = ("ledger", "audit_days", "recheck", "planning")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--paths", nargs="+", choices=PATHS, default=list(PATHS))
+    parser.add_argument("--stores", type=Path, help="keep the stores made here, and reuse them")
     args = parser.parse_args()
-    results: dict[str, dict[int, float]] = {"ledger": {}, "audit_days": {}, "recheck": {}}
-    with tempfile.TemporaryDirectory() as tmp:
-        bench_recheck(100, Path(tmp) / "warm-up")  # SQLAlchemy compiles its statements once
+    results: dict[str, dict[int, float]] = {path: {} for path in args.paths}
+    with tempfile.TemporaryDirectory() as scratch:
+        stores = Path(args.stores or scratch)
+        bench_recheck(100, Path(scratch) / "warm-up")  # SQLAlchemy compiles its statements once
+        runs: dict[str, Callable[[int], float]] = {
+            "ledger": bench_ledger,
+            "audit_days": bench_audit_days,
+            "recheck": lambda size: bench_recheck(size, Path(scratch)),
+            "planning": lambda size: bench_planning(size, stores),
+        }
         for size in args.sizes:
-            results["ledger"][size] = bench_ledger(size)
-            results["audit_days"][size] = bench_audit_days(size)
-            results["recheck"][size] = bench_recheck(size, Path(tmp))
+            for path in args.paths:
+                results[path][size] = runs[path](size)
     for path, figures in results.items():
         print(f"{path:<11}", "  ".join(f"{n:>6}: {t * 1000:9.2f} ms" for n, t in figures.items()))
     OUT.mkdir(exist_ok=True)

@@ -21,6 +21,7 @@ import io
 import posixpath
 import re
 import stat
+import struct
 import warnings
 import zipfile
 import zlib
@@ -108,6 +109,11 @@ class _Rejected(Exception):
         self.issue = issue
 
 
+class _BadChecksum(_Rejected):
+    """A part inflates to other bytes than its recorded CRC-32: rejected, unless the
+    file is read again with that part emptied (``_damaged_parts_emptied``)."""
+
+
 def _unreadable(reason: str) -> _Rejected:
     return _Rejected(Issue("file-unreadable", params={"reason": reason}))
 
@@ -159,9 +165,14 @@ def read_upload(
             warnings.catch_warnings(),
         ):
             warnings.simplefilter("ignore")
-            source = _readable_names(data, limits)
-            package = _inspect(_open_zip(source), limits)
-            _read_sheets(source, package, limits, workbook)
+            try:
+                _read_package(data, limits, workbook)
+            except _BadChecksum:
+                # LibreOffice opens such a file and shows what failed its checksum
+                # empty, the rest as it is: read it so, and say which part it was.
+                mended, damaged = _damaged_parts_emptied(data, limits)
+                _read_package(mended, limits, workbook)
+                workbook.issues[:0] = damaged
     except _Rejected as rejected:
         _reject(workbook, rejected.issue)
     # The last line of defence: whatever a damaged file makes a library raise
@@ -169,6 +180,12 @@ def read_upload(
     except Exception:
         _reject(workbook, _unreadable("the workbook's structure is damaged").issue)
     return Upload(workbook, data)
+
+
+def _read_package(data: bytes, limits: ReadLimits, workbook: RawWorkbook) -> None:
+    source = _readable_names(data, limits)
+    package = _inspect(_open_zip(source), limits)
+    _read_sheets(source, package, limits, workbook)
 
 
 def _reject(workbook: RawWorkbook, issue: Issue) -> None:
@@ -316,6 +333,7 @@ def _readable_names(data: bytes, limits: ReadLimits) -> bytes:
         for info in infos:
             by_name.setdefault(_normalised(info.filename), info)
         by_lower = {name.lower(): name for name in by_name}
+        _check_package_relationships(archive, by_name, by_lower)
         spelled = {
             by_lower[wanted.lower()]: wanted
             for wanted in _referenced_names(archive, by_name, by_lower)
@@ -348,6 +366,23 @@ _SPELLED_DIFFERENTLY = {
     b"extendedProperties": b"extended-properties",
     b"customProperties": b"custom-properties",
 }
+
+
+def _check_package_relationships(
+    archive: zipfile.ZipFile, by_name: Mapping[str, zipfile.ZipInfo], by_lower: Mapping[str, str]
+) -> None:
+    """``_rels/.rels`` points to the workbook; LibreOffice does not open a package whose
+    copy is not XML (checked on the project's own form), and neither do we."""
+    rels = by_lower.get("_rels/.rels")
+    if rels is None:  # missing: the workbook is looked for where it usually is
+        return
+    try:
+        fromstring(archive.read(by_name[rels]))
+    except SyntaxError as exc:  # ParseError; an entity declaration is another reason
+        raise _unreadable(
+            "its package relationships (_rels/.rels) are damaged, so spreadsheet programs "
+            "do not open it; export it again from the program that made it"
+        ) from exc
 
 
 def _is_strict(
@@ -526,8 +561,11 @@ def _damaged_parts() -> Iterator[None]:
         raise
     except DefusedXmlException as exc:
         raise _unreadable("it contains XML entity declarations, which are not allowed") from exc
+    except zipfile.BadZipFile as exc:
+        if _is_checksum_failure(exc):
+            raise _BadChecksum(_unreadable("the workbook's parts are damaged").issue) from exc
+        raise _unreadable("the workbook's parts are damaged") from exc
     except (
-        zipfile.BadZipFile,
         zipfile.LargeZipFile,
         zlib.error,
         OSError,
@@ -541,6 +579,71 @@ def _damaged_parts() -> Iterator[None]:
         AttributeError,
     ) as exc:
         raise _unreadable("the workbook's parts are damaged") from exc
+
+
+def _is_checksum_failure(exc: zipfile.BadZipFile) -> bool:
+    # zipfile tells a CRC mismatch from other damage by its message only.
+    return str(exc).startswith("Bad CRC-32")
+
+
+def _inflates_to_its_size(data: bytes, info: zipfile.ZipInfo) -> bool:
+    """Whether the part's stream holds exactly its declared size, so that only its CRC-32
+    is wrong. zipfile also reports a size forged smaller than the data as a bad CRC-32:
+    that is other damage, and the stream is never inflated beyond the declaration."""
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_length + extra_length
+    stream = data[start : start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        return len(stream) == info.file_size
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    try:
+        content = inflater.decompress(stream, info.file_size + 1)
+    except zlib.error:
+        return False
+    return len(content) == info.file_size and inflater.eof
+
+
+# What LibreOffice shows for a worksheet part that failed its checksum: an empty sheet.
+_EMPTY_SHEET = (
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b"<sheetData/></worksheet>"
+)
+
+
+def _damaged_parts_emptied(data: bytes, limits: ReadLimits) -> tuple[bytes, list[Issue]]:
+    """The package as LibreOffice reads it when parts fail their CRC-32, and a warning per part.
+
+    LibreOffice 7.4 opens such a file: a worksheet that failed is an empty
+    sheet, the other sheets keep their values (checked on the project's own
+    form). A damaged part that is not a worksheet is left out, as if missing:
+    what follows from that (no shared strings, no workbook) is reported as for
+    a file without it. Any other damage keeps the file unreadable.
+    """
+    with _open_zip(data) as archive, _damaged_parts():
+        infos = archive.infolist()
+        _check_sizes(infos, limits)  # before anything is inflated
+        members: list[tuple[str, bytes]] = []
+        damaged: list[str] = []
+        for info in infos:
+            try:
+                members.append((info.filename, archive.read(info)))
+            except zipfile.BadZipFile as exc:
+                if not (_is_checksum_failure(exc) and _inflates_to_its_size(data, info)):
+                    raise
+                damaged.append(info.filename)
+    without = _stored_copy(members)
+    with _open_zip(without) as archive:
+        try:
+            with _damaged_parts():
+                sheets = _sheet_paths(archive, set(archive.namelist()))
+        except _Rejected:  # the workbook itself was damaged: no sheet to empty
+            sheets = {}
+    emptied = [(name, _EMPTY_SHEET) for name in damaged if name in sheets]
+    issues = [
+        Issue("part-checksum-mismatch", "warning", sheet=sheets.get(name), params={"part": name})
+        for name in damaged
+    ]
+    return (_stored_copy(members + emptied) if emptied else without), issues
 
 
 def _inspect(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
@@ -560,6 +663,13 @@ def _inspect_members(archive: zipfile.ZipFile, limits: ReadLimits) -> _Package:
         raise _unsupported("Apple Numbers")
     _check_macros(archive, names)
     sheet_paths = _sheet_paths(archive, names)
+    if _CONTENT_TYPES not in names:
+        # Every Open XML package lists its parts' types there; LibreOffice does not
+        # open a workbook without it (checked on the project's own form).
+        raise _unreadable(
+            "it lacks the list of its parts ([Content_Types].xml), without which "
+            "spreadsheet programs do not open it; export it again from the program that made it"
+        )
     formulas: dict[str, list[tuple[int, str]]] = {}
     for info in infos:
         if not info.filename.lower().endswith(_XML_SUFFIXES):

@@ -49,6 +49,12 @@ _TYPES = [
         "The sheet \u201c{sheet}\u201d has {rows} rows; at most {limit} are read.",
     ),
     IssueType(
+        "part-checksum-mismatch",
+        "Damaged part read as empty",
+        "The part {part} of the file is damaged (its checksum does not match) and was read "
+        "as empty, as LibreOffice shows it. Check the values and save the file again.",
+    ),
+    IssueType(
         "formula-without-value",
         "Formula without value",
         "Cell {cell} holds a formula that has no computed value. "

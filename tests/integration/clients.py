@@ -26,6 +26,29 @@ def soffice() -> str:
     return path
 
 
+def soffice_convert(
+    source: Path, fmt: str, outdir: Path, profile: Path, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """LibreOffice converting ``source`` to ``fmt`` (a ``--convert-to`` argument) into
+    ``outdir``, headless, with its own user profile at ``profile``."""
+    return subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            str(source),
+        ],
+        check=check,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
 def pdftotext(path: Path) -> str:
     """The text poppler's ``pdftotext`` extracts from the PDF at ``path`` (UTF-8)."""
     exe = shutil.which("pdftotext")

@@ -36,7 +36,7 @@ from grantflow.validation.outline import validate_outline
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport, Issue
 from grantflow.validation.workbook import CellValue, RawWorkbook
-from tests.integration import hostile
+from tests.integration import clients, hostile
 
 FORM = resources.samples() / "outlines" / "chelm.xlsx"  # a valid outline, as formgen writes it
 CALL = "stage1-outline"
@@ -648,3 +648,144 @@ class TestStrictOpenXml:
         assert [(i.code, i.cell) for i in issues] == [
             ("formula-without-value", cell.group(1).decode())
         ]
+
+
+# --- packages spreadsheet programs open or refuse ------------------------------------
+#
+# Three corpus files were still refused (issue 10): a package without
+# [Content_Types].xml, one with a part failing its CRC-32, one whose _rels/.rels is
+# not XML. Each is made here from the form, and LibreOffice decides: what it opens
+# is read as it reads it, what it refuses stays refused, with a reason that says why.
+
+SHEET = "xl/worksheets/sheet1.xml"  # the Applicant sheet
+
+
+def without_content_types(tmp_path: Path) -> Path:
+    path = tmp_path / "bez-content-types.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members(FORM).items():
+            if name != CONTENT_TYPES:
+                archive.writestr(name, content)
+    return path
+
+
+def with_bad_checksum(tmp_path: Path, name: str = SHEET) -> Path:
+    """The form with one part's CRC-32 wrong in both its headers; its bytes intact."""
+    data = bytearray(FORM.read_bytes())
+    with zipfile.ZipFile(FORM) as archive:
+        info = archive.getinfo(name)
+    wrong = struct.pack("<L", info.CRC ^ 0xFFFF)
+    data[info.header_offset + 14 : info.header_offset + 18] = wrong  # local header
+    central = data.index(b"PK\x01\x02")
+    while data[central + 46 : central + 46 + len(name)] != name.encode():
+        central = data.index(b"PK\x01\x02", central + 4)
+    data[central + 16 : central + 20] = wrong  # central directory
+    path = tmp_path / "zla-suma-kontrolna.xlsx"
+    path.write_bytes(bytes(data))
+    with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile, match="CRC-32"):
+        archive.read(name)
+    return path
+
+
+def with_broken_package_relationships(tmp_path: Path) -> Path:
+    return with_part(tmp_path, "_rels/.rels", lambda _: b'<?xml version="1.0"?>\nCORRUPTED')
+
+
+class TestWhatSpreadsheetProgramsOpen:
+    def test_a_form_without_its_content_types_is_refused_naming_the_missing_list(
+        self, tmp_path: Path
+    ) -> None:
+        workbook = read_workbook(without_content_types(tmp_path))
+
+        assert not workbook.readable
+        (issue,) = workbook.issues
+        assert issue.code == "file-unreadable"
+        assert "[Content_Types].xml" in issue.params["reason"]
+        assert "brakuje w nim spisu części ([Content_Types].xml)" in localise(issue, "pl")
+        assert "mangler listen over delene sine ([Content_Types].xml)" in localise(issue, "nb")
+
+    def test_a_form_with_broken_package_relationships_is_refused_naming_them(
+        self, tmp_path: Path
+    ) -> None:
+        workbook = read_workbook(with_broken_package_relationships(tmp_path))
+
+        assert not workbook.readable
+        (issue,) = workbook.issues
+        assert "(_rels/.rels) are damaged" in issue.params["reason"]
+        assert "powiązania pakietu (_rels/.rels) są uszkodzone" in localise(issue, "pl")
+
+    def test_a_sheet_failing_its_checksum_reads_empty_and_the_other_sheets_whole(
+        self, tmp_path: Path, original: dict[tuple[str, str], CellValue]
+    ) -> None:
+        workbook = read_workbook(with_bad_checksum(tmp_path))
+
+        assert workbook.readable
+        assert [(i.code, i.severity, i.sheet, i.params) for i in workbook.issues] == [
+            ("part-checksum-mismatch", "warning", "Applicant", {"part": SHEET})
+        ]
+        values = cell_values(workbook)
+        assert not [key for key in values if key[0] == "Applicant"]
+        assert values == {key: v for key, v in original.items() if key[0] != "Applicant"}
+
+    def test_the_damaged_sheets_fields_are_then_missing_as_libreoffice_shows_them(
+        self, tmp_path: Path
+    ) -> None:
+        report = report_of(with_bad_checksum(tmp_path))
+
+        codes = [i.code for i in report.issues]
+        assert codes[0] == "part-checksum-mismatch"
+        assert set(codes[1:]) == {"required"}
+        assert {i.sheet for i in report.issues[1:]} == {"Applicant"}
+        message = localise(report.issues[0], "pl")
+        assert message.startswith(f"Część pliku {SHEET} jest uszkodzona")
+
+    def test_a_sheet_failing_its_checksum_is_kept_as_it_came(self, tmp_path: Path) -> None:
+        path = with_bad_checksum(tmp_path)
+
+        assert spreadsheet.read_upload(path).content == path.read_bytes()
+
+    def test_a_damaged_part_that_is_not_a_sheet_leaves_the_file_unreadable(
+        self, tmp_path: Path
+    ) -> None:
+        workbook = read_workbook(with_bad_checksum(tmp_path, "xl/_rels/workbook.xml.rels"))
+
+        assert not workbook.readable
+        assert [i.code for i in workbook.issues] == ["file-unreadable"]
+
+
+def libreoffice_csv(path: Path, tmp_path: Path) -> dict[str, str] | None:
+    """Every sheet of ``path`` as LibreOffice exports it to CSV (by sheet name), or None
+    when LibreOffice cannot load the file."""
+    outdir = tmp_path / f"csv-{path.stem}"
+    # Comma, quote, UTF-8, from row 1, ..., and -1: every sheet to a file of its own.
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    run = clients.soffice_convert(path, every_sheet, outdir, tmp_path / "profile", check=False)
+    if "could not be loaded" in run.stderr or not outdir.exists():
+        return None
+    return {
+        csv.stem.removeprefix(f"{path.stem}-"): csv.read_text(encoding="utf-8")
+        for csv in outdir.glob("*.csv")
+    }
+
+
+@pytest.mark.libreoffice
+class TestLibreOfficeDecides:
+    def test_libreoffice_opens_neither_a_form_without_content_types_nor_broken_relationships(
+        self, tmp_path: Path
+    ) -> None:
+        assert libreoffice_csv(without_content_types(tmp_path), tmp_path) is None
+        assert libreoffice_csv(with_broken_package_relationships(tmp_path), tmp_path) is None
+        assert libreoffice_csv(FORM, tmp_path) is not None  # the untouched form loads
+
+    def test_libreoffice_shows_a_sheet_failing_its_checksum_empty_and_the_others_whole(
+        self, tmp_path: Path
+    ) -> None:
+        damaged = libreoffice_csv(with_bad_checksum(tmp_path), tmp_path)
+        whole = libreoffice_csv(FORM, tmp_path)
+
+        assert damaged is not None and whole is not None
+        assert damaged["Applicant"].strip() == ""
+        assert "Chełm" in whole["Applicant"]
+        assert {k: v for k, v in damaged.items() if k != "Applicant"} == {
+            k: v for k, v in whole.items() if k != "Applicant"
+        }

@@ -18,7 +18,7 @@ from grantflow.adapters.store.codec import outline_from_json, to_json
 from grantflow.adapters.store.engine import normalise_url
 from grantflow.adapters.store.migrate import target_metadata
 from grantflow.domain.errors import ConfigurationError, Conflict, NotFound, StorageError
-from grantflow.services import intake
+from grantflow.services import intake, lifecycle
 from grantflow.services.intake import Applicant, SubmissionOutcome, Upload
 from grantflow.validation.outline import ValidationResult
 from tests.intake_data import (
@@ -201,6 +201,23 @@ class TestVersions:
         )
         with uow:
             assert len(uow.submissions.for_application(first.application_id or 0)) == 1
+
+    def test_each_applications_newest_valid_version_is_read_for_all_in_one_go(
+        self, uow: SqlUnitOfWork, files: LocalFileStore
+    ) -> None:
+        chelm = [
+            _submit(uow, files, CHELM_V1),
+            _submit(uow, files, CHELM_V2),
+            _submit(uow, files, b"PK Chelm, a third try", invalid_result()),
+        ]
+        _submit(uow, files, b"PK Hrubieszow", invalid_result("hrubieszow.xlsx"), HRUBIESZOW)
+        _submit(uow, files, b"not a workbook", unreadable_result(), applicant=None)
+        with uow:
+            newest = uow.submissions.newest_valid()
+            current = lifecycle.current_version(uow, chelm[0].application_id or 0)
+        assert list(newest) == [chelm[0].application_id]
+        assert newest[chelm[0].application_id or 0] == current
+        assert current.version_no == 2
 
     def test_a_second_application_for_the_same_city_and_call_is_a_conflict(
         self, uow: SqlUnitOfWork

@@ -32,6 +32,7 @@ import jinja2
 from docxtpl import DocxTemplate
 from weasyprint import HTML
 from weasyprint.text import ffi
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from grantflow import resources
@@ -71,6 +72,28 @@ def _font_epoch() -> Iterator[None]:
             yield
         finally:
             del os.environ["SOURCE_DATE_EPOCH"]
+
+
+# By process id and template folder: a worker forked from a process that had one
+# builds its own, and leaves the inherited one (and its folder of font files, which
+# the parent still reads) alone.
+_FONT_CONFIGURATIONS: dict[tuple[int, Path], FontConfiguration] = {}
+
+
+def _font_configuration(root: Path) -> FontConfiguration:
+    """This process's WeasyPrint font configuration for the template folder ``root``.
+
+    Built per PDF it cost a scan of the system's fonts and a fresh load of the
+    template's @font-face files for every document. One per folder, because
+    two folders may each name their own file "DejaVu Sans" and a configuration
+    holding both would pick either; a font file replaced on disk under the same
+    name is seen by the next process. Only used under ``_FONT_EPOCH_LOCK``: one
+    PDF at a time uses it.
+    """
+    key = (os.getpid(), root)
+    if key not in _FONT_CONFIGURATIONS:
+        _FONT_CONFIGURATIONS[key] = FontConfiguration()
+    return _FONT_CONFIGURATIONS[key]
 
 
 def fast_font_subsetting() -> bool:
@@ -154,6 +177,7 @@ class TemplateRenderer:
         identifier = hashlib.sha256(f"{request.pdf_variant}\n{html}".encode()).digest()[:16]
         with _font_epoch():
             pdf: bytes = document.write_pdf(
+                font_config=_font_configuration(self._root),
                 pdf_variant=request.pdf_variant,
                 pdf_tags=True,
                 pdf_identifier=identifier,

@@ -23,8 +23,7 @@ from grantflow.domain.ledger import CityBalance
 from grantflow.domain.names import slug
 from grantflow.domain.outline import Outline
 from grantflow.domain.programme import Programme
-from grantflow.services.lifecycle import current_version
-from grantflow.services.ports.applications import Application
+from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.form import FormDefinition
 
@@ -43,6 +42,34 @@ class Sources:
         """The audit log, read once for every kind the planners plan."""
         return AuditDays(self.uow.audit.all())
 
+    @cached_property
+    def applications(self) -> list[Application]:
+        """Every application, read once for every kind."""
+        return self.uow.applications.list()
+
+    @cached_property
+    def current_versions(self) -> dict[int, Submission]:
+        """Each application's newest valid version (``lifecycle.current_version``), read
+        once for every kind: the applications, decisions, agreements and the publication
+        each read them per application before, four reads of every outline a batch."""
+        return self.uow.submissions.newest_valid()
+
+    @cached_property
+    def outlines(self) -> dict[int, Outline]:
+        """The newest valid outline of each application that has one."""
+        return {
+            application_id: version.outline
+            for application_id, version in self.current_versions.items()
+            if version.outline is not None
+        }
+
+    def outline(self, application_id: int) -> Outline:
+        """The application's newest valid outline; NotFound as ``current_version``."""
+        try:
+            return self.outlines[application_id]
+        except KeyError:
+            raise NotFound(f"application {application_id} has no valid version") from None
+
 
 def day_of(moment: datetime) -> date:
     """The day a moment falls on at the operator's seat: the day a document carries."""
@@ -52,19 +79,6 @@ def day_of(moment: datetime) -> date:
 def stem(kind: str, application: Application) -> str:
     """``<kind>/<call>/<city>``: an application's document below the output folder."""
     return f"{kind}/{application.call_code}/{slug(application.city_name)}"
-
-
-def outlines(uow: UnitOfWork, applications: Iterable[Application]) -> dict[int, Outline]:
-    """The newest valid outline of each application that has one."""
-    found = {}
-    for application in applications:
-        try:
-            outline = current_version(uow, application.id).outline
-        except NotFound:
-            continue
-        if outline is not None:
-            found[application.id] = outline
-    return found
 
 
 def final_reports(uow: UnitOfWork) -> dict[int, tuple[FinalReport, date]]:

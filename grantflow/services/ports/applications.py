@@ -111,3 +111,8 @@ class SubmissionRepository(Protocol):
     def for_application(self, application_id: int) -> list[Submission]:
         """Every version, oldest first."""
         ...
+
+    def newest_valid(self) -> dict[int, Submission]:
+        """Every application's newest valid version, by application id, in one read: what
+        ``lifecycle.current_version`` gives for each application that has one."""
+        ...

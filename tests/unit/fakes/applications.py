@@ -112,3 +112,11 @@ class FakeSubmissionRepository:
             (s for s in self._tables.submissions.values() if s.application_id == application_id),
             key=lambda s: s.version_no or 0,
         )
+
+    def newest_valid(self) -> dict[int, Submission]:
+        by_version = sorted(self._tables.submissions.values(), key=lambda s: s.version_no or 0)
+        return {
+            s.application_id: s
+            for s in by_version
+            if s.application_id is not None and s.outline is not None
+        }

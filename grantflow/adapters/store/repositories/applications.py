@@ -126,6 +126,20 @@ class SqlSubmissionRepository:
         )
         return [_submission(row) for row in rows]
 
+    def newest_valid(self) -> dict[int, Submission]:
+        rows = self._session.scalars(
+            select(SubmissionRow)
+            .where(SubmissionRow.application_id.is_not(None), SubmissionRow.valid.is_(True))
+            .order_by(SubmissionRow.application_id, SubmissionRow.version_no)
+        )
+        # Later versions overwrite earlier ones: the newest stays.
+        newest = {}
+        for row in rows:
+            submission = _submission(row)
+            if submission.application_id is not None and submission.outline is not None:
+                newest[submission.application_id] = submission
+        return newest
+
 
 def _application(row: ApplicationRow) -> Application:
     return Application(

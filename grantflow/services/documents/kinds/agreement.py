@@ -21,7 +21,6 @@ from grantflow.domain.partners import DonorMunicipality, agreement_period
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import bilingual
 from grantflow.services.documents.sources import Sources, agreed_lump_sum, stem
-from grantflow.services.lifecycle import current_version
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.form import FormDefinition
 
@@ -178,8 +177,7 @@ def _plan(sources: Sources) -> list[Planned[AgreementDocument]]:
     planned = []
     for pair in sorted(pairs, key=lambda p: p.application_id):
         application = uow.applications.get(pair.application_id)
-        outline = current_version(uow, application.id).outline
-        assert outline is not None  # current_version returns valid versions only
+        outline = sources.outline(application.id)
         signed = pair.status is PartnershipStatus.SIGNED
         balance = ledger.balance(application.teryt, application.call_code)
         action = "transition:sign_agreement" if signed else "transition:confirm_partnership"

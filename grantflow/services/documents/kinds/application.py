@@ -13,13 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from grantflow.domain.errors import NotFound
 from grantflow.domain.outline import Outline
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import labels
 from grantflow.services.documents.rendering import Format, PdfVariant, RenderRequest
 from grantflow.services.documents.sources import Sources, day_of, stem
-from grantflow.services.lifecycle import current_version
 from grantflow.validation.form import FormDefinition
 
 
@@ -129,12 +127,10 @@ def _context(document: ApplicationDocument, lang: str) -> dict[str, Any]:
 
 def _plan(sources: Sources) -> list[Planned[ApplicationDocument]]:
     planned = []
-    for application in sources.uow.applications.list():
-        try:
-            version = current_version(sources.uow, application.id)
-        except NotFound:  # no valid version: nothing to print
+    for application in sources.applications:
+        version = sources.current_versions.get(application.id)
+        if version is None or version.outline is None:  # no valid version: nothing to print
             continue
-        assert version.outline is not None  # current_version returns valid versions only
         # A proposal carried into Stage 2 keeps its outline's submission time (the ranking's
         # tie rule reads it); its document is dated the day it entered the call.
         entered = max(version.submitted_at, application.created_at)

@@ -23,7 +23,7 @@ from grantflow.domain.outline import Outline
 from grantflow.domain.programme import LetterTerms, Programme
 from grantflow.domain.ranking import Decision, RankedProposal, ReasonCode
 from grantflow.services.documents.kind import DocumentKind, Planned
-from grantflow.services.documents.sources import Sources, outlines, stem
+from grantflow.services.documents.sources import Sources, stem
 from grantflow.services.ports.applications import Application
 
 # What a letter may announce: a Stage 1 selection is a shortlisting.
@@ -151,8 +151,8 @@ def _letter(
 
 def _plan(sources: Sources) -> list[Planned[DecisionDocument]]:
     uow = sources.uow
-    applications = uow.applications.list()
-    outline_of = outlines(uow, applications)
+    applications = sources.applications
+    outline_of = sources.outlines
     rankings = {call: uow.rankings.get(call) for call in {a.call_code for a in applications}}
     planned = []
     for application in applications:

@@ -26,12 +26,7 @@ from grantflow.domain.partners import DonorMunicipality
 from grantflow.domain.places import Place
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import labels
-from grantflow.services.documents.sources import (
-    Sources,
-    agreed_lump_sum,
-    final_reports,
-    outlines,
-)
+from grantflow.services.documents.sources import Sources, agreed_lump_sum, final_reports
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation.form import FormDefinition
@@ -356,13 +351,12 @@ def _context(document: PublicationDocument, lang: str) -> dict[str, Any]:
 
 def _plan(sources: Sources) -> list[Planned[PublicationDocument]]:
     uow = sources.uow
-    applications = uow.applications.list()
     publication = publication_context(
         programme_name=sources.programme.name,
         issued=sources.issued,
         form=sources.form,
-        applications=applications,
-        outlines=outlines(uow, applications),
+        applications=sources.applications,
+        outlines=sources.outlines,
         partnerships=uow.partnerships.list(),
         donors=uow.donors.list(),
         ledger=uow.ledger.all(),
