@@ -192,3 +192,31 @@ def test_twenty_failures_from_one_address_block_every_account_from_it() -> None:
         ).id
         == 1
     )
+
+
+class WatchingHasher(PlainHasher):
+    """Notes whether a transaction was open while a password was checked."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.checked_inside: list[bool] = []
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.checked_inside.append(self.uow._working is not None)
+        return super().verify(password_hash, password)
+
+
+def test_the_password_is_checked_with_no_transaction_open_so_a_sign_in_holds_no_lock() -> None:
+    uow = FakeUnitOfWork()
+    add_chelm(uow)
+    hasher = WatchingHasher(uow)
+    accounts.sign_in(
+        uow, hasher, email="urzad@chelm.pl", password=PASSWORD, address="10.0.0.7", at=AT
+    )
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(
+            uow, hasher, email="urzad@chelm.pl", password="wrong", address="10.0.0.7", at=AT
+        )
+    assert hasher.checked_inside == [False, False]
+    assert [e.action for e in uow.committed.audit][-1] == "account:sign-in"
+    assert len(uow.committed.login_failures) == 1
