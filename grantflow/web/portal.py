@@ -20,7 +20,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from grantflow.adapters.spreadsheet import DEFAULT_LIMITS, human_size
+from grantflow.adapters.i18n import format_size
+from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
 from grantflow.bootstrap import Wiring
 from grantflow.domain.errors import NotFound
 from grantflow.services import accounts
@@ -156,7 +157,7 @@ def render(
             "user": current_user(request),
             "csrf": found.sessions.csrf_token(session(request)),
             "request_path": request.url.path,
-            "upload_limit": human_size(DEFAULT_LIMITS.max_file_bytes),
+            "upload_limit": format_size(DEFAULT_LIMITS.max_file_bytes, lang),
             **(context or {}),
         }
     )
