@@ -62,3 +62,36 @@ def test_a_funded_city_that_asked_for_no_partner_is_told_apart_from_one_left_wit
         "no partner wanted: no lump sum set aside",
         "Ringerike kommune",
     ]
+
+
+def test_the_summary_says_how_many_shortlist_places_were_filled_and_who_fell_short() -> None:
+    below = RankedProposal(
+        Proposal(
+            12,
+            "2607011",
+            "Ostrowiec Świętokrzyski",
+            Decimal(59),
+            Decimal(18),
+            SUBMITTED,
+            Decimal(800_000),
+        ),
+        2,
+        Decision.REJECTED,
+        ReasonCode.BELOW_PASS_MARK,
+        "below the pass mark of 60",
+    )
+    shortlist = Ranking(entries=(selected(1, 5, "Krasnystaw", "80"), below), allocation_eur=None)
+    result = ProgrammeDemoResult(
+        shortlist=shortlist,
+        ranking=Ranking(entries=(), allocation_eur=None),
+        ledger=RECONCILED,
+        conflicts=(),
+        third_experts=(),
+        returned=(),
+        programme_file="demo-programme.yaml",
+        proposals=ProposalsSubmitted(()),
+        shortlist_places=2,
+    )
+    assert result.summary_lines()[1] == (
+        "Stage 1 shortlist: 1 of 2 places filled; below the pass mark: Ostrowiec Świętokrzyski"
+    )

@@ -39,7 +39,7 @@ from grantflow.domain.assessment import Assignment
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Programme
-from grantflow.domain.ranking import Decision, Ranking
+from grantflow.domain.ranking import Decision, Ranking, ReasonCode
 from grantflow.services import (
     lifecycle,
 )
@@ -80,12 +80,27 @@ class ProgrammeDemoResult:
     partners: Mapping[int, str] = field(default_factory=dict)
     # applications whose proposal asked for no partner: no lump sum set aside, none matched
     no_partner_wanted: frozenset[int] = frozenset()
+    shortlist_places: int = 0  # the programme's Stage 1 shortlist count
+
+    def shortlist_line(self) -> str:
+        """How many shortlist places were filled, and who fell below the pass mark: a
+        place stays empty rather than go to an outline under it, so the Stage 2 call
+        reminders go to fewer cities than there are places."""
+        chosen = [e for e in self.shortlist.entries if e.decision is Decision.SELECTED]
+        below = [
+            e.proposal.city_name
+            for e in self.shortlist.entries
+            if e.reason_code is ReasonCode.BELOW_PASS_MARK
+        ]
+        line = f"Stage 1 shortlist: {len(chosen)} of {self.shortlist_places} places filled"
+        return f"{line}; below the pass mark: {', '.join(below)}" if below else line
 
     def summary_lines(self) -> list[str]:
         """What the demo prints: the Stage 2 proposals, the ranking with each project's
         partner, and ledger totals that reconcile to the cent."""
         lines = [
             "",
+            self.shortlist_line(),
             self.proposals.summary_line(),
             "",
             "Stage 2 ranking (score, decision, partnership agreement):",
@@ -373,4 +388,5 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         partners=partners,
         proposals=proposals,
         no_partner_wanted=no_partner_wanted,
+        shortlist_places=programme.shortlist_count,
     )
