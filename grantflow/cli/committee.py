@@ -81,7 +81,7 @@ def selection_approve(
     if stages == {1}:
         next_step(f"grantflow promote --call {call}  (the shortlisted outlines enter Stage 2)")
     elif ranking.selected:
-        next_flow("partnership", call, "opens the partner search")
+        next_flow("partnership", call, "opens the partner search", as_of)
 
 
 def register(app: typer.Typer) -> None:
