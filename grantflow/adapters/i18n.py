@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -75,6 +75,13 @@ def format_amount(amount: Decimal, lang: str) -> str:
 def format_number(number: Decimal, lang: str) -> str:
     """A number with every decimal it has (an exchange rate 4.3117 stays 4,3117 in pl)."""
     return format_decimal(number, locale=LOCALES[_check(lang)], decimal_quantization=False)
+
+
+def word(msgid: str, lang: str, values: Mapping[str, object]) -> str:
+    """``msgid`` from the catalog of ``lang`` with its ``{placeholders}`` filled, dates
+    as the language writes them (a note a service gives as data)."""
+    shown = {k: format_date(v, lang) if isinstance(v, date) else v for k, v in values.items()}
+    return translations(lang).gettext(msgid).format(**shown)
 
 
 def format_money(amount: Decimal, currency: str, lang: str) -> str:
