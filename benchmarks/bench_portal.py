@@ -18,7 +18,8 @@ conflict, reads the application, saves a draft and submits its scores. Per
 operation: count, errors (any answer but the expected one), median, p95, max.
 Beside them, the same read-and-validate of the same files in this process
 (``checking.check_file``), without the portal. Targets on 2 cores: median
-upload-to-report under 150 ms, p95 under 500 ms, no error.
+upload-to-report under 150 ms, p95 under 500 ms, no error. The figures are printed
+and written to ``benchmarks/out/portal-sqlite.json`` (or ``portal-postgresql.json``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
 CALL = "stage1-outline"
 OPEN_DAY = datetime(2019, 6, 3, 10, 0, tzinfo=UTC)  # Stage 1: 15 May - 30 September 2019
 PASSWORD = "Ratusz-Rynek-1-2019"
@@ -456,12 +458,15 @@ def main(argv: list[str] | None = None) -> int:
         help="a PostgreSQL server (postgresql+psycopg://postgres@127.0.0.1:5432/DB): "
         "a database of its own is created there and dropped; SQLite when absent",
     )
-    parser.add_argument("--json", type=Path, help="write the figures here too")
+    parser.add_argument(
+        "--json", type=Path, help="where the figures go (benchmarks/out/portal-STORE.json)"
+    )
     args = parser.parse_args(argv)
     result = run(args.cities, args.reviewers, args.database_url)
     print(report(result))
-    if args.json:
-        args.json.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    target = args.json or OUT / f"portal-{result['store']}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     return 1 if result["errors"] else 0
 
 

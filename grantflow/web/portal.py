@@ -79,7 +79,7 @@ def current_user(request: Request) -> User | None:
         user_id = session(request).user_id
         if user_id is not None:
             try:
-                found = accounts.get_user(portal(request).wiring.unit_of_work(), user_id)
+                found = accounts.get_user(portal(request).wiring.reading(), user_id)
             except NotFound:
                 found = None  # the account was removed since
         request.state.user = found
@@ -125,7 +125,7 @@ def owned(
 ) -> T:
     """What ``load`` finds, when it belongs to ``user``: 404 when there is no such thing,
     403 when it is another's, each written to the audit chain with ``subject``."""
-    uow = portal(request).wiring.unit_of_work()
+    uow = portal(request).wiring.reading()
     try:
         with uow:
             found = load(uow)
