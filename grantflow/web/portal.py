@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +44,10 @@ class Portal:
     templates: jinja2.Environment
 
 
+@cache
 def make_templates() -> jinja2.Environment:
+    """The pages' templates, compiled once a process (every app of the process shares them:
+    they do not change while it runs)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # everything a user or a file wrote is escaped
