@@ -28,6 +28,7 @@ from grantflow import config
 from grantflow.adapters.clock import FixedClock, SystemClock
 from grantflow.adapters.files import LocalFileStore
 from grantflow.adapters.store import SqlUnitOfWork, make_engine, migrate
+from grantflow.adapters.store.engine import is_sqlite
 from grantflow.domain.programme import Programme
 from grantflow.services.ports.clock import Clock
 from grantflow.validation.programme_file import load_programme
@@ -57,6 +58,7 @@ class Wiring:
         self.programme_file = programme_file
         self.clock: Clock = clock or SystemClock()
         self._engine: Engine | None = None
+        self._reader: Engine | None = None
 
     @cached_property
     def programme(self) -> Programme:
@@ -72,6 +74,16 @@ class Wiring:
         if self._engine is None:
             self._engine = make_engine(self.settings.database_url)
         return SqlUnitOfWork(self._engine)
+
+    def reading(self) -> SqlUnitOfWork:
+        """A unit of work that only reads (a page): on SQLite it takes no write lock, so
+        it never waits for a writer; it cannot write. PostgreSQL's readers never wait
+        for writers, so there it is the writers' engine."""
+        if not is_sqlite(self.settings.database_url):
+            return self.unit_of_work()
+        if self._reader is None:
+            self._reader = make_engine(self.settings.database_url, read_only=True)
+        return SqlUnitOfWork(self._reader)
 
     @cached_property
     def files(self) -> LocalFileStore:
@@ -112,9 +124,10 @@ class Wiring:
         return Argon2Hasher()
 
     def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        for engine in (self._engine, self._reader):
+            if engine is not None:
+                engine.dispose()
+        self._engine = self._reader = None
 
     def __enter__(self) -> Self:
         return self

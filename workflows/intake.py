@@ -19,7 +19,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from grantflow import bootstrap, checking, config
-from grantflow.adapters import report_render
+from grantflow.adapters import i18n, report_render
 from grantflow.adapters.files import LocalFileStore
 from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
 from grantflow.domain.programme import PROPOSAL_FORM
@@ -176,7 +176,7 @@ def _publish_one(
         report_html=str(html),
         report_json=str(json_path),
         artifact_key=name,
-        note=receipt.note,
+        note=i18n.word(receipt.note.msgid, lang, receipt.note.values) if receipt.note else "",
     )
 
 

@@ -20,6 +20,8 @@ import os
 from dataclasses import dataclass
 from typing import Literal
 
+from grantflow.domain.deadlines import parse_moment
+
 LifecycleFlow = Literal["review", "selection", "partnership"]
 
 
@@ -27,11 +29,22 @@ LifecycleFlow = Literal["review", "selection", "partnership"]
 class NextFlow:
     flow: LifecycleFlow
     call_code: str
+    # The step's --as-of, as the person gave it: the flow it hands on to runs at the same
+    # moment (a step recorded on the programme's calendar must not be picked up "now").
+    as_of: str | None = None
 
     @property
     def command(self) -> str:
         """What runs it in-process."""
-        return f"grantflow run {self.flow} --call {self.call_code}"
+        at = f" --as-of {self.as_of}" if self.as_of else ""
+        return f"grantflow run {self.flow} --call {self.call_code}{at}"
+
+    @property
+    def parameters(self) -> dict[str, object]:
+        """The deployment's parameters: the flow's own ``call_code`` and ``as_of``."""
+        if self.as_of is None:
+            return {"call_code": self.call_code}
+        return {"call_code": self.call_code, "as_of": parse_moment(self.as_of)}
 
     @property
     def deployment(self) -> str:
@@ -71,7 +84,7 @@ def start(step: NextFlow) -> Started | None:
     try:
         # Not a subflow even when called inside a flow: the next step has a life of its own.
         run = run_deployment(
-            step.deployment, parameters={"call_code": step.call_code}, timeout=0, as_subflow=False
+            step.deployment, parameters=step.parameters, timeout=0, as_subflow=False
         )
     except ObjectNotFound as exc:
         raise NotStarted(

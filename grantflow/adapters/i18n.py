@@ -11,18 +11,19 @@ conventions of ``pl_PL``, ``nb_NO`` and ``en_GB``.
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel.core import UnknownLocaleError
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from grantflow import resources
 from grantflow.domain.errors import ConfigurationError
@@ -74,6 +75,37 @@ def format_amount(amount: Decimal, lang: str) -> str:
 def format_number(number: Decimal, lang: str) -> str:
     """A number with every decimal it has (an exchange rate 4.3117 stays 4,3117 in pl)."""
     return format_decimal(number, locale=LOCALES[_check(lang)], decimal_quantization=False)
+
+
+def word(msgid: str, lang: str, values: Mapping[str, object]) -> str:
+    """``msgid`` from the catalog of ``lang`` with its ``{placeholders}`` filled, dates
+    as the language writes them (a note a service gives as data)."""
+    shown = {k: format_date(v, lang) if isinstance(v, date) else v for k, v in values.items()}
+    return translations(lang).gettext(msgid).format(**shown)
+
+
+def format_money(amount: Decimal, currency: str, lang: str) -> str:
+    """An amount with its currency where the locale writes it: ``150 000,00 EUR`` in pl
+    and nb, ``EUR 150,000.00`` in en. The ISO code stands for the symbol (the forms and
+    the letters of the programme name EUR and PLN, never € or zł)."""
+    locale = Locale.parse(LOCALES[_check(lang)])
+    pattern = locale.currency_formats["standard"].pattern.replace("\u00a4", "\u00a4\u00a4")
+    text = format_currency(amount, currency, format=pattern, locale=locale)
+    # CLDR keeps a code before the digits apart from them (currencySpacing); Babel does not.
+    return re.sub(rf"{currency}(?=\d)", f"{currency}\u00a0", text)
+
+
+_KB, _MB = 1024, 1024 * 1024
+
+
+def format_size(size: int, lang: str) -> str:
+    """A byte count as people read it: ``10,0 MB`` in pl, ``830 kB``, ``120 B``."""
+    locale = LOCALES[_check(lang)]
+    if size >= _MB:
+        return f"{format_decimal(Decimal(size) / _MB, format='#,##0.0', locale=locale)}\u00a0MB"
+    if size >= _KB:
+        return f"{format_decimal(round(size / _KB), format='#,##0', locale=locale)}\u00a0kB"
+    return f"{format_decimal(size, locale=locale)}\u00a0B"
 
 
 def format_date(day: date, lang: str) -> str:

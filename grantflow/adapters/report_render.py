@@ -27,7 +27,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from grantflow import resources
 from grantflow.adapters.cells import safe_text
-from grantflow.adapters.i18n import format_amount, format_date, format_number, translations
+from grantflow.adapters.i18n import (
+    format_amount,
+    format_date,
+    format_number,
+    format_size,
+    translations,
+)
 from grantflow.adapters.reproducible import workbook_bytes
 from grantflow.domain.errors import DocumentError
 from grantflow.validation import form
@@ -115,7 +121,9 @@ def localised(issue: Issue, lang: str, form_name: str = "outline") -> Issue:
     field = _field_def(form_name, issue.sheet, issue.field)
     params: dict[str, str] = {}
     for name, text in issue.params.items():
-        if name == "label":
+        if issue.code == "file-too-large" and text.isdigit():
+            params[name] = format_size(int(text), lang)  # a byte count: "10,0 MB" in pl
+        elif name == "label":
             label_field = _field_def(form_name, issue.sheet, text)
             params[name] = label_field.label[lang] if label_field is not None else text
         elif name == "expected":

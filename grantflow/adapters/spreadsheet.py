@@ -230,7 +230,8 @@ def _read_bytes(path: Path, limits: ReadLimits, workbook: RawWorkbook) -> bytes:
         raise _unreadable("the file cannot be opened") from exc
     workbook.sha256 = digest.hexdigest()
     if size > limits.max_file_bytes:
-        raise _too_large(human_size(size), human_size(limits.max_file_bytes))
+        # Byte counts: the report writes them in its reader's language.
+        raise _too_large(str(size), str(limits.max_file_bytes))
     return data
 
 

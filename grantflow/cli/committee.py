@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from grantflow.cli.common import (
     store,
     usage,
 )
+
+if TYPE_CHECKING:
+    from grantflow.domain.programme import Programme
 
 selection_app = typer.Typer(help="Ranking and the committee's decision.", no_args_is_help=True)
 
@@ -77,11 +80,27 @@ def selection_approve(
         )
         with uow:
             stages = {uow.applications.get(e.application_id).stage for e in ranking.entries}
+        programme = built.programme
     print_ranking(ranking)
     if stages == {1}:
-        next_step(f"grantflow promote --call {call}  (the shortlisted outlines enter Stage 2)")
+        next_step(_after_shortlist(programme, call))
     elif ranking.selected:
-        next_flow("partnership", call, "opens the partner search")
+        next_flow("partnership", call, "opens the partner search", as_of)
+
+
+def _after_shortlist(programme: Programme, call: str) -> str:
+    """How the shortlisted cities enter Stage 2: their own proposals, or (a Stage 2 call
+    that takes outlines) the outlines promoted."""
+    from grantflow.services import promotion
+
+    try:
+        promotion.promotion_calls(programme, call)
+    except promotion.TakesProposals:
+        return (
+            "each shortlisted city submits its Stage 2 proposal, pre-filled from its outline "
+            "(grantflow template proposal --application ID)"
+        )
+    return f"grantflow promote --call {call}  (the shortlisted outlines enter Stage 2)"
 
 
 def register(app: typer.Typer) -> None:

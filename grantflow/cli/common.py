@@ -147,9 +147,10 @@ def next_step(what: str) -> None:
     typer.echo(f"next: {what}")
 
 
-def next_flow(flow: LifecycleFlow, call_code: str, why: str) -> None:
+def next_flow(flow: LifecycleFlow, call_code: str, why: str, as_of: str | None) -> None:
     """:func:`next_step` for a lifecycle flow: started on the Prefect server when
-    ``PREFECT_API_URL`` names one (``workflows.next_flow``), else named for the operator.
+    ``PREFECT_API_URL`` names one (``workflows.next_flow``), else named for the operator;
+    either way at the command's ``--as-of`` (``as_of``, None: now).
 
     A server that does not take the run is a warning, not a failure: the
     decision is recorded, and the deployment's schedule or the command named
@@ -157,7 +158,7 @@ def next_flow(flow: LifecycleFlow, call_code: str, why: str) -> None:
     """
     from workflows.next_flow import NextFlow, NotStarted, start
 
-    step = NextFlow(flow, call_code)
+    step = NextFlow(flow, call_code, as_of)
     try:
         started = start(step)
     except NotStarted as exc:

@@ -83,7 +83,7 @@ def run_review(
     if outcome.assigned:
         next_step("the experts declare and score (grantflow review declare|score)")
     if outcome.completed:
-        next_flow("selection", call, "proposes the ranking")
+        next_flow("selection", call, "proposes the ranking", as_of)
 
 
 @run_app.command("selection")

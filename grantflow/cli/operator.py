@@ -89,7 +89,7 @@ def formal_check(
             f"(grantflow submit --call {changed.call_code} FILE); it re-enters the check"
         )
     elif correct:
-        next_flow("review", changed.call_code, "assigns the experts")
+        next_flow("review", changed.call_code, "assigns the experts", as_of)
 
 
 # What to use instead of ``decide`` for the actions that book money, change a ranking or
@@ -159,7 +159,7 @@ def decide(
         typer.echo(
             f"application {promoted.id} ({promoted.city_name}) moved up from the reserve list"
         )
-        next_flow("partnership", promoted.call_code, "proposes its partners")
+        next_flow("partnership", promoted.call_code, "proposes its partners", as_of)
 
 
 def promote(

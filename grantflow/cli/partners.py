@@ -122,7 +122,7 @@ def partners_reopen(
             uow, application_id, at=built.clock.now(), actor=f"operator:{by}", reason=reason
         )
     typer.echo(f"application {application_id} ({reopened.city_name}): {reopened.state}")
-    next_flow("partnership", reopened.call_code, "proposes again")
+    next_flow("partnership", reopened.call_code, "proposes again", as_of)
 
 
 @partners_app.command("close-search")

@@ -90,7 +90,7 @@ def review_declare(
             call_code = uow.applications.get(application_id).call_code
     typer.echo(f"reviewer {reviewer} on application {application_id}: {declared.declaration}")
     if conflict:
-        next_flow("review", call_code, "if no replacement was free")
+        next_flow("review", call_code, "if no replacement was free", as_of)
     else:
         next_step(f"grantflow review score {application_id} --reviewer {reviewer} --points ...")
 
@@ -133,7 +133,7 @@ def review_score(
     state = "submitted (locked)" if card.submitted else "draft"
     typer.echo(f"application {application_id}, reviewer {reviewer}: total {card.total}, {state}")
     if card.submitted:
-        next_flow("review", call_code, "completes or arbitrates")
+        next_flow("review", call_code, "completes or arbitrates", as_of)
 
 
 def register(app: typer.Typer) -> None:

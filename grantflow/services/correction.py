@@ -30,11 +30,41 @@ from grantflow.services.ports.unit_of_work import UnitOfWork
 
 LATE = "intake:late-correction"
 
+# What a version means for an application returned for correction. Each is a msgid of
+# the catalogs: the entrypoint words it in its reader's language (``adapters.i18n.word``);
+# the audit log keeps it in English.
+STILL_INVALID = (
+    "version {version} has errors: the application stays returned for correction until {deadline}"
+)
+RESUBMITTED = "corrected version {version} re-enters the formal check"
+AFTER_DEADLINE = (
+    "version {version} uploaded on {day}, after the correction deadline {deadline}: "
+    "kept, but the application stays returned for correction"
+)
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    """A note for the city and the operator, as data: its msgid and its values."""
+
+    msgid: str
+    version: int | None  # always set: the version belongs to the application
+    deadline: date
+    day: date  # the day the version was uploaded, at the operator's seat
+
+    @property
+    def values(self) -> dict[str, int | date | None]:
+        return {"version": self.version, "deadline": self.deadline, "day": self.day}
+
+    def __str__(self) -> str:
+        """In English, with ISO dates: the audit log's wording."""
+        return self.msgid.format(**self.values)
+
 
 @dataclass(frozen=True)
 class Recheck:
     resubmitted: bool  # the application is back in the formal check
-    message: str  # for the city and the operator; "" when the version changes nothing
+    note: CorrectionNote | None  # None when the version changes nothing
 
 
 def _returned(entries: list[AuditEntry]) -> AuditEntry | None:
@@ -48,7 +78,7 @@ def recheck(
 ) -> Recheck:
     """What the stored version ``submission_id`` means for an application returned for
     correction (nothing for any other application)."""
-    nothing = Recheck(False, "")
+    nothing = Recheck(False, None)
     with uow:
         # A cheap read first: most uploads belong to applications that were never returned.
         if uow.applications.get(application_id).state != State.RETURNED_FOR_CORRECTION:
@@ -64,11 +94,7 @@ def recheck(
         deadline = date.fromisoformat(str(returned.payload["deadline"]))
         day = operator_day(version.submitted_at)
         if not version.valid:
-            return Recheck(
-                False,
-                f"version {version.version_no} has errors: the application stays returned for "
-                f"correction until {deadline}",
-            )
+            return Recheck(False, CorrectionNote(STILL_INVALID, version.version_no, deadline, day))
         if day <= deadline:
             advance(
                 uow,
@@ -81,14 +107,8 @@ def recheck(
                 payload={"version": version.version_no, "submission": submission_id},
             )
             uow.commit()
-            return Recheck(
-                True,
-                f"corrected version {version.version_no} re-enters the formal check",
-            )
-        message = (
-            f"version {version.version_no} uploaded on {day}, after the correction deadline "
-            f"{deadline}: kept, but the application stays returned for correction"
-        )
+            return Recheck(True, CorrectionNote(RESUBMITTED, version.version_no, deadline, day))
+        note = CorrectionNote(AFTER_DEADLINE, version.version_no, deadline, day)
         already = any(
             e.action == LATE and e.payload.get("submission") == submission_id for e in log
         )
@@ -99,8 +119,8 @@ def recheck(
                 actor=actor,
                 action=LATE,
                 subject=subject,
-                reason=message,
+                reason=str(note),
                 payload={"version": version.version_no, "submission": submission_id},
             )
             uow.commit()
-        return Recheck(False, message)
+        return Recheck(False, note)

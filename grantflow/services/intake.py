@@ -34,7 +34,7 @@ from grantflow.domain.deadlines import operator_day
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
 from grantflow.services import notifications
-from grantflow.services.correction import recheck
+from grantflow.services.correction import CorrectionNote, recheck
 from grantflow.services.ports.applications import NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.unit_of_work import UnitOfWork
@@ -88,8 +88,8 @@ class Receipt:
 
     outcome: SubmissionOutcome
     # What it means for an application returned for correction (back in the formal
-    # check, still to correct, or late); "" for any other application.
-    note: str
+    # check, still to correct, or late); None for any other application.
+    note: CorrectionNote | None
 
 
 def identify(result: ValidationResult) -> Applicant | None:
@@ -114,7 +114,7 @@ def receive_upload(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: dat
     re-check an application returned for correction; idempotent, as both steps are."""
     outcome = submit(uow, files, upload, at=at)
     if outcome.application_id is None:
-        return Receipt(outcome, "")
+        return Receipt(outcome, None)
     checked = recheck(
         uow,
         outcome.application_id,
@@ -122,7 +122,7 @@ def receive_upload(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: dat
         at=at,
         actor=f"intake:{upload.submitted_by}",
     )
-    return Receipt(outcome, checked.message)
+    return Receipt(outcome, checked.note)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ become version 1 of a new Stage 2 application, and the audit log says so.
 Idempotent: promoting again returns the Stage 2 application already made.
 
 Outlines go from a Stage 1 call of the programme into one of its Stage 2
-calls (by default the first): :func:`promotion_calls` refuses any other pair
-before anything is read or written.
+calls (by default the first) that takes outlines: :func:`promotion_calls`
+refuses any other pair before anything is read or written. A Stage 2 call
+with the complete-proposal form takes each shortlisted city's own proposal
+(``services.proposal``), never its outline in place of one.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from grantflow.domain.errors import IllegalTransition, NotFound
+from grantflow.domain.errors import GrantflowError, IllegalTransition, NotFound
 from grantflow.domain.lifecycle import State
-from grantflow.domain.programme import Programme
+from grantflow.domain.programme import PROPOSAL_FORM, Programme
 from grantflow.services.lifecycle import current_version, in_states, record
 from grantflow.services.ports.applications import Application, NewSubmission
 from grantflow.services.ports.unit_of_work import UnitOfWork
+
+
+class TakesProposals(GrantflowError):
+    """The Stage 2 call takes complete proposals: an outline may not stand in for one."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,18 @@ def promotion_calls(
         raise _not_of_stage(1, outline_call, stage1)
     if target is None or target not in stage2:
         raise _not_of_stage(2, target, stage2)
+    if takes_proposals(programme, target):
+        raise TakesProposals(
+            f"{target} takes complete proposals, not outlines: each shortlisted city "
+            "downloads its proposal form pre-filled from its outline (grantflow template "
+            f"proposal --application ID, or its page in the portal) and submits it to {target}"
+        )
     return outline_call, target
+
+
+def takes_proposals(programme: Programme, call_code: str) -> bool:
+    """Whether the Stage 2 call ``call_code`` takes the complete-proposal form."""
+    return programme.call(call_code).form == PROPOSAL_FORM
 
 
 def _not_of_stage(stage: int, code: str | None, codes: list[str]) -> NotFound:

@@ -12,16 +12,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import jinja2
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
+from grantflow import resources
+from grantflow.adapters.spreadsheet import DEFAULT_LIMITS, read_upload
 from grantflow.bootstrap import Wiring
+from grantflow.validation.outline import validate_outline
+from grantflow.web import language
 from grantflow.web import portal as shared
-from grantflow.web.portal import Portal, SignInRequired, make_templates, render, see_other
+from grantflow.web.portal import (
+    TEMPLATES,
+    Portal,
+    SignInRequired,
+    make_templates,
+    render,
+    see_other,
+)
 from grantflow.web.routes import (
     account,
     city,
@@ -104,12 +115,27 @@ async def mail_after_changes(request: Request, background: BackgroundTasks) -> N
         background.add_task(request.app.state.courier)
 
 
+def warm_up(wiring: Wiring, templates: jinja2.Environment) -> None:
+    """Load before the first request what every upload and page needs: the programme, the
+    catalogs, the page templates, the reader and the validator (a sample outline read and
+    validated, nothing stored). Otherwise the first requests after a start pay for it
+    together: the first upload took twice a warm one's time (benchmarks/bench_portal.py)."""
+    for lang in language.LANGUAGES:
+        language.translator(lang)("grantflow")
+    for path in TEMPLATES.rglob("*.j2"):
+        templates.get_template(path.relative_to(TEMPLATES).as_posix())
+    call = wiring.programme.calls[0]
+    sample = resources.samples() / "outlines" / "chelm.xlsx"
+    validate_outline(read_upload(sample).workbook, wiring.programme, call.code)
+
+
 def create_app(wiring: Wiring) -> FastAPI:
     """The portal over ``wiring``'s store, programme and clock (closed when the app stops)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         wiring.migrate()
+        warm_up(wiring, app.state.portal.templates)
         yield
         wiring.close()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +21,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from grantflow.adapters.spreadsheet import DEFAULT_LIMITS, human_size
+from grantflow.adapters.i18n import format_size
+from grantflow.adapters.spreadsheet import DEFAULT_LIMITS
 from grantflow.bootstrap import Wiring
 from grantflow.domain.errors import NotFound
 from grantflow.services import accounts
@@ -42,7 +44,10 @@ class Portal:
     templates: jinja2.Environment
 
 
+@cache
 def make_templates() -> jinja2.Environment:
+    """The pages' templates, compiled once a process (every app of the process shares them:
+    they do not change while it runs)."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,  # everything a user or a file wrote is escaped
@@ -78,7 +83,7 @@ def current_user(request: Request) -> User | None:
         user_id = session(request).user_id
         if user_id is not None:
             try:
-                found = accounts.get_user(portal(request).wiring.unit_of_work(), user_id)
+                found = accounts.get_user(portal(request).wiring.reading(), user_id)
             except NotFound:
                 found = None  # the account was removed since
         request.state.user = found
@@ -124,7 +129,7 @@ def owned(
 ) -> T:
     """What ``load`` finds, when it belongs to ``user``: 404 when there is no such thing,
     403 when it is another's, each written to the audit chain with ``subject``."""
-    uow = portal(request).wiring.unit_of_work()
+    uow = portal(request).wiring.reading()
     try:
         with uow:
             found = load(uow)
@@ -156,7 +161,7 @@ def render(
             "user": current_user(request),
             "csrf": found.sessions.csrf_token(session(request)),
             "request_path": request.url.path,
-            "upload_limit": human_size(DEFAULT_LIMITS.max_file_bytes),
+            "upload_limit": format_size(DEFAULT_LIMITS.max_file_bytes, lang),
             **(context or {}),
         }
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from grantflow import config, resources
+from grantflow.adapters.i18n import format_date
 from grantflow.adapters.sample_files import write_sample
 from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
@@ -72,7 +73,9 @@ class TestACorrectedUpload:
         give_back(first.application_id, today - timedelta(days=1))
         [late] = intake(files=[str(corrected_outline(tmp_path, 2))])
         assert late.version_no == 3
-        assert f"after the correction deadline {today - timedelta(days=1)}" in late.note
+        # The flow's language (English by default) writes the deadline in words.
+        deadline = format_date(today - timedelta(days=1), "en")
+        assert f"after the correction deadline {deadline}: kept" in late.note
         engine = make_engine(config.load().database_url)
         try:
             uow = SqlUnitOfWork(engine)

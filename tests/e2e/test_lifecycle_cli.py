@@ -17,7 +17,9 @@ from typing import Any
 
 import openpyxl
 import pytest
+import yaml
 
+from grantflow import resources
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.store import make_engine, migrate
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
@@ -378,8 +380,20 @@ class TestPromote:
                 )
                 uow.applications.set_state(outline.id, "shortlisted")
                 uow.commit()
-        first = cli(home, "promote", "--call", "stage1-outline")
-        again = cli(home, "promote", "--call", "stage1-outline")
+        refused = cli(home, "promote", "--call", "stage1-outline")
+        assert refused.returncode == 1
+        assert refused.stderr.startswith(
+            f"grantflow: refused: {CALL} takes complete proposals, not outlines: "
+        )
+        # A programme whose Stage 2 call takes outlines (no proposal form) promotes them.
+        outlines_only = tmp_path / "programme.yaml"
+        data = yaml.safe_load((resources.samples() / "programme.yaml").read_text("utf-8"))
+        for call in data["calls"]:
+            call.pop("form", None)
+        outlines_only.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+        promote = ("promote", "--call", "stage1-outline", "--programme", str(outlines_only))
+        first = cli(home, *promote)
+        again = cli(home, *promote)
         assert first.returncode == again.returncode == 0, first.stderr
         assert first.stdout.splitlines()[:2] == [
             f"application 2 (Chełm): {CALL}",

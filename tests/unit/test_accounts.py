@@ -254,3 +254,30 @@ class TestInvitations:
         with pytest.raises(AccountRefused, match="has an account already"):
             self.invite(uow, email="urzad@chelm.pl")
         assert uow.committed.invitations == {} and uow.committed.outbox == []
+
+class WatchingHasher(PlainHasher):
+    """Notes whether a transaction was open while a password was checked."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.checked_inside: list[bool] = []
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.checked_inside.append(self.uow._working is not None)
+        return super().verify(password_hash, password)
+
+
+def test_the_password_is_checked_with_no_transaction_open_so_a_sign_in_holds_no_lock() -> None:
+    uow = FakeUnitOfWork()
+    add_chelm(uow)
+    hasher = WatchingHasher(uow)
+    accounts.sign_in(
+        uow, hasher, email="urzad@chelm.pl", password=PASSWORD, address="10.0.0.7", at=AT
+    )
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(
+            uow, hasher, email="urzad@chelm.pl", password="wrong", address="10.0.0.7", at=AT
+        )
+    assert hasher.checked_inside == [False, False]
+    assert [e.action for e in uow.committed.audit][-1] == "account:sign-in"
+    assert len(uow.committed.login_failures) == 1

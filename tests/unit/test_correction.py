@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from grantflow.adapters import i18n
 from grantflow.domain.lifecycle import State
 from grantflow.services import correction, intake, lifecycle
 from grantflow.services.correction import Recheck
@@ -96,7 +97,8 @@ class CorrectionScenarios:
     ) -> None:
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, 9, 0, tzinfo=UTC))
         outcome = recheck(uow, second)
-        assert outcome == Recheck(True, "corrected version 2 re-enters the formal check")
+        assert outcome.resubmitted
+        assert str(outcome.note) == "corrected version 2 re-enters the formal check"
         assert state(uow, returned) == State.SUBMITTED
         with uow:
             last = uow.audit.all()[-1]
@@ -120,7 +122,9 @@ class CorrectionScenarios:
         late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 16, 23, 30, tzinfo=UTC))
         outcome = recheck(uow, late)
         assert not outcome.resubmitted
-        assert "uploaded on 2019-12-17, after the correction deadline 2019-12-16" in outcome.message
+        assert "uploaded on 2019-12-17, after the correction deadline 2019-12-16" in str(
+            outcome.note
+        )
         assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
 
     def test_a_late_version_is_kept_and_the_refusal_recorded_once(
@@ -129,7 +133,7 @@ class CorrectionScenarios:
         late = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 17, 8, 0, tzinfo=UTC))
         outcome = recheck(uow, late)
         assert not outcome.resubmitted
-        assert outcome.message == (
+        assert str(outcome.note) == (
             "version 2 uploaded on 2019-12-17, after the correction deadline 2019-12-16: "
             "kept, but the application stays returned for correction"
         )
@@ -146,9 +150,9 @@ class CorrectionScenarios:
             uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 5, tzinfo=UTC), invalid_result()
         )
         outcome = recheck(uow, broken)
-        assert outcome == Recheck(
-            False,
-            "version 2 has errors: the application stays returned for correction until 2019-12-16",
+        assert not outcome.resubmitted
+        assert str(outcome.note) == (
+            "version 2 has errors: the application stays returned for correction until 2019-12-16"
         )
         assert state(uow, returned) == State.RETURNED_FOR_CORRECTION
 
@@ -160,13 +164,13 @@ class CorrectionScenarios:
         before = audit(uow)
         again = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 11, tzinfo=UTC))
         assert not again.created
-        assert recheck(uow, again) == Recheck(False, "")
+        assert recheck(uow, again) == Recheck(False, None)
         assert audit(uow) == before
 
     def test_an_application_never_returned_is_left_alone(self, uow: UnitOfWork) -> None:
         first = upload(uow, b"PK\x03\x04 Chelm v1", datetime(2019, 11, 28, tzinfo=UTC))
         second = upload(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 11, 29, tzinfo=UTC))
-        assert recheck(uow, second) == Recheck(False, "")
+        assert recheck(uow, second) == Recheck(False, None)
         assert first.application_id is not None
         assert state(uow, first.application_id) == State.SUBMITTED
         assert audit(uow) == []
@@ -176,7 +180,7 @@ class CorrectionScenarios:
     ) -> None:
         receipt = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 10, 9, 0, tzinfo=UTC))
         assert (receipt.outcome.application_id, receipt.outcome.version_no) == (returned, 2)
-        assert receipt.note == "corrected version 2 re-enters the formal check"
+        assert str(receipt.note) == "corrected version 2 re-enters the formal check"
         assert state(uow, returned) == State.SUBMITTED
         assert audit(uow)[-1] == "transition:resubmit"
 
@@ -185,7 +189,7 @@ class CorrectionScenarios:
     ) -> None:
         receipt = receive(uow, b"PK\x03\x04 Chelm v2", datetime(2019, 12, 17, 8, 0, tzinfo=UTC))
         assert (receipt.outcome.created, receipt.outcome.version_no) == (True, 2)
-        assert receipt.note == (
+        assert str(receipt.note) == (
             "version 2 uploaded on 2019-12-17, after the correction deadline 2019-12-16: "
             "kept, but the application stays returned for correction"
         )
@@ -202,17 +206,46 @@ class CorrectionScenarios:
             False,
             first.outcome.submission_id,
         )
-        assert again.note == ""  # already back in the formal check: nothing new to say
+        assert again.note is None  # already back in the formal check: nothing new to say
         with uow:
             assert len(uow.submissions.for_application(returned)) == 2
         assert audit(uow) == before
 
     def test_an_upload_of_no_known_city_is_received_without_a_note(self, uow: UnitOfWork) -> None:
         receipt = receive(uow, b"PK\x03\x04 bez TERYT", datetime(2019, 12, 2, tzinfo=UTC), None)
-        assert (receipt.outcome.application_id, receipt.note) == (None, "")
+        assert (receipt.outcome.application_id, receipt.note) == (None, None)
 
 
 class TestCorrectionOnFakes(CorrectionScenarios):
     @pytest.fixture
     def uow(self) -> FakeUnitOfWork:
         return FakeUnitOfWork()
+
+
+@pytest.mark.parametrize(
+    ("lang", "worded"),
+    [
+        (
+            "pl",
+            "wersja 2 przesłana 17 grudnia 2019, po terminie poprawy (16 grudnia 2019): "
+            "zachowana, ale wniosek pozostaje zwrócony do poprawy",
+        ),
+        (
+            "nb",
+            "versjon 2 lastet opp 17. desember 2019, etter fristen for retting "
+            "(16. desember 2019): beholdt, men søknaden er fortsatt sendt tilbake for retting",
+        ),
+        (
+            "en",
+            "version 2 uploaded on 17 December 2019, after the correction deadline "
+            "16 December 2019: kept, but the application stays returned for correction",
+        ),
+    ],
+)
+def test_a_late_correction_is_noted_in_the_readers_language_with_its_dates_in_words(
+    lang: str, worded: str
+) -> None:
+    note = correction.CorrectionNote(
+        correction.AFTER_DEADLINE, 2, deadline=date(2019, 12, 16), day=date(2019, 12, 17)
+    )
+    assert i18n.word(note.msgid, lang, note.values) == worded

@@ -3,6 +3,7 @@ pair of calls is accepted, whoever asks (the CLI, the demo, next the portal)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,13 +13,17 @@ from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
 from grantflow.services import intake
 from grantflow.services.intake import Applicant, Upload
-from grantflow.services.promotion import promote_shortlisted, promotion_calls
+from grantflow.services.promotion import TakesProposals, promote_shortlisted, promotion_calls
 from tests.intake_data import CHELM, HRUBIESZOW, outline, valid_result
 from tests.unit.factories import LETTER_TERMS, STAGE1, STAGE2, reference_programme
 from tests.unit.fakes.files import FakeFileStore
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 PROGRAMME = reference_programme()
+# A programme whose Stage 2 call takes outlines (no proposal form): the one promotion is for.
+OUTLINES = reference_programme(
+    calls=tuple(dataclasses.replace(c, form="outline") for c in PROGRAMME.calls)
+)
 AT = datetime(2020, 5, 20, 10, 0, tzinfo=UTC)  # after the Stage 1 shortlist, before Stage 2 opens
 OPERATOR = "operator:anna.nowak"
 # A second Stage 2 round, as a programme may open one for the reserve list.
@@ -49,7 +54,17 @@ def outline_submitted(uow: FakeUnitOfWork, applicant: Applicant, state: State) -
 
 class TestWhichCalls:
     def test_a_stage_1_call_goes_into_the_programmes_first_stage_2_call(self) -> None:
-        assert promotion_calls(PROGRAMME, STAGE1) == (STAGE1, STAGE2)
+        assert promotion_calls(OUTLINES, STAGE1) == (STAGE1, STAGE2)
+
+    def test_a_stage_2_call_that_takes_proposals_is_not_promoted_into(self) -> None:
+        with pytest.raises(TakesProposals) as refused:
+            promotion_calls(PROGRAMME, STAGE1)
+        assert str(refused.value) == (
+            "stage2-proposal takes complete proposals, not outlines: each shortlisted city "
+            "downloads its proposal form pre-filled from its outline (grantflow template "
+            "proposal --application ID, or its page in the portal) and submits it to "
+            "stage2-proposal"
+        )
 
     def test_another_stage_2_call_of_the_programme_can_be_named(self) -> None:
         programme = reference_programme(calls=(*PROGRAMME.calls, STAGE2_2021))
@@ -84,8 +99,8 @@ class TestPromotingTheShortlist:
         uow = FakeUnitOfWork()
         chelm = outline_submitted(uow, CHELM, State.SHORTLISTED)
         outline_submitted(uow, HRUBIESZOW, State.REJECTED)
-        first = promote_shortlisted(uow, PROGRAMME, STAGE1, at=AT, actor=OPERATOR)
-        again = promote_shortlisted(uow, PROGRAMME, STAGE1, at=AT, actor=OPERATOR)
+        first = promote_shortlisted(uow, OUTLINES, STAGE1, at=AT, actor=OPERATOR)
+        again = promote_shortlisted(uow, OUTLINES, STAGE1, at=AT, actor=OPERATOR)
         assert first == again
         assert first.call_code == STAGE2
         (proposal,) = first.applications
@@ -107,6 +122,8 @@ class TestPromotingTheShortlist:
         commits = uow.commits
         with pytest.raises(NotFound, match="no Stage 2 call 'stage1-outline'"):
             promote_shortlisted(uow, PROGRAMME, STAGE1, STAGE1, at=AT, actor=OPERATOR)
+        with pytest.raises(TakesProposals):
+            promote_shortlisted(uow, PROGRAMME, STAGE1, at=AT, actor=OPERATOR)
         assert uow.commits == commits
         with uow:
             assert [a.call_code for a in uow.applications.list()] == [STAGE1]

@@ -283,10 +283,12 @@ class TestBadInput:
         answer = upload(client, token, b"PK" + b"\0" * (10 * 1024 * 1024 + 50_000), "duzy.xlsx")
         assert answer.status_code == 422
         assert "Nic nie zostało złożone" in answer.text
-        assert "10.0 MB" in answer.text
+        # Sizes in Polish have a decimal comma, in the report's message and on the form.
+        assert "Plik jest za duży (10,0\u00a0MB; limit wynosi 10,0\u00a0MB)." in answer.text
+        assert "(.xlsx, do 10,0\u00a0MB)" in client.get("/city").text
         huge = upload(client, token, b"\0" * (12 * 1024 * 1024), "ogromny.xlsx")
         assert huge.status_code == 413
-        assert "Przyjmujemy pliki do 10.0 MB. Nic nie zostało złożone." in huge.text
+        assert "Przyjmujemy pliki do 10,0\u00a0MB. Nic nie zostało złożone." in huge.text
         assert files_under(home) - before <= {home / "grantflow.db-journal"}
 
     @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ from grantflow.domain.assessment import Assignment
 from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Programme
-from grantflow.domain.ranking import Ranking
+from grantflow.domain.ranking import Decision, Ranking, ReasonCode
 from grantflow.services import (
     lifecycle,
 )
@@ -49,7 +49,7 @@ from grantflow.services import (
 from grantflow.services import (
     review as review_service,
 )
-from grantflow.services.lifecycle import in_states
+from grantflow.services.lifecycle import current_version, in_states
 from grantflow.services.lifecycle_views import ledger_summary, ledger_view
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
@@ -78,12 +78,29 @@ class ProgrammeDemoResult:
     proposals: ProposalsSubmitted
     # application -> the donor it signed a partnership agreement with
     partners: Mapping[int, str] = field(default_factory=dict)
+    # applications whose proposal asked for no partner: no lump sum set aside, none matched
+    no_partner_wanted: frozenset[int] = frozenset()
+    shortlist_places: int = 0  # the programme's Stage 1 shortlist count
+
+    def shortlist_line(self) -> str:
+        """How many shortlist places were filled, and who fell below the pass mark: a
+        place stays empty rather than go to an outline under it, so the Stage 2 call
+        reminders go to fewer cities than there are places."""
+        chosen = [e for e in self.shortlist.entries if e.decision is Decision.SELECTED]
+        below = [
+            e.proposal.city_name
+            for e in self.shortlist.entries
+            if e.reason_code is ReasonCode.BELOW_PASS_MARK
+        ]
+        line = f"Stage 1 shortlist: {len(chosen)} of {self.shortlist_places} places filled"
+        return f"{line}; below the pass mark: {', '.join(below)}" if below else line
 
     def summary_lines(self) -> list[str]:
         """What the demo prints: the Stage 2 proposals, the ranking with each project's
         partner, and ledger totals that reconcile to the cent."""
         lines = [
             "",
+            self.shortlist_line(),
             self.proposals.summary_line(),
             "",
             "Stage 2 ranking (score, decision, partnership agreement):",
@@ -92,6 +109,8 @@ class ProgrammeDemoResult:
             partner = self.partners.get(e.application_id)
             if partner is None and e.application_id in self.returned:
                 partner = "no partner: lump sum returned"
+            elif e.decision is Decision.SELECTED and e.application_id in self.no_partner_wanted:
+                partner = "no partner wanted: no lump sum set aside"
             lines.append(
                 f"  {e.rank:>2}. {e.proposal.city_name:<26} "
                 f"{e.proposal.final_score:>5}  {e.decision!s:<9} {partner or ''}".rstrip()
@@ -349,6 +368,15 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
                 for p in uow.partnerships.list()
                 if p.status is PartnershipStatus.SIGNED
             }
+            outlines = {
+                e.application_id: current_version(uow, e.application_id).outline
+                for e in ranking.entries
+            }
+            no_partner_wanted = frozenset(
+                a
+                for a, outline in outlines.items()
+                if outline is not None and not outline.wants_partner
+            )
     return ProgrammeDemoResult(
         shortlist=shortlist,
         ranking=ranking,
@@ -359,4 +387,6 @@ def run_programme_demo(settings: config.Settings, cast: DemoCast) -> ProgrammeDe
         programme_file=programme_file,
         partners=partners,
         proposals=proposals,
+        no_partner_wanted=no_partner_wanted,
+        shortlist_places=programme.shortlist_count,
     )

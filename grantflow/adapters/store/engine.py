@@ -7,6 +7,12 @@ threads, a CLI next to a flow): WAL so readers never block the writer,
 Without the last one, two transactions that both read and then write
 deadlock on the lock upgrade and SQLite fails one of them at once with
 "database is locked", whatever the timeout.
+
+A reader's engine (``read_only=True``) begins deferred instead: a WAL
+reader sees one snapshot and never takes the write lock, so a page that only
+reads waits for no writer (the portal's pages, measured by
+``benchmarks/bench_portal.py``); ``query_only`` makes a write through it fail
+at once rather than take the lock unannounced.
 """
 
 from __future__ import annotations
@@ -38,7 +44,11 @@ def normalise_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str) -> Engine:
+def is_sqlite(url: str) -> bool:
+    return normalise_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, read_only: bool = False) -> Engine:
     parsed = normalise_url(url)
     if parsed.get_backend_name() == "postgresql":
         return create_engine(parsed, pool_pre_ping=True)
@@ -46,7 +56,11 @@ def make_engine(url: str) -> Engine:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _sqlite_on_begin)
+    if read_only:
+        event.listen(engine, "connect", _sqlite_query_only)
+        event.listen(engine, "begin", _sqlite_on_begin_deferred)
+    else:
+        event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
@@ -66,3 +80,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_query_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=ON")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin_deferred(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -87,7 +87,7 @@ def dashboard(request: Request, user: CityUser) -> Response:
         {
             "city": city_name(request, teryt),
             "teryt": teryt,
-            "applications": city_views.applications_of(wiring.unit_of_work(), teryt),
+            "applications": city_views.applications_of(wiring.reading(), teryt),
             "calls": wiring.programme.calls,
             "open_calls": [c.code for c in wiring.programme.calls if _open(c, today)],
             "date": _date_formatter(request),
@@ -165,7 +165,7 @@ def upload(
 def application_page(request: Request, user: CityUser, application_id: int) -> Response:
     own_application(request, user, application_id)
     wiring = portal(request).wiring
-    found = city_views.application_file(wiring.unit_of_work(), application_id)
+    found = city_views.application_file(wiring.reading(), application_id)
     return render(
         request,
         "city/application.html.j2",
@@ -280,7 +280,7 @@ def document(
 ) -> Response:
     own_application(request, user, application_id)
     wiring = portal(request).wiring
-    found = city_views.application_file(wiring.unit_of_work(), application_id)
+    found = city_views.application_file(wiring.reading(), application_id)
     record = next(
         (d for d in found.documents if (d.kind, d.lang, d.fmt) == (kind, lang, fmt)), None
     )
@@ -358,7 +358,7 @@ def _report_context(request: Request, report: FileReport) -> dict[str, Any]:
 
 
 def _version(request: Request, application_id: int, version_no: int) -> Submission:
-    found = city_views.application_file(portal(request).wiring.unit_of_work(), application_id)
+    found = city_views.application_file(portal(request).wiring.reading(), application_id)
     version = next((v for v in found.versions if v.version_no == version_no), None)
     if version is None:
         raise HTTPException(status_code=404)
@@ -366,7 +366,7 @@ def _version(request: Request, application_id: int, version_no: int) -> Submissi
 
 
 def _final_report(request: Request, application_id: int, version_no: int) -> StoredFinalReport:
-    found = city_views.application_file(portal(request).wiring.unit_of_work(), application_id)
+    found = city_views.application_file(portal(request).wiring.reading(), application_id)
     version = next((v for v in found.final_reports if v.version_no == version_no), None)
     if version is None:
         raise HTTPException(status_code=404)

@@ -81,7 +81,7 @@ def _dashboard(
     status: int = 200,
 ) -> Response:
     wiring = portal(request).wiring
-    board = operator_views.call_dashboard(wiring.unit_of_work(), wiring.programme, call.code)
+    board = operator_views.call_dashboard(wiring.reading(), wiring.programme, call.code)
     return render(
         request,
         "operator/call.html.j2",
@@ -94,7 +94,7 @@ def _dashboard(
             "done": request.query_params.get("done", ""),
             "made": request.query_params.get("made", ""),
             "document_kinds": CALL_DOCUMENTS,
-            "documents": operator_views.call_documents(wiring.unit_of_work(), call.code),
+            "documents": operator_views.call_documents(wiring.reading(), call.code),
             "cities": {a["id"]: a["city"] for a in board.applications},
             **formats(page_language(request)),
         },
@@ -251,7 +251,7 @@ def export(request: Request, user: OperatorUser, call_code: str, name: str) -> R
     if name not in EXPORT_COLUMNS:
         raise HTTPException(status_code=404)
     wiring = portal(request).wiring
-    board = operator_views.call_dashboard(wiring.unit_of_work(), wiring.programme, call.code)
+    board = operator_views.call_dashboard(wiring.reading(), wiring.programme, call.code)
     rows = {
         "applications": board.applications,
         "ranking": board.ranking,
@@ -268,7 +268,7 @@ def export(request: Request, user: OperatorUser, call_code: str, name: str) -> R
 @router.get("/audit")
 def audit(request: Request, user: OperatorUser) -> Response:
     """Check the audit chain, as ``grantflow audit verify`` does."""
-    checked, broken = lifecycle.verify_audit(portal(request).wiring.unit_of_work())
+    checked, broken = lifecycle.verify_audit(portal(request).wiring.reading())
     return render(
         request,
         "operator/audit.html.j2",
@@ -334,7 +334,7 @@ def document(
     record = next(
         (
             d
-            for d in operator_views.call_documents(wiring.unit_of_work(), call.code)
+            for d in operator_views.call_documents(wiring.reading(), call.code)
             if (d.application_id, d.kind, d.lang, d.fmt) == (application_id, kind, lang, fmt)
         ),
         None,

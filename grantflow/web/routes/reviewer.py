@@ -52,7 +52,7 @@ def own_assignment(request: Request, user: User, application_id: int) -> None:
 @router.get("")
 def assignments(request: Request, user: ReviewerUser) -> Response:
     wiring = portal(request).wiring
-    tasks = reviewer_views.reviewer_tasks(wiring.unit_of_work(), code_of(user))
+    tasks = reviewer_views.reviewer_tasks(wiring.reading(), code_of(user))
     return render(
         request,
         "reviewer/assignments.html.j2",
@@ -70,7 +70,7 @@ def _page(
     status: int = 200,
 ) -> Response:
     wiring = portal(request).wiring
-    task = reviewer_views.reviewer_task(wiring.unit_of_work(), application_id, code_of(user))
+    task = reviewer_views.reviewer_task(wiring.reading(), application_id, code_of(user))
     lang = page_language(request)
     criteria = [
         (c, c.label.get(lang) or c.label.get("en") or c.code) for c in wiring.programme.criteria

@@ -46,6 +46,7 @@ def test_the_dashboard_shows_states_reviewer_load_and_the_ledger(
     assert "w ocenie" in text and "złożony" in text  # two under assessment, three submitted
     assert "Obciążenie ekspertów" in text and "R01" in text
     assert "Rejestr uzgadnia się co do centa." in text
+    assert "<dd>0,00\u00a0EUR</dd>" in text  # the ledger's sums as Polish writes money
     assert "Hrubieszów" in text
 
 
