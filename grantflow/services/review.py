@@ -195,8 +195,10 @@ def score(
     submit: bool,
     at: datetime,
     actor: str | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> Scorecard:
-    """Record points (a draft), and with ``submit`` lock them; audited when submitted
+    """Record points and comments per criterion (a draft), and with ``submit`` lock them
+    (a criterion below its maximum needs its comment then); audited when submitted
     (``actor`` as in :func:`declare`)."""
     with uow:
         assignment = uow.assignments.get(application_id, reviewer_code)
@@ -205,6 +207,7 @@ def score(
             uow.scorecards.find(application_id, reviewer_code),
             programme.criteria,
             points,
+            comments,
         )
         if submit:
             card = submit_scorecard(card, programme.criteria, at)
@@ -214,7 +217,11 @@ def score(
                 actor=actor or f"reviewer:{reviewer_code}",
                 action="assessment:submit",
                 subject=f"application:{application_id}",
-                payload={"points": dict(card.points), "total": card.total},
+                payload={
+                    "points": dict(card.points),
+                    "comments": dict(card.comments),
+                    "total": card.total,
+                },
             )
         uow.scorecards.save(card)
         uow.commit()

@@ -30,6 +30,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.donors_file import load_donors
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
+from tests.unit.factories import deduction_comments
 from tests.unit.test_lifecycle_services import outline_of
 
 CALL = "stage2-proposal"
@@ -126,6 +127,7 @@ def decided_call(uow: SqlUnitOfWork) -> None:
             programme,
             submit=True,
             at=AT,
+            comments=deduction_comments(programme),
         )
     review.reconcile_assessment(uow, CALL, programme, at=AT, actor="flow:review")
     selection.propose_ranking(uow, CALL, programme, at=AT, actor=OPERATOR)

@@ -29,7 +29,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.report import FileReport
 from tests.integration.ledger_race import BATCH_AMOUNT, book_once, confirm_once
-from tests.unit.factories import STAGE2
+from tests.unit.factories import STAGE2, deduction_comments
 from tests.unit.test_lifecycle_services import (
     AT,
     CITIES,
@@ -121,6 +121,7 @@ def assess_everything(uow: SqlUnitOfWork) -> None:
                         PROGRAMME,
                         submit=True,
                         at=AT + timedelta(minutes=10 * round_no + number),
+                        comments=deduction_comments(PROGRAMME),
                     )
         review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
 

@@ -24,7 +24,13 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.report import FileReport
-from tests.unit.factories import STAGE1, STAGE2, chelm_workbook, reference_programme
+from tests.unit.factories import (
+    STAGE1,
+    STAGE2,
+    chelm_workbook,
+    deduction_comments,
+    reference_programme,
+)
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 PROGRAMME = reference_programme(funded_count=2, reserve_count=1)
@@ -135,6 +141,7 @@ def assess_everything(uow: FakeUnitOfWork) -> None:
                         PROGRAMME,
                         submit=True,
                         at=AT + timedelta(minutes=10 * round_no + number),
+                        comments=deduction_comments(PROGRAMME),
                     )
         review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
 

@@ -10,12 +10,13 @@ Ewa Łukasik (R03) Wałbrzych. Each expert has a portal account.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from grantflow import bootstrap, checking, resources
 from grantflow.domain.accounts import Binding
 from grantflow.domain.assessment import Reviewer
-from grantflow.services import intake, lifecycle, review
+from grantflow.services import intake, lifecycle, review, selection
 from grantflow.services.accounts import add_user
 from tests.web.portal_data import PASSWORD, wiring_at
 
@@ -109,3 +110,49 @@ def add_donor_accounts(home: Path, language: str = "nb") -> None:
         wiring.migrate()
         for code, _, email in (BODO, TROMSO):
             _account(wiring, email, Binding("donor", donor=code), language)
+
+
+SCORED_DAY = datetime(2019, 11, 4, 10, 0, tzinfo=UTC)
+# The experts' points (relevance, plan_quality, feasibility, partnership, budget) by city:
+# Krasnystaw ranks first, Wałbrzych second; both above the pass mark.
+SCORES = {"Krasnystaw": (27, 22, 18, 13, 9), "Wałbrzych": (24, 20, 15, 12, 8)}
+# Every criterion is below its maximum, so each has its comment; one holds markup.
+DEDUCTIONS = {
+    "relevance": "Diagnoza bez danych o seniorach.",
+    "plan_quality": "Brak wskaźników <b>rezultatu</b>.",
+    "feasibility": "Zespół liczy dwie osoby.",
+    "partnership": "Rola partnera z Bodø opisana ogólnie.",
+    "budget": "Koszty promocji zawyżone.",
+}
+
+
+def call_assessed(home: Path) -> dict[str, int]:
+    """The cast's call with both outlines scored by their two experts (with comments),
+    assessed and ranked (not yet approved); the application ids by city."""
+    ids = call_under_assessment(home)
+    with wiring_at(home, SCORED_DAY) as wiring:
+        programme = wiring.programme
+        uow = wiring.unit_of_work()
+        with uow:
+            assignments = uow.assignments.list()
+        for city, application_id in ids.items():
+            points = dict(
+                zip((c.code for c in programme.criteria), map(Decimal, SCORES[city]), strict=True)
+            )
+            for assignment in (a for a in assignments if a.application_id == application_id):
+                review.declare(
+                    uow, application_id, assignment.reviewer_code, conflict=False, at=SCORED_DAY
+                )
+                review.score(
+                    uow,
+                    application_id,
+                    assignment.reviewer_code,
+                    points,
+                    programme,
+                    submit=True,
+                    at=SCORED_DAY,
+                    comments=DEDUCTIONS,
+                )
+        review.reconcile_assessment(uow, CALL, programme, at=SCORED_DAY, actor="system:review")
+        selection.propose_ranking(uow, CALL, programme, at=SCORED_DAY, actor="operator:test")
+    return ids

@@ -24,8 +24,26 @@ def audit(home: Path) -> list[AuditEntry]:
         return uow.audit.all()
 
 
-def scores_form(token: str, action: str, points: dict[str, str]) -> dict[str, str]:
-    return {"csrf": token, "action": action, **{f"points-{k}": v for k, v in points.items()}}
+# Anna's comment on each criterion she scored below its maximum; one holds markup a page
+# must show as text.
+COMMENTS = {
+    "relevance": "Diagnoza potrzeb Krasnegostawu bez danych o seniorach.",
+    "plan_quality": "Brak wskaźników rezultatu <script>alert('x')</script>",
+    "feasibility": "Zespół projektu liczy dwie osoby.",
+    "partnership": "Rola partnera z Bodø opisana ogólnie.",
+    "budget": "Koszty promocji zawyżone o ok. 12 000 zł.",
+}
+
+
+def scores_form(
+    token: str, action: str, points: dict[str, str], comments: dict[str, str] | None = None
+) -> dict[str, str]:
+    return {
+        "csrf": token,
+        "action": action,
+        **{f"points-{k}": v for k, v in points.items()},
+        **{f"comment-{k}": v for k, v in (comments or {}).items()},
+    }
 
 
 def test_a_reviewer_sees_only_its_assignments_by_title(
@@ -88,18 +106,33 @@ def test_a_reviewer_scores_saves_a_draft_submits_and_can_no_longer_change(
     assert "Podsumowanie" in page and 'name="points-relevance"' in page
 
     draft = client.post(
-        f"{krasnystaw}/scores", data=scores_form(token, "draft", {"relevance": "26"})
+        f"{krasnystaw}/scores",
+        data=scores_form(token, "draft", {"relevance": "26"}, {"relevance": "Do uzupełnienia"}),
     )
     assert "Szkic zapisany. Suma do tej pory: 26" in draft.text
+    assert "Do uzupełnienia</textarea>" in draft.text
 
-    sent = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS))
+    unexplained = {k: v for k, v in COMMENTS.items() if k != "budget"}
+    refused = client.post(
+        f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS, unexplained)
+    )
+    assert refused.status_code == 400
+    assert "uzasadnij w komentarzu, dlaczego przyznajesz mniej niż 10 pkt" in refused.text
+    assert "Diagnoza potrzeb Krasnegostawu bez danych o seniorach.</textarea>" in refused.text
+
+    sent = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS, COMMENTS))
     assert sent.status_code == 200
     assert "nie mogą już zostać zmienione" in sent.text and "84,5" in sent.text
     assert 'name="points-relevance"' not in sent.text
+    assert "Koszty promocji zawyżone o ok. 12 000 zł." in sent.text
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in sent.text
+    assert "<script>alert" not in sent.text
     submitted = [e for e in audit(home) if e.action == "assessment:submit"][-1]
     assert submitted.actor == f"portal:{ANNA[2]}"
+    assert submitted.payload["comments"] == COMMENTS
 
-    again = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS))
+    changed = {**COMMENTS, "budget": "Jednak w porządku."}
+    again = client.post(f"{krasnystaw}/scores", data=scores_form(token, "submit", POINTS, changed))
     assert again.status_code == 409
     listing = client.get("/reviewer").text
     assert "84,5" in listing and "wysłane (zablokowane)" in listing
