@@ -57,11 +57,11 @@ def own_assignment(request: Request, user: User, application_id: int) -> None:
 @router.get("")
 def assignments(request: Request, user: ReviewerUser) -> Response:
     wiring = portal(request).wiring
-    tasks = reviewer_views.reviewer_tasks(wiring.unit_of_work(), code_of(user))
+    tasks = reviewer_views.reviewer_tasks(wiring.unit_of_work(), wiring.programme, code_of(user))
     return render(
         request,
         "reviewer/assignments.html.j2",
-        {"tasks": tasks, **formats(page_language(request))},
+        {"tasks": tasks, "now": wiring.clock.now(), **formats(page_language(request))},
     )
 
 
@@ -78,7 +78,9 @@ def _page(
     """The application as the reviewer may see it; ``entered``, ``said``: the points and
     comments typed when the page comes back with ``problems`` (else the saved ones)."""
     wiring = portal(request).wiring
-    task = reviewer_views.reviewer_task(wiring.unit_of_work(), application_id, code_of(user))
+    task = reviewer_views.reviewer_task(
+        wiring.unit_of_work(), wiring.programme, application_id, code_of(user)
+    )
     lang = page_language(request)
     criteria = [(c, c.label_in(lang)) for c in wiring.programme.criteria]
     saved = {code: str(points) for code, points in (task.card.points if task.card else {}).items()}
@@ -91,6 +93,7 @@ def _page(
             "entered": entered if entered is not None else saved,
             "said": said if said is not None else dict(task.card.comments if task.card else {}),
             "comment_max": COMMENT_MAX_LENGTH,
+            "now": wiring.clock.now(),
             "problems": problems or [],
             # What a problem's message names: a criterion's label and maximum ("" for none).
             "labels": {"": "", **{c.code: label for c, label in criteria}},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from grantflow.domain.audit import AuditEntry
+from grantflow.web.app import create_app
 from tests.web.portal_data import sign_in, wiring_at
 from tests.web.roles.roles_data import ANNA, BJORN, EWA, OPERATOR, REVIEW_DAY
 
@@ -182,3 +184,36 @@ def test_a_reviewer_cannot_open_another_reviewers_application(
 def test_an_operator_cannot_open_the_reviewer_pages(client: TestClient) -> None:
     sign_in(client, OPERATOR)
     assert client.get("/reviewer").status_code == 403
+
+
+def test_a_reviewer_sees_its_review_deadline_and_the_days_left_in_its_language(
+    client: TestClient, applications: dict[str, int]
+) -> None:
+    token = sign_in(client, EWA[2])
+    client.post("/language", data={"csrf": token, "lang": "pl", "back": "/reviewer"})
+    listing = client.get("/reviewer").text
+    assert "Termin oceny" in listing
+    assert '<time datetime="2019-11-29">29 listopada 2019</time> (pozostało dni: 39)' in listing
+    client.post("/language", data={"csrf": token, "lang": "nb", "back": "/reviewer"})
+    page = client.get(f"/reviewer/applications/{applications['Wałbrzych']}").text
+    assert "Frist for vurdering" in page and "dager igjen: 39" in page
+    client.post("/language", data={"csrf": token, "lang": "pl", "back": "/reviewer"})
+
+
+def test_scores_submitted_after_the_deadline_are_taken_and_recorded_as_late(
+    home: Path, applications: dict[str, int]
+) -> None:
+    late = datetime(2019, 12, 2, 9, 0, tzinfo=UTC)  # three days after 29 November
+    walbrzych = f"/reviewer/applications/{applications['Wałbrzych']}"
+    with TestClient(create_app(wiring_at(home, late))) as browser:
+        token = sign_in(browser, EWA[2])
+        browser.post("/language", data={"csrf": token, "lang": "pl", "back": walbrzych})
+        page = browser.get(walbrzych).text
+        assert "po terminie, dni: 3" in page and "Termin oceny minął" in page
+        sent = browser.post(
+            f"{walbrzych}/scores", data=scores_form(token, "submit", POINTS, COMMENTS)
+        )
+        assert sent.status_code == 200
+        assert "wysłane po terminie" in sent.text
+    submitted = [e for e in audit(home) if e.action == "assessment:submit"][-1]
+    assert (submitted.actor, submitted.payload["overdue_days"]) == (f"portal:{EWA[2]}", 3)
