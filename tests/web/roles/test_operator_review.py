@@ -128,6 +128,7 @@ def test_a_move_without_its_justification_is_refused_and_the_choice_kept(
     assert answer.status_code == 400
     assert "Podaj uzasadnienie przeniesienia: Wałbrzych." in answer.text
     assert '<option value="rejected" selected>' in answer.text
+    assert '<option value="selected" selected>zakwalifikowany do II etapu</option>' in answer.text
     assert set(states(home, applications).values()) == {"assessed"}
 
 
