@@ -33,7 +33,7 @@ OPERATOR = "operator@eog.example.pl"  # not the city cast's: both casts may shar
 CITIES = {"Krasnystaw": "krasnystaw.xlsx", "Wałbrzych": "walbrzych.xlsx"}
 
 
-def _account(wiring: bootstrap.Wiring, email: str, binding: Binding, language: str) -> None:
+def add_account(wiring: bootstrap.Wiring, email: str, binding: Binding, language: str) -> None:
     add_user(
         wiring.unit_of_work(),
         wiring.passwords,
@@ -67,8 +67,8 @@ def call_under_assessment(home: Path) -> dict[str, int]:
                 at=REVIEW_DAY,
                 actor="operator:test",
             )
-            _account(wiring, email, Binding("reviewer", reviewer=code), "pl")
-        _account(wiring, OPERATOR, Binding("operator"), "pl")
+            add_account(wiring, email, Binding("reviewer", reviewer=code), "pl")
+        add_account(wiring, OPERATOR, Binding("operator"), "pl")
         review.reconcile_assessment(
             wiring.unit_of_work(), CALL, wiring.programme, at=REVIEW_DAY, actor="operator:test"
         )
@@ -109,7 +109,7 @@ def add_donor_accounts(home: Path, language: str = "nb") -> None:
     with wiring_at(home, REVIEW_DAY) as wiring:
         wiring.migrate()
         for code, _, email in (BODO, TROMSO):
-            _account(wiring, email, Binding("donor", donor=code), language)
+            add_account(wiring, email, Binding("donor", donor=code), language)
 
 
 SCORED_DAY = datetime(2019, 11, 4, 10, 0, tzinfo=UTC)
