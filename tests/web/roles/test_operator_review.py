@@ -156,7 +156,7 @@ def test_a_reviewer_or_a_city_cannot_approve_the_ranking(
     assert set(states(home, applications).values()) == {"assessed"}
 
 
-def test_the_operator_drops_an_application_with_a_justification_shown_beside_the_ranking(
+def test_the_operator_drops_an_application_with_a_justification_shown_beside_the_ranking_once(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
     token = sign_in(client, OPERATOR)
@@ -172,11 +172,7 @@ def test_the_operator_drops_an_application_with_a_justification_shown_beside_the
     assert "Lista rankingowa została zatwierdzona." in page
     assert DROP in page and 'name="decision-' not in page
 
-
-def test_an_approval_posted_again_with_other_moves_changes_nothing(
-    home: Path, client: TestClient, applications: dict[str, int]
-) -> None:
-    token = sign_in(client, OPERATOR)
+    # Another operator, still on the proposal, posts other moves: nothing changes.
     other = approval(token, applications, "Komisja jednak przywraca Wałbrzych.")
     other[f"decision-{applications['Wałbrzych']}"] = "selected"
     other[f"decision-{applications['Krasnystaw']}"] = "rejected"
