@@ -108,6 +108,16 @@ def _points(text: str) -> dict[str, Decimal]:
     return points
 
 
+def _comments(items: list[str]) -> dict[str, str]:
+    comments: dict[str, str] = {}
+    for item in items:
+        code, sep, text = item.partition("=")
+        if not sep or not code.strip():
+            raise usage(f"--comment: '{item}' is not criterion=comment")
+        comments[code.strip()] = text.strip()
+    return comments
+
+
 @review_app.command("score")
 def review_score(
     application_id: Annotated[int, typer.Argument(help="Application id.")],
@@ -115,18 +125,34 @@ def review_score(
     points: Annotated[
         str, typer.Option("--points", help="criterion=points,... e.g. relevance=25,quality=20")
     ],
+    comment: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--comment",
+            help="criterion=why (repeatable); needed on submit for each criterion below "
+            "its maximum.",
+        ),
+    ] = None,
     submit: Annotated[bool, typer.Option("--submit", help="Lock the scores (final).")] = False,
     programme: ProgrammeOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Record points per criterion (a draft), or with --submit lock them."""
+    """Record points and comments per criterion (a draft), or with --submit lock them."""
     from grantflow.services import review
 
     parsed = _points(points)
+    comments = _comments(comment or [])
     with store(programme, as_of) as built:
         uow, loaded = built.unit_of_work(), built.programme
         card = review.score(
-            uow, application_id, reviewer, parsed, loaded, submit=submit, at=built.clock.now()
+            uow,
+            application_id,
+            reviewer,
+            parsed,
+            loaded,
+            submit=submit,
+            at=built.clock.now(),
+            comments=comments,
         )
         with uow:
             call_code = uow.applications.get(application_id).call_code

@@ -9,7 +9,13 @@
   who declared a conflict is replaced, never re-asked).
 - A reviewer sees an application only after declaring no conflict of interest.
 - Scores per criterion, each within the criterion's maximum; locked once
-  submitted.
+  submitted. A comment per criterion says why: SPEC section 5 names no
+  rule for comments, so the one applied is the least a committee needs to
+  read a score: a criterion given less than its maximum has a comment when
+  the scorecard is submitted (a draft may lack it), because a deducted point
+  is what a city contests and what the committee weighs when it changes the
+  ranking. A full score may carry one; no comment is longer than
+  ``COMMENT_MAX_LENGTH`` characters.
 - Arbitration: when the two totals differ by more than the divergence
   threshold times the higher total, a third expert is assigned; the final
   score is the mean of the two closest totals. When the three totals are
@@ -22,7 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -32,6 +38,7 @@ from grantflow.domain.programme import Criterion
 
 EXPERTS_PER_APPLICATION = 2
 EXPERTS_WITH_ARBITRATION = 3
+COMMENT_MAX_LENGTH = 2000
 
 
 class AssessmentError(GrantflowError):
@@ -43,7 +50,7 @@ class ConflictNotDeclared(AssessmentError):
 
 
 class InvalidScores(AssessmentError):
-    """Points outside a criterion's range, unknown or missing criteria."""
+    """Points outside a criterion's range, unknown or missing criteria, missing comments."""
 
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("; ".join(problems))
@@ -174,6 +181,7 @@ class Scorecard:
     reviewer_code: str
     points: Mapping[str, Decimal]  # criterion code -> points
     submitted_at: datetime | None = None
+    comments: Mapping[str, str] = field(default_factory=dict)  # criterion code -> why
 
     @property
     def submitted(self) -> bool:
@@ -202,13 +210,51 @@ def score_problems(
     return tuple(problems)
 
 
+def needs_comment(criterion: Criterion, points: Decimal) -> bool:
+    """Whether a submitted scorecard must say why ``points`` were given on ``criterion``."""
+    return points < criterion.max_points
+
+
+def comment_problems(
+    criteria: Sequence[Criterion],
+    points: Mapping[str, Decimal],
+    comments: Mapping[str, str],
+    *,
+    complete: bool,
+) -> tuple[str, ...]:
+    """Every problem with ``comments`` (see the module docstring); ``complete``: a comment
+    for each criterion given less than its maximum."""
+    maxima = {c.code: c.max_points for c in criteria}
+    problems = [
+        f"comment on unknown criterion '{code}' (criteria: {', '.join(maxima)})"
+        for code in comments
+        if code not in maxima
+    ]
+    problems.extend(
+        f"'{code}': the comment is longer than {COMMENT_MAX_LENGTH} characters"
+        for code, text in comments.items()
+        if len(text) > COMMENT_MAX_LENGTH
+    )
+    if complete:
+        problems.extend(
+            f"'{c.code}': {points[c.code]} of {c.max_points} points needs a comment saying why"
+            for c in criteria
+            if c.code in points
+            and needs_comment(c, points[c.code])
+            and not comments.get(c.code, "").strip()
+        )
+    return tuple(problems)
+
+
 def record_points(
     assignment: Assignment,
     card: Scorecard | None,
     criteria: Sequence[Criterion],
     points: Mapping[str, Decimal],
+    comments: Mapping[str, str] | None = None,
 ) -> Scorecard:
-    """The scorecard with ``points`` merged in (a draft may be filled in several sittings)."""
+    """The scorecard with ``points`` and ``comments`` merged in (a draft may be filled in
+    several sittings; a blank comment removes the one saved)."""
     if not assignment.may_see_application:
         raise ConflictNotDeclared(
             f"reviewer {assignment.reviewer_code} must declare no conflict of interest "
@@ -219,11 +265,16 @@ def record_points(
             f"reviewer {card.reviewer_code} submitted the scores for application "
             f"{card.application_id}; they are locked"
         )
-    problems = score_problems(criteria, points, complete=False)
+    given = {code: text.strip() for code, text in (comments or {}).items()}
+    problems = score_problems(criteria, points, complete=False) + comment_problems(
+        criteria, points, given, complete=False
+    )
     if problems:
         raise InvalidScores(problems)
     merged = {**(card.points if card else {}), **points}
-    return Scorecard(assignment.application_id, assignment.reviewer_code, merged)
+    joined = {**(card.comments if card else {}), **given}
+    said = {code: text for code, text in joined.items() if text}
+    return Scorecard(assignment.application_id, assignment.reviewer_code, merged, comments=said)
 
 
 def submit_scorecard(card: Scorecard, criteria: Sequence[Criterion], at: datetime) -> Scorecard:
@@ -231,7 +282,9 @@ def submit_scorecard(card: Scorecard, criteria: Sequence[Criterion], at: datetim
         raise ScoresLocked(
             f"reviewer {card.reviewer_code} already submitted application {card.application_id}"
         )
-    problems = score_problems(criteria, card.points, complete=True)
+    problems = score_problems(criteria, card.points, complete=True) + comment_problems(
+        criteria, card.points, card.comments, complete=True
+    )
     if problems:
         raise InvalidScores(problems)
     return replace(card, submitted_at=at)

@@ -1,4 +1,5 @@
-"""The operator's calendar: which day a moment falls on, and moments given as text.
+"""The operator's calendar: which day a moment falls on, whether a deadline has passed,
+and moments given as text.
 
 Deadlines in the programme file (a correction deadline, the partner-search
 deadline) are calendar days at the Programme Operator's seat in Warsaw: an
@@ -19,6 +20,17 @@ def operator_day(moment: datetime) -> date:
     """The day at the operator's seat when ``moment`` happened (naive means UTC)."""
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
     return aware.astimezone(OPERATOR_TIMEZONE).date()
+
+
+def days_left(deadline: date, moment: datetime) -> int:
+    """Whole days from ``moment``'s day at the operator's seat to ``deadline``: 0 on the
+    deadline itself (still in time), negative once it has passed."""
+    return (deadline - operator_day(moment)).days
+
+
+def has_passed(deadline: date, moment: datetime) -> bool:
+    """Whether ``moment`` is after the last day ``deadline`` (at the operator's seat)."""
+    return days_left(deadline, moment) < 0
 
 
 # A day given without a time means its midday in Warsaw: the same calendar day

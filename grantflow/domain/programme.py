@@ -73,6 +73,10 @@ class Criterion:
     label: dict[str, str]  # lang -> label
     max_points: int
 
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang``, else in English, else the code."""
+        return self.label.get(lang) or self.label.get("en") or self.code
+
 
 @dataclass(frozen=True)
 class EligibleCity:

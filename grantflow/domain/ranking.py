@@ -44,6 +44,10 @@ class JustificationRequired(SelectionError):
     """The committee changed the proposed ranking without saying why."""
 
 
+class RankingDecided(SelectionError):
+    """A change to an application the committee has decided otherwise already."""
+
+
 class Decision(StrEnum):
     SELECTED = "selected"  # funded (Stage 2) or shortlisted (Stage 1)
     RESERVE = "reserve"

@@ -1,7 +1,8 @@
 """What the operator's call dashboard shows: applications per state, reviewer load,
-divergent pairs, the ranking with its reserve list, and the ledger; and what its
-partnerships page shows: each funded city's proposed or confirmed donor with the
-matching's reasons, and the donors with a free place.
+divergent pairs, the ranking with its reserve list, and the ledger; of one application,
+the experts' submitted scores with their comments; and what its partnerships page shows:
+each funded city's proposed or confirmed donor with the matching's reasons, and the donors
+with a free place.
 
 Built from the CLI's views (``grantflow applications``, ``grantflow ledger``),
 so the portal and the command line never disagree about a call.
@@ -13,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from grantflow.domain.assessment import Outcome, assess
+from grantflow.domain.assessment import Outcome, Scorecard, assess
+from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import State
 from grantflow.domain.matching import CityNeeds, PairScore, remaining_capacity, score_pair
 from grantflow.domain.partners import DonorMunicipality
@@ -131,3 +133,47 @@ def call_partnerships(uow: UnitOfWork, call_code: str) -> CallPartnerships:
         free = remaining_capacity(list(donors.values()), places_taken(uow))
     ordered = sorted(donors.values(), key=lambda d: d.code)
     return CallPartnerships(rows, [(d, free[d.code]) for d in ordered])
+
+
+@dataclass(frozen=True)
+class ScoredApplication:
+    """An application with its experts' submitted scorecards (a draft is the expert's own
+    until submitted), in the order they were submitted."""
+
+    row: dict[str, Any]  # its ``applications_view`` row
+    scorecards: tuple[Scorecard, ...]
+
+
+def scored_application(
+    uow: UnitOfWork, programme: Programme, call_code: str, application_id: int
+) -> ScoredApplication:
+    rows = [r for r in applications_view(uow, programme, call_code) if r["id"] == application_id]
+    if not rows:
+        raise NotFound(f"application {application_id} is not in the call {call_code}")
+    with uow:
+        cards = uow.scorecards.for_application(application_id)
+    return ScoredApplication(rows[0], assess(cards, programme.divergence_threshold).scorecards)
+
+
+def call_scores(uow: UnitOfWork, programme: Programme, call_code: str) -> list[dict[str, Any]]:
+    """A row per submitted score of the call: application, city, expert, criterion, points,
+    maximum and comment (the scores list the operator exports)."""
+    rows: list[dict[str, Any]] = []
+    for application in applications_view(uow, programme, call_code):
+        with uow:
+            cards = uow.scorecards.for_application(application["id"])
+        for card in assess(cards, programme.divergence_threshold).scorecards:
+            rows.extend(
+                {
+                    "id": application["id"],
+                    "city": application["city"],
+                    "reviewer": card.reviewer_code,
+                    "criterion": criterion.code,
+                    "points": card.points.get(criterion.code),
+                    "max_points": criterion.max_points,
+                    "comment": card.comments.get(criterion.code, ""),
+                    "submitted_at": card.submitted_at,
+                }
+                for criterion in programme.criteria
+            )
+    return rows

@@ -100,6 +100,14 @@ def _corrections(uow: UnitOfWork) -> Iterator[Deadline]:
         yield from _city_deadline(uow, application, DeadlineKind.CORRECTION, key, day)
 
 
+def review_deadline(programme: Programme, application: Application) -> date | None:
+    """The day an expert's scores on ``application`` are due (its call's
+    ``review_deadline``); None when the call sets none."""
+    return next(
+        (c.review_deadline for c in programme.calls if c.code == application.call_code), None
+    )
+
+
 def _reviews(uow: UnitOfWork, programme: Programme) -> Iterator[Deadline]:
     due = {c.code: c.review_deadline for c in programme.calls if c.review_deadline is not None}
     assessed = {
@@ -118,8 +126,8 @@ def _reviews(uow: UnitOfWork, programme: Programme) -> Iterator[Deadline]:
         card = uow.scorecards.find(application.id, reviewer.code)
         if card is not None and card.submitted:
             continue
-        day = due[application.call_code]
-        assert day is not None
+        day = review_deadline(programme, application)
+        assert day is not None  # the call is one of ``due``'s
         yield Deadline(
             key=f"review:{application.id}:{reviewer.code}",
             kind=DeadlineKind.REVIEW,

@@ -34,9 +34,10 @@ from grantflow.domain.assessment import (
     record_points,
     submit_scorecard,
 )
+from grantflow.domain.deadlines import days_left, has_passed
 from grantflow.domain.lifecycle import Action, State
 from grantflow.domain.programme import Programme
-from grantflow.services import notifications
+from grantflow.services import notifications, reminders
 from grantflow.services.lifecycle import advance, in_states, record
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.rules import email_is_valid
@@ -195,9 +196,16 @@ def score(
     submit: bool,
     at: datetime,
     actor: str | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> Scorecard:
-    """Record points (a draft), and with ``submit`` lock them; audited when submitted
-    (``actor`` as in :func:`declare`)."""
+    """Record points and comments per criterion (a draft), and with ``submit`` lock them
+    (a criterion below its maximum needs its comment then); audited when submitted
+    (``actor`` as in :func:`declare`).
+
+    Scores submitted after the call's review deadline are taken, not refused: the
+    application needs its expert's scores to be assessed at all, and SPEC names no
+    sanction; the audit entry records them as late (``overdue_days``), for the operator
+    to weigh. Reminders stop either way, as the scores are no longer owed."""
     with uow:
         assignment = uow.assignments.get(application_id, reviewer_code)
         card = record_points(
@@ -205,16 +213,24 @@ def score(
             uow.scorecards.find(application_id, reviewer_code),
             programme.criteria,
             points,
+            comments,
         )
         if submit:
             card = submit_scorecard(card, programme.criteria, at)
+            due = reminders.review_deadline(programme, uow.applications.get(application_id))
+            overdue = {"overdue_days": -days_left(due, at)} if due and has_passed(due, at) else {}
             record(
                 uow,
                 at=at,
                 actor=actor or f"reviewer:{reviewer_code}",
                 action="assessment:submit",
                 subject=f"application:{application_id}",
-                payload={"points": dict(card.points), "total": card.total},
+                payload={
+                    "points": dict(card.points),
+                    "comments": dict(card.comments),
+                    "total": card.total,
+                    **overdue,
+                },
             )
         uow.scorecards.save(card)
         uow.commit()

@@ -1,4 +1,5 @@
-"""What a reviewer's pages show: its assignments, and of each what its declaration allows.
+"""What a reviewer's pages show: its assignments, and of each what its declaration allows
+and when its scores are due (the review deadline the reminders name).
 
 Before a reviewer declares no conflict of interest it sees an application's
 title and city only (what it needs to know whether it has ties with it);
@@ -9,11 +10,15 @@ reviewer's decisions go through ``grantflow.services.review``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 
 from grantflow.domain.assessment import Assignment, Scorecard
+from grantflow.domain.deadlines import days_left, has_passed
 from grantflow.domain.errors import NotFound
 from grantflow.domain.outline import Outline
+from grantflow.domain.programme import Programme
+from grantflow.services import reminders
 from grantflow.services.lifecycle import current_version
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.unit_of_work import UnitOfWork
@@ -29,6 +34,7 @@ class ReviewerTask:
     title_en: str
     card: Scorecard | None
     outline: Outline | None  # None until the reviewer declared no conflict of interest
+    due: date | None  # the review deadline (None: the call sets none, or a declared conflict)
 
     @property
     def total(self) -> Decimal | None:
@@ -37,6 +43,20 @@ class ReviewerTask:
     @property
     def submitted(self) -> bool:
         return self.card is not None and self.card.submitted
+
+    def days_left(self, now: datetime) -> int | None:
+        """Days to the review deadline on ``now``'s day (negative: overdue); None when no
+        deadline applies or the scores were submitted."""
+        if self.due is None or self.submitted:
+            return None
+        return days_left(self.due, now)
+
+    @property
+    def submitted_late(self) -> bool:
+        submitted_at = self.card.submitted_at if self.card else None
+        return (
+            self.due is not None and submitted_at is not None and has_passed(self.due, submitted_at)
+        )
 
 
 def reviewers_of(uow: UnitOfWork, application_id: int) -> frozenset[str]:
@@ -48,7 +68,7 @@ def reviewers_of(uow: UnitOfWork, application_id: int) -> frozenset[str]:
     )
 
 
-def _task(uow: UnitOfWork, assignment: Assignment) -> ReviewerTask:
+def _task(uow: UnitOfWork, programme: Programme, assignment: Assignment) -> ReviewerTask:
     application = uow.applications.get(assignment.application_id)
     outline = current_version(uow, application.id).outline
     if outline is None:  # current_version only returns valid versions
@@ -60,15 +80,22 @@ def _task(uow: UnitOfWork, assignment: Assignment) -> ReviewerTask:
         title_en=outline.title_en,
         card=uow.scorecards.find(application.id, assignment.reviewer_code),
         outline=outline if assignment.may_see_application else None,
+        due=reminders.review_deadline(programme, application) if assignment.active else None,
     )
 
 
-def reviewer_tasks(uow: UnitOfWork, reviewer_code: str) -> list[ReviewerTask]:
+def reviewer_tasks(uow: UnitOfWork, programme: Programme, reviewer_code: str) -> list[ReviewerTask]:
     """The reviewer's assignments, in the order they were made."""
     with uow:
-        return [_task(uow, a) for a in uow.assignments.list() if a.reviewer_code == reviewer_code]
+        return [
+            _task(uow, programme, a)
+            for a in uow.assignments.list()
+            if a.reviewer_code == reviewer_code
+        ]
 
 
-def reviewer_task(uow: UnitOfWork, application_id: int, reviewer_code: str) -> ReviewerTask:
+def reviewer_task(
+    uow: UnitOfWork, programme: Programme, application_id: int, reviewer_code: str
+) -> ReviewerTask:
     with uow:
-        return _task(uow, uow.assignments.get(application_id, reviewer_code))
+        return _task(uow, programme, uow.assignments.get(application_id, reviewer_code))

@@ -32,6 +32,7 @@ from grantflow.domain.ranking import (
     Decision,
     Proposal,
     Ranking,
+    RankingDecided,
     apply_committee_changes,
     rank,
 )
@@ -141,14 +142,45 @@ def approve_ranking(
     actor: str,
 ) -> Ranking:
     """The committee's decision: the proposal with justified changes, applied to every
-    application still ``assessed`` (re-running it changes nothing)."""
+    application still ``assessed``. A selected one gets its lump sum reserved; one the
+    committee moved off the selected list never had one, so nothing is booked for it.
+
+    Re-running it (a retried request, a second operator approving at the same time)
+    changes nothing: the ranked applications are locked before the ranking is read, so
+    the second approval reads the first one's decided ranking and returns it. A change
+    to an application decided otherwise already is refused (RankingDecided), never applied:
+    the states and the stored ranking always agree.
+    """
     with uow:
         proposed = uow.rankings.get(call_code)
         if proposed is None:
             raise NotFound(f"no ranking proposed for {call_code}")
-        decided = apply_committee_changes(proposed, changes)
+        # Locks first: a concurrent approval waits here, then reads what this one saved.
+        states = {
+            e.application_id: uow.applications.get_for_update(e.application_id).state
+            for e in proposed.entries
+        }
+        current = uow.rankings.get(call_code) or proposed
+        # The same change posted again (a retried request) is no change.
+        decided_already = [
+            f"application {c.application_id} is '{states.get(c.application_id, 'not ranked')}'"
+            for c in changes
+            if states.get(c.application_id) != State.ASSESSED
+            and not (
+                c.application_id in states
+                and current.entry(c.application_id).decision is c.decision
+            )
+        ]
+        if decided_already:
+            raise RankingDecided(
+                "the committee can change only applications still waiting for its decision: "
+                + "; ".join(decided_already)
+            )
+        if all(state != State.ASSESSED for state in states.values()):
+            return current  # approved already
+        decided = apply_committee_changes(current, changes)
         for entry in decided.entries:
-            application = uow.applications.get_for_update(entry.application_id)
+            application = uow.applications.get(entry.application_id)
             if application.state != State.ASSESSED:
                 continue
             if entry.decision is Decision.SELECTED:
@@ -174,7 +206,11 @@ def approve_ranking(
             actor=actor,
             action="ranking:approve",
             subject=f"ranking:{call_code}",
-            payload={"entries": _summary(decided), "changes": len(changes)},
+            payload={
+                "entries": _summary(decided),
+                "changes": len(changes),
+                "justifications": {str(c.application_id): c.justification.strip() for c in changes},
+            },
         )
         uow.commit()
     return decided

@@ -51,6 +51,7 @@ class CallScript:
     conflict_city: str  # its first expert declares a conflict of interest
     conflict_reason: str
     divergent_city: str  # its two experts diverge; a third arbitrates
+    deduction_comment: str  # each expert's comment on a criterion scored below its maximum
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def parse_demo_cast(data: object, programme: Programme, source: str = "demo.yaml
                 conflict_city=s["conflict_of_interest"]["city"],
                 conflict_reason=s["conflict_of_interest"]["reason"],
                 divergent_city=s["divergent_pair"]["city"],
+                deduction_comment=s["deduction_comment"],
             )
             for code, s in checked["assessment"].items()
         },

@@ -50,6 +50,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
 from tests.integration.store_fixtures import postgres_url, require_postgres
+from tests.unit.factories import deduction_comments
 from tests.unit.test_lifecycle_services import outline_of
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -209,6 +210,7 @@ def _populate(uow: SqlUnitOfWork, programme: Programme) -> None:
             programme,
             submit=True,
             at=AT,
+            comments=deduction_comments(programme),
         )
     done = review.reconcile_assessment(uow, CALL, programme, at=AT, actor="flow:review")
     assert len(done.completed) == COUNT

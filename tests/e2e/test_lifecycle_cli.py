@@ -32,6 +32,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.donors_file import load_donors
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
+from tests.unit.factories import deduction_comments
 from tests.unit.test_lifecycle_services import outline_of
 
 CALL = "stage2-proposal"
@@ -128,6 +129,7 @@ def decided_call(uow: SqlUnitOfWork) -> None:
             programme,
             submit=True,
             at=AT,
+            comments=deduction_comments(programme),
         )
     review.reconcile_assessment(uow, CALL, programme, at=AT, actor="flow:review")
     selection.propose_ranking(uow, CALL, programme, at=AT, actor=OPERATOR)
@@ -306,6 +308,47 @@ def ledger_json(home: Path) -> Any:
     shown = cli(home, "ledger", "--format", "json")
     assert shown.returncode == 0, shown.stderr
     return json.loads(shown.stdout)
+
+
+class TestScoringWithComments:
+    def test_a_deduction_without_its_comment_is_refused_and_with_it_the_scores_lock(
+        self, tmp_path: Path
+    ) -> None:
+        home = tmp_path / "home"
+        for uow in store(home):
+            submitted_call(uow)
+            lifecycle.formal_check(uow, 1, correct=True, at=AT, actor=OPERATOR)
+            review.reconcile_assessment(uow, CALL, load_programme(), at=AT, actor="flow:review")
+            review.declare(uow, 1, "R01", conflict=False, at=AT)
+        full = "relevance=30,plan_quality=25,feasibility=16,partnership=15,budget=10"
+        refused = cli(
+            home, "review", "score", "1", "--reviewer", "R01", "--points", full, "--submit"
+        )
+        assert refused.returncode == 1
+        assert "'feasibility': 16 of 20 points needs a comment saying why" in refused.stderr
+        why = "feasibility=Brak harmonogramu zamówień dla Chełma"
+        sent = cli(
+            home, "review", "score", "1", "--reviewer", "R01", "--points", full,
+            "--comment", why, "--submit",
+        )  # fmt: skip
+        assert sent.returncode == 0, sent.stderr
+        assert "application 1, reviewer R01: total 96, submitted (locked)" in sent.stdout
+        for uow in store(home):
+            with uow:
+                card = uow.scorecards.find(1, "R01")
+        assert card is not None and card.comments == {
+            "feasibility": "Brak harmonogramu zamówień dla Chełma"
+        }
+
+    def test_a_comment_not_written_criterion_equals_text_is_a_usage_error(
+        self, tmp_path: Path
+    ) -> None:
+        answer = cli(
+            tmp_path / "home", "review", "score", "1", "--reviewer", "R01",
+            "--points", "relevance=30", "--comment", "brak harmonogramu",
+        )  # fmt: skip
+        assert answer.returncode == 2
+        assert "--comment: 'brak harmonogramu' is not criterion=comment" in answer.stderr
 
 
 class TestDecide:

@@ -1,4 +1,4 @@
-"""Bookings and partner confirmations run in other threads and processes by
+"""Bookings, partner confirmations and ranking approvals run in other threads and processes by
 test_lifecycle_store (importable by spawn), and a booking batch run as a script that the
 kill-and-rerun test kills midway:
 
@@ -21,6 +21,8 @@ from grantflow.adapters.store import make_engine
 from grantflow.adapters.store.unit_of_work import SqlUnitOfWork
 from grantflow.domain.errors import LedgerError
 from grantflow.domain.ledger import EntryKind
+from grantflow.domain.ranking import CommitteeChange, RankingDecided
+from grantflow.services import selection
 from grantflow.services.ledger import book
 from grantflow.services.partnership import PartnershipError, confirm_partner
 from grantflow.services.ports.partners import Partnership
@@ -141,3 +143,17 @@ def run_batch(url: str, count: int) -> None:
 
 if __name__ == "__main__":
     run_batch(sys.argv[1], int(sys.argv[2]))
+
+
+def approve_once(url: str, changes: list[CommitteeChange], actor: str) -> str:
+    """'approved' or 'refused' (the other operator's approval decided the ranking first)."""
+    engine = make_engine(url)
+    try:
+        selection.approve_ranking(
+            SqlUnitOfWork(engine), CALL, changes, at=CONFIRMED_AT, actor=actor
+        )
+        return "approved"
+    except RankingDecided:
+        return "refused"
+    finally:
+        engine.dispose()

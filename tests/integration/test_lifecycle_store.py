@@ -22,14 +22,21 @@ from grantflow.domain.assessment import Reviewer, Scorecard, ScoresLocked
 from grantflow.domain.audit import verify_chain
 from grantflow.domain.errors import Conflict, IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
-from grantflow.domain.ranking import Decision, Proposal, RankedProposal, Ranking, ReasonCode
+from grantflow.domain.ranking import (
+    CommitteeChange,
+    Decision,
+    Proposal,
+    RankedProposal,
+    Ranking,
+    ReasonCode,
+)
 from grantflow.services import lifecycle, partnership, review, selection
 from grantflow.services.ledger import book, current_ledger
 from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.validation.report import FileReport
-from tests.integration.ledger_race import BATCH_AMOUNT, book_once, confirm_once
-from tests.unit.factories import STAGE2
+from tests.integration.ledger_race import BATCH_AMOUNT, approve_once, book_once, confirm_once
+from tests.unit.factories import STAGE2, deduction_comments
 from tests.unit.test_lifecycle_services import (
     AT,
     CITIES,
@@ -121,6 +128,7 @@ def assess_everything(uow: SqlUnitOfWork) -> None:
                         PROGRAMME,
                         submit=True,
                         at=AT + timedelta(minutes=10 * round_no + number),
+                        comments=deduction_comments(PROGRAMME),
                     )
         review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
 
@@ -565,6 +573,39 @@ class TestConcurrentConfirmations:
             jobs = [(database_url, app, "NO-4204", barrier) for app in (1, 2)]
             outcomes = pool.starmap(confirm_once, jobs)
         _assert_one_confirmed(lifecycle_uow, outcomes)
+
+
+class TestConcurrentApprovals:
+    """Two operators approve the proposal at once: one as computed, one swapping Chełm
+    (proposed for funding) and Konin (proposed for the reserve list)."""
+
+    def test_threads_decide_the_ranking_once_and_the_ledger_reconciles(
+        self, lifecycle_uow: SqlUnitOfWork, database_url: str
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        assess_everything(lifecycle_uow)
+        selection.propose_ranking(lifecycle_uow, STAGE2, PROGRAMME, at=AT, actor=OPERATOR)
+        swap = [
+            CommitteeChange(3, Decision.SELECTED, "Konin łączy projekt z ciepłownictwem."),
+            CommitteeChange(1, Decision.RESERVE, "Chełm ma już dotację na ten cel."),
+        ]
+        jobs = [([], "operator:ewa"), (swap, "operator:jan")]
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(lambda job: approve_once(database_url, *job), jobs))
+        assert outcomes.count("approved") >= 1
+        with lifecycle_uow:
+            decided = lifecycle_uow.rankings.get(STAGE2)
+            approvals = [e for e in lifecycle_uow.audit.all() if e.action == "ranking:approve"]
+        assert decided is not None and len(approvals) == 1
+        by_state = dict(zip((1, 2, 3), states(lifecycle_uow), strict=True))
+        # The states and the stored ranking tell the same decision, whoever won.
+        assert {i: decided.entry(i).decision.value for i in (1, 2, 3)} == {
+            i: ("selected" if s == "selected" else "reserve") for i, s in by_state.items()
+        }
+        ledger = current_ledger(lifecycle_uow)
+        assert ledger.problems() == []
+        assert ledger.totals().reserved == 2 * LUMP_SUM
 
 
 class TestKillAndRerun:

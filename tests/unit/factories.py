@@ -404,3 +404,12 @@ def reference_programme(**changes: object) -> Programme:
         partner_search_deadline=date(2022, 6, 30),
     )
     return dataclasses.replace(programme, **changes)  # type: ignore[arg-type]
+
+
+def deduction_comments(programme: Programme) -> dict[str, str]:
+    """An expert's comment on every criterion of ``programme``: a submitted scorecard
+    explains each criterion scored below its maximum, and a full score may carry one."""
+    return {
+        c.code: f"Kryterium „{c.label.get('pl', c.code)}”: uzasadnienie w karcie oceny."
+        for c in programme.criteria
+    }

@@ -48,6 +48,14 @@ WOJCIK = Reviewer("R04", "Małgorzata Wójcik", frozenset({"pl"}))
 HANSEN = Reviewer("R05", "Kjetil Hansen", frozenset({"nb", "en"}))
 PANEL = (KOWALSKA, NOWAK, ZIELINSKI, WOJCIK, HANSEN)
 
+# A comment on every criterion, so any scorecard of them may be submitted.
+EXPLAINED = {
+    "relevance": "Trafność: brak diagnozy potrzeb mieszkańców.",
+    "quality": "Jakość: plan bez wskaźników rezultatu.",
+    "partnership": "Partnerstwo: rola partnera z Bodø opisana ogólnie.",
+    "sustainability": "Trwałość: brak planu utrzymania po 2024 r.",
+}
+
 halves = st.integers(min_value=0, max_value=200).map(lambda n: Decimal(n) / 2)
 
 
@@ -180,10 +188,57 @@ class TestDeclarationsAndScores:
             draft,
             CRITERIA,
             {"quality": Decimal("24.5"), "partnership": Decimal(15), "sustainability": Decimal(18)},
+            EXPLAINED,
         )
         submitted = submit_scorecard(draft, CRITERIA, AT)
         assert submitted.total == Decimal("84.5")
         assert submitted.submitted
+        assert submitted.comments == EXPLAINED
+
+    def test_a_criterion_below_its_maximum_cannot_be_submitted_without_a_comment(self) -> None:
+        assignment = Assignment(1, "R01").declare(conflict=False, at=AT)
+        draft = record_points(
+            assignment,
+            None,
+            CRITERIA,
+            {k: Decimal(v) for k, v in full((30, 24, 20, 18)).items()},
+            {"quality": "Brak wskaźników rezultatu dla Chełma."},
+        )
+        with pytest.raises(InvalidScores) as refused:
+            submit_scorecard(draft, CRITERIA, AT)
+        assert refused.value.problems == (
+            "'sustainability': 18 of 20 points needs a comment saying why",
+        )
+
+    def test_a_draft_keeps_its_comments_between_sittings_and_a_blank_one_removes_it(
+        self,
+    ) -> None:
+        assignment = Assignment(1, "R01").declare(conflict=False, at=AT)
+        draft = record_points(
+            assignment,
+            None,
+            CRITERIA,
+            {"relevance": Decimal(27)},
+            {"relevance": " Za mało danych "},
+        )
+        draft = record_points(assignment, draft, CRITERIA, {}, {"quality": "Plan bez ryzyk"})
+        assert draft.comments == {"relevance": "Za mało danych", "quality": "Plan bez ryzyk"}
+        draft = record_points(assignment, draft, CRITERIA, {}, {"quality": "  "})
+        assert draft.comments == {"relevance": "Za mało danych"}
+
+    def test_full_marks_need_no_comment_and_a_comment_on_no_criterion_is_refused(self) -> None:
+        assignment = Assignment(1, "R01").declare(conflict=False, at=AT)
+        perfect = {k: Decimal(v) for k, v in full((30, 30, 20, 20)).items()}
+        assert submit_scorecard(
+            record_points(assignment, None, CRITERIA, perfect), CRITERIA, AT
+        ).submitted
+        with pytest.raises(InvalidScores, match="comment on unknown criterion 'innovation'"):
+            record_points(assignment, None, CRITERIA, perfect, {"innovation": "Świetny pomysł"})
+
+    def test_a_comment_longer_than_the_limit_is_refused(self) -> None:
+        assignment = Assignment(1, "R01").declare(conflict=False, at=AT)
+        with pytest.raises(InvalidScores, match="longer than 2000 characters"):
+            record_points(assignment, None, CRITERIA, {}, {"relevance": "ż" * 2001})
 
     def test_an_incomplete_scorecard_cannot_be_submitted(self) -> None:
         with pytest.raises(InvalidScores, match="'sustainability': no points given"):

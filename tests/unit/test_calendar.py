@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from grantflow.adapters.clock import FixedClock, SystemClock
-from grantflow.domain.deadlines import operator_day, parse_moment
+from grantflow.domain.deadlines import days_left, has_passed, operator_day, parse_moment
 from grantflow.domain.partners import AgreementOutsideEligibility, agreement_period
 
 FINAL_ELIGIBILITY = date(2024, 3, 31)
@@ -72,3 +72,24 @@ class TestAnAgreementsPeriod:
             r"last until the final eligibility date, 2024-03-31",
         ):
             agreement_period(date(2026, 12, 2), FINAL_ELIGIBILITY)
+
+
+class TestAReviewDeadline:
+    """The Stage 1 experts' scores are due on 29 November 2019 (the operator's day)."""
+
+    DUE = date(2019, 11, 29)
+
+    def test_the_last_day_itself_is_in_time_with_no_day_left(self) -> None:
+        evening = datetime(2019, 11, 29, 22, 30, tzinfo=UTC)  # 23:30 in Warsaw
+        assert days_left(self.DUE, evening) == 0
+        assert not has_passed(self.DUE, evening)
+
+    def test_past_midnight_in_warsaw_it_has_passed_although_utc_is_still_on_the_day(
+        self,
+    ) -> None:
+        after_midnight = datetime(2019, 11, 29, 23, 30, tzinfo=UTC)  # 00:30 on the 30th
+        assert days_left(self.DUE, after_midnight) == -1
+        assert has_passed(self.DUE, after_midnight)
+
+    def test_the_days_left_count_down_from_the_assignment(self) -> None:
+        assert days_left(self.DUE, datetime(2019, 10, 21, 10, 0, tzinfo=UTC)) == 39

@@ -22,9 +22,16 @@ from grantflow.services.ledger import book, current_ledger, settle_open
 from grantflow.services.partnership import PartnershipError
 from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.report import FileReport
-from tests.unit.factories import STAGE1, STAGE2, chelm_workbook, reference_programme
+from tests.unit.factories import (
+    STAGE1,
+    STAGE2,
+    chelm_workbook,
+    deduction_comments,
+    reference_programme,
+)
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 
 PROGRAMME = reference_programme(funded_count=2, reserve_count=1)
@@ -61,27 +68,33 @@ def criteria_points(values: tuple[int, int, int, int]) -> dict[str, Decimal]:
     return {code: Decimal(v) for code, v in zip(codes, values, strict=True)}
 
 
+def add_stage2_proposals(uow: UnitOfWork) -> None:
+    """Chełm's, Hrubieszów's and Konin's Stage 2 proposals (ids 1 to 3) with a valid
+    version each, inside an open unit of work (on the fakes, or on a real store)."""
+    for city, teryt in CITIES:
+        app = uow.applications.add(
+            call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
+        )
+        uow.submissions.add(
+            NewSubmission(
+                application_id=app.id,
+                version_no=1,
+                file_name=f"{city}.xlsx",
+                sha256=teryt * 9,
+                stored_path=f"uploads/{teryt}.xlsx",
+                size=1,
+                report=FileReport(file=f"{city}.xlsx"),
+                outline=outline_of(city, teryt),
+                submitted_by=city,
+                submitted_at=AT - timedelta(days=app.id),
+            )
+        )
+
+
 def populate_stage2(uow: FakeUnitOfWork) -> None:
     """Three Stage 2 proposals with a valid version each, the donors, four experts."""
     with uow:
-        for city, teryt in CITIES:
-            app = uow.applications.add(
-                call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=app.id,
-                    version_no=1,
-                    file_name=f"{city}.xlsx",
-                    sha256=teryt * 9,
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{city}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=city,
-                    submitted_at=AT - timedelta(days=app.id),
-                )
-            )
+        add_stage2_proposals(uow)
         for donor in DONORS:
             uow.donors.add(donor)
         uow.commit()
@@ -135,6 +148,7 @@ def assess_everything(uow: FakeUnitOfWork) -> None:
                         PROGRAMME,
                         submit=True,
                         at=AT + timedelta(minutes=10 * round_no + number),
+                        comments=deduction_comments(PROGRAMME),
                     )
         review.reconcile_assessment(uow, STAGE2, PROGRAMME, at=AT, actor="flow:review")
 

@@ -20,7 +20,7 @@ from grantflow.services import lifecycle, review, selection
 from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme, parse_programme
 from grantflow.validation.report import FileReport
-from tests.unit.factories import STAGE1, reference_programme
+from tests.unit.factories import STAGE1, deduction_comments, reference_programme
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.test_lifecycle_services import AT, OPERATOR, outline_of
 
@@ -84,6 +84,7 @@ def assessed_outlines(programme: Programme) -> FakeUnitOfWork:
             programme,
             submit=True,
             at=AT,
+            comments=deduction_comments(programme),
         )
     review.reconcile_assessment(uow, STAGE1, programme, at=AT, actor="flow:review")
     return uow

@@ -130,7 +130,8 @@ def test_an_address_with_an_account_or_a_bad_binding_is_refused_and_nobody_is_in
     wrong = invite(client, "urzad@kolobrzeg.pl", binding="32080")
     assert wrong.status_code == 400 and "podaj 7 cyfr" in wrong.text
     assert 'value="32080"' in wrong.text  # the form keeps what was typed
-    addresses = [m["To"] for m in read_maildir(home / "outbox")]
+    outbox = home / "outbox"  # made by the first message sent from this module's home
+    addresses = [m["To"] for m in read_maildir(outbox)] if outbox.exists() else []
     assert CHELM[0] not in addresses and "urzad@kolobrzeg.pl" not in addresses
 
 

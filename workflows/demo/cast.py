@@ -7,6 +7,7 @@ run of the demo gives the same ranking.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from grantflow.domain.errors import ConfigurationError
@@ -38,6 +39,12 @@ def total(cast: DemoCast, city: str, expert: str, number: int, divergent: bool) 
         return merit + cast.divergence.third_expert_offset
     temperament = {e.reviewer.code: e.temperament for e in cast.experts}
     return merit + temperament[expert]
+
+
+def comments(programme: Programme, points: Mapping[str, Decimal], comment: str) -> dict[str, str]:
+    """The script's ``comment`` on every criterion scored below its maximum (a submitted
+    scorecard explains each of them)."""
+    return {c.code: comment for c in programme.criteria if points[c.code] < c.max_points}
 
 
 def points(programme: Programme, total: int) -> dict[str, Decimal]:

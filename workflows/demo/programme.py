@@ -229,14 +229,16 @@ def _simulate_experts(
                 number,
                 application_id == divergent,
             )
+            points = people.points(programme, total)
             review_service.score(
                 uow,
                 application_id,
                 assignment.reviewer_code,
-                people.points(programme, total),
+                points,
                 programme,
                 submit=True,
                 at=at,
+                comments=people.comments(programme, points, script.deduction_comment),
             )
             acted = True
     return acted, conflicts

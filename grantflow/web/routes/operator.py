@@ -1,8 +1,11 @@
 """The operator's pages: the call dashboard, formal checks (one or many), the expert pool,
-exports of its lists, and the audit chain.
+the committee's approval of the ranking, an application's scores with the experts'
+comments, exports of its lists, and the audit chain.
 
-Every decision goes through the use cases of ``grantflow formal-check`` and
-``grantflow reviewers register`` with the signed-in user as the actor. After
+Every decision goes through the use cases of ``grantflow formal-check``,
+``grantflow reviewers register`` and ``grantflow selection approve`` with the
+signed-in user as the actor. After a Stage 2 approval the partner search
+opens as ``next: grantflow run partnership`` would have it. After
 a formal check found applications correct, and after an expert joined the
 pool, the step their ``next:`` line names (``grantflow run review``) runs
 here in process: it starts the assessments and assigns the experts.
@@ -10,20 +13,29 @@ here in process: it starts the assessments and assigns the experts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
+from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.adapters.list_workbook import list_xlsx
 from grantflow.domain.assessment import AssessmentError, Reviewer
+from grantflow.domain.deadlines import operator_day
 from grantflow.domain.errors import ConfigurationError, Conflict, NotFound
 from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
-from grantflow.services import lifecycle, operator_views, review
+from grantflow.domain.ranking import (
+    CommitteeChange,
+    Decision,
+    JustificationRequired,
+    RankingDecided,
+    SelectionError,
+)
+from grantflow.services import lifecycle, operator_views, partnership, review, selection
 from grantflow.services.documents.generation import Selection, programme_requests, render_batch
 from grantflow.services.documents.recording import record_documents
 from grantflow.services.documents.registry import DOCUMENT_KINDS
@@ -37,6 +49,9 @@ router = APIRouter(prefix="/operator")
 OperatorUser = Annotated[User, Depends(require_role("operator"))]
 
 DECISIONS = ("correct", "reject", "return")
+# What the committee may decide for a ranked application.
+RANKING_DECISIONS = (Decision.SELECTED, Decision.RESERVE, Decision.REJECTED)
+JUSTIFICATION_MAX_LENGTH = 2000
 LANGUAGES = ("pl", "nb", "en")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCUMENT_TYPES = {
@@ -72,16 +87,21 @@ def calls(request: Request, user: OperatorUser) -> Response:
     )
 
 
+# A message for the dashboard: a msgid, or a msgid with its {placeholders}' values.
+Problem = str | tuple[str, Mapping[str, object]]
+
+
 def _dashboard(
     request: Request,
     call: Call,
     *,
-    problems: list[str] | None = None,
+    problems: Sequence[Problem] | None = None,
     entered: Mapping[str, object] | None = None,
     status: int = 200,
 ) -> Response:
     wiring = portal(request).wiring
     board = operator_views.call_dashboard(wiring.reading(), wiring.programme, call.code)
+    states = {a["id"]: a["state"] for a in board.applications}
     return render(
         request,
         "operator/call.html.j2",
@@ -89,6 +109,10 @@ def _dashboard(
             "call": call,
             "board": board,
             "waiting": [a for a in board.applications if a["state"] == State.SUBMITTED],
+            # The ranking still waits for its approval while a ranked application is assessed.
+            "approvable": any(states[r["id"]] == State.ASSESSED for r in board.ranking),
+            "decisions": RANKING_DECISIONS,
+            "approved": request.query_params.get("approved", ""),
             "problems": problems or [],
             "entered": entered or {},
             "done": request.query_params.get("done", ""),
@@ -223,6 +247,76 @@ def register_reviewer(
     return see_other(f"/operator/calls/{call_code}#reviewers")
 
 
+@router.post("/calls/{call_code}/ranking")
+async def approve_ranking(request: Request, user: OperatorUser, call_code: str) -> Response:
+    """The committee's decision, as ``grantflow selection approve`` records it: the
+    proposed ranking as computed, or with applications moved, each move with its
+    justification; then the step its ``next:`` line names."""
+    call = own_call(request, user, call_code)
+    wiring = portal(request).wiring
+    form = await request.form()
+    uow = wiring.unit_of_work()
+    with uow:
+        proposed = uow.rankings.get(call_code)
+    if proposed is None:
+        return _dashboard(
+            request, call, problems=["There is no ranking to approve yet."], status=400
+        )
+    changes: list[CommitteeChange] = []
+    problems: list[Problem] = []
+    entered: dict[str, object] = {}
+    for entry in proposed.entries:
+        number = entry.application_id
+        chosen = str(form.get(f"decision-{number}", entry.decision))
+        justification = str(form.get(f"justification-{number}", "")).strip()
+        entered[f"decision-{number}"], entered[f"justification-{number}"] = chosen, justification
+        if chosen == entry.decision:
+            continue
+        city = {"city": entry.proposal.city_name}
+        if chosen not in RANKING_DECISIONS:
+            problems.append(("Choose a decision for {city}.", city))
+        elif not justification:
+            problems.append(("Give the justification for moving {city}.", city))
+        elif len(justification) > JUSTIFICATION_MAX_LENGTH:
+            problems.append(("The justification for {city} is too long.", city))
+        else:
+            changes.append(CommitteeChange(number, Decision(chosen), justification))
+    if not problems:
+        try:
+            selection.approve_ranking(
+                uow, call_code, changes, at=wiring.clock.now(), actor=user.actor
+            )
+        except JustificationRequired:
+            problems.append("Give the justification for every application moved.")
+        except RankingDecided:
+            problems.append("The ranking was approved meanwhile; the page shows the decisions.")
+            entered = {}
+        except SelectionError:
+            problems.append("The selected grants would exceed the call's allocation.")
+    if problems:
+        return _dashboard(request, call, problems=problems, entered=entered, status=400)
+    _run_partnership(request, call)
+    return see_other(f"/operator/calls/{call_code}?approved=1#ranking")
+
+
+def _run_partnership(request: Request, call: Call) -> None:
+    """The step ``next: grantflow run partnership`` names after a Stage 2 approval, in
+    process: the partner search opens for the funded cities (a Stage 1 approval hands on to
+    the promotion, an operator's step of its own)."""
+    if call.stage != 2:
+        return
+    wiring = portal(request).wiring
+    partnership.reconcile(
+        wiring.unit_of_work(),
+        call.code,
+        wiring.programme,
+        ScipyAssignmentSolver(),
+        today=wiring.clock.today(),
+        at=wiring.clock.now(),
+        actor="system:partnership",
+    )
+
+
 # The lists of a call's dashboard an operator can take away: name -> (columns, rows).
 EXPORT_COLUMNS = {
     "applications": [
@@ -242,6 +336,16 @@ EXPORT_COLUMNS = {
     ],
 }
 EXPORT_COLUMNS["ranking"] = [*EXPORT_COLUMNS["applications"], ("justification", "justification")]
+EXPORT_COLUMNS["scores"] = [
+    ("id", "application"),
+    ("city", "city"),
+    ("reviewer", "reviewer"),
+    ("criterion", "criterion"),
+    ("points", "points"),
+    ("max_points", "max_points"),
+    ("comment", "comment"),
+    ("submitted_at", "submitted_at"),
+]
 EXPORT_COLUMNS["divergent"] = EXPORT_COLUMNS["applications"]
 
 
@@ -251,17 +355,63 @@ def export(request: Request, user: OperatorUser, call_code: str, name: str) -> R
     if name not in EXPORT_COLUMNS:
         raise HTTPException(status_code=404)
     wiring = portal(request).wiring
-    board = operator_views.call_dashboard(wiring.reading(), wiring.programme, call.code)
-    rows = {
-        "applications": board.applications,
-        "ranking": board.ranking,
-        "divergent": board.divergent,
-        "reviewers": [vars(r) for r in board.reviewers],
-    }[name]
+    rows: list[dict[str, Any]]
+    if name == "scores":
+        rows = operator_views.call_scores(wiring.reading(), wiring.programme, call.code)
+    else:
+        board = operator_views.call_dashboard(wiring.reading(), wiring.programme, call.code)
+        rows = {
+            "applications": board.applications,
+            "ranking": board.ranking,
+            "divergent": board.divergent,
+            "reviewers": [vars(r) for r in board.reviewers],
+        }[name]
     return Response(
         list_xlsx(name, EXPORT_COLUMNS[name], rows),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{call.code}-{name}.xlsx"'},
+    )
+
+
+def own_application(request: Request, user: User, call_code: str, application_id: int) -> None:
+    """Pass when the application is one of the call's (404 / 403 and an audit entry
+    otherwise)."""
+    own_call(request, user, call_code)
+    owned(
+        request,
+        user,
+        f"application:{application_id}",
+        lambda uow: uow.applications.get(application_id),
+        lambda application: application.call_code == call_code,
+    )
+
+
+@router.get("/calls/{call_code}/applications/{application_id}")
+def application(
+    request: Request, user: OperatorUser, call_code: str, application_id: int
+) -> Response:
+    """One application's experts' scores with their comments, and its place in the ranking."""
+    own_application(request, user, call_code, application_id)
+    wiring = portal(request).wiring
+    lang = page_language(request)
+    scored = operator_views.scored_application(
+        wiring.unit_of_work(), wiring.programme, call_code, application_id
+    )
+    return render(
+        request,
+        "operator/application.html.j2",
+        {
+            "call_code": call_code,
+            "scored": scored,
+            # The day at the operator's seat each expert submitted on.
+            "submitted_on": {
+                c.reviewer_code: operator_day(c.submitted_at)
+                for c in scored.scorecards
+                if c.submitted_at is not None
+            },
+            "criteria": [(c, c.label_in(lang)) for c in wiring.programme.criteria],
+            **formats(lang),
+        },
     )
 
 

@@ -18,7 +18,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
-from grantflow.domain.assessment import AssessmentError, ScoresLocked
+from grantflow.domain.assessment import (
+    COMMENT_MAX_LENGTH,
+    AssessmentError,
+    ScoresLocked,
+    needs_comment,
+)
 from grantflow.domain.programme import Criterion
 from grantflow.services import review, reviewer_views
 from grantflow.services.ports.accounts import User
@@ -52,11 +57,11 @@ def own_assignment(request: Request, user: User, application_id: int) -> None:
 @router.get("")
 def assignments(request: Request, user: ReviewerUser) -> Response:
     wiring = portal(request).wiring
-    tasks = reviewer_views.reviewer_tasks(wiring.reading(), code_of(user))
+    tasks = reviewer_views.reviewer_tasks(wiring.reading(), wiring.programme, code_of(user))
     return render(
         request,
         "reviewer/assignments.html.j2",
-        {"tasks": tasks, **formats(page_language(request))},
+        {"tasks": tasks, "now": wiring.clock.now(), **formats(page_language(request))},
     )
 
 
@@ -66,15 +71,18 @@ def _page(
     application_id: int,
     *,
     entered: dict[str, str] | None = None,
+    said: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
     status: int = 200,
 ) -> Response:
+    """The application as the reviewer may see it; ``entered``, ``said``: the points and
+    comments typed when the page comes back with ``problems`` (else the saved ones)."""
     wiring = portal(request).wiring
-    task = reviewer_views.reviewer_task(wiring.reading(), application_id, code_of(user))
+    task = reviewer_views.reviewer_task(
+        wiring.reading(), wiring.programme, application_id, code_of(user)
+    )
     lang = page_language(request)
-    criteria = [
-        (c, c.label.get(lang) or c.label.get("en") or c.code) for c in wiring.programme.criteria
-    ]
+    criteria = [(c, c.label_in(lang)) for c in wiring.programme.criteria]
     saved = {code: str(points) for code, points in (task.card.points if task.card else {}).items()}
     return render(
         request,
@@ -83,6 +91,9 @@ def _page(
             "task": task,
             "criteria": criteria,
             "entered": entered if entered is not None else saved,
+            "said": said if said is not None else dict(task.card.comments if task.card else {}),
+            "comment_max": COMMENT_MAX_LENGTH,
+            "now": wiring.clock.now(),
             "problems": problems or [],
             # What a problem's message names: a criterion's label and maximum ("" for none).
             "labels": {"": "", **{c.code: label for c, label in criteria}},
@@ -141,13 +152,20 @@ def declare(
 
 
 def _parse(
-    criteria: tuple[Criterion, ...], entered: dict[str, str], *, complete: bool
+    criteria: tuple[Criterion, ...],
+    entered: dict[str, str],
+    said: dict[str, str],
+    *,
+    complete: bool,
 ) -> tuple[dict[str, Decimal], list[Problem]]:
-    """The points typed (a comma or a point before decimals), and a problem per bad field."""
+    """The points typed (a comma or a point before decimals), and a problem per bad field;
+    ``complete``: every criterion has points, and a comment where the domain needs one."""
     points: dict[str, Decimal] = {}
     problems: list[Problem] = []
     for criterion in criteria:
         text = entered.get(criterion.code, "").strip().replace(",", ".")
+        if len(said.get(criterion.code, "")) > COMMENT_MAX_LENGTH:
+            problems.append(("{criterion}: the comment is too long.", criterion.code))
         if not text:
             if complete:
                 problems.append(("Give points for {criterion}.", criterion.code))
@@ -158,8 +176,15 @@ def _parse(
             value = Decimal("NaN")
         if not (value.is_finite() and 0 <= value <= criterion.max_points):
             problems.append(("{criterion}: give a number from 0 to {max}.", criterion.code))
-        else:
-            points[criterion.code] = value
+            continue
+        points[criterion.code] = value
+        if complete and needs_comment(criterion, value) and not said.get(criterion.code):
+            problems.append(
+                (
+                    "{criterion}: say in a comment why you gave less than {max} points.",
+                    criterion.code,
+                )
+            )
     return points, problems
 
 
@@ -169,10 +194,20 @@ async def scores(request: Request, user: ReviewerUser, application_id: int) -> R
     wiring = portal(request).wiring
     form = await request.form()
     action = form.get("action")
-    entered = {c.code: str(form.get(f"points-{c.code}", "")) for c in wiring.programme.criteria}
-    points, problems = _parse(wiring.programme.criteria, entered, complete=action == SUBMIT)
+    criteria = wiring.programme.criteria
+    entered = {c.code: str(form.get(f"points-{c.code}", "")) for c in criteria}
+    said = {c.code: str(form.get(f"comment-{c.code}", "")).strip() for c in criteria}
+    points, problems = _parse(criteria, entered, said, complete=action == SUBMIT)
     if action not in (DRAFT, SUBMIT) or problems:
-        return _page(request, user, application_id, entered=entered, problems=problems, status=400)
+        return _page(
+            request,
+            user,
+            application_id,
+            entered=entered,
+            said=said,
+            problems=problems,
+            status=400,
+        )
     uow = wiring.unit_of_work()
     try:
         card = review.score(
@@ -184,6 +219,7 @@ async def scores(request: Request, user: ReviewerUser, application_id: int) -> R
             submit=action == SUBMIT,
             at=wiring.clock.now(),
             actor=user.actor,
+            comments=said,
         )
     except ScoresLocked:
         return _told(

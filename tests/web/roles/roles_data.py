@@ -38,7 +38,7 @@ OPERATOR = "operator@eog.example.pl"  # not the city cast's: both casts may shar
 CITIES = {"Krasnystaw": "krasnystaw.xlsx", "Wałbrzych": "walbrzych.xlsx"}
 
 
-def _account(wiring: bootstrap.Wiring, email: str, binding: Binding, language: str) -> None:
+def add_account(wiring: bootstrap.Wiring, email: str, binding: Binding, language: str) -> None:
     add_user(
         wiring.unit_of_work(),
         wiring.passwords,
@@ -72,8 +72,8 @@ def call_under_assessment(home: Path) -> dict[str, int]:
                 at=REVIEW_DAY,
                 actor="operator:test",
             )
-            _account(wiring, email, Binding("reviewer", reviewer=code), "pl")
-        _account(wiring, OPERATOR, Binding("operator"), "pl")
+            add_account(wiring, email, Binding("reviewer", reviewer=code), "pl")
+        add_account(wiring, OPERATOR, Binding("operator"), "pl")
         review.reconcile_assessment(
             wiring.unit_of_work(), CALL, wiring.programme, at=REVIEW_DAY, actor="operator:test"
         )
@@ -114,7 +114,7 @@ def add_donor_accounts(home: Path, language: str = "nb") -> None:
     with wiring_at(home, REVIEW_DAY) as wiring:
         wiring.migrate()
         for code, _, email in (BODO, TROMSO):
-            _account(wiring, email, Binding("donor", donor=code), language)
+            add_account(wiring, email, Binding("donor", donor=code), language)
 
 
 # Stage 2: complete proposals submitted by 30 October 2020, assessed and decided by the
@@ -191,6 +191,7 @@ def select_proposals(home: Path, ids: dict[str, int]) -> None:
                 programme,
                 submit=True,
                 at=DECIDED_AT,
+                comments=DEDUCTIONS,
             )
         review.reconcile_assessment(
             wiring.unit_of_work(), STAGE2, programme, at=DECIDED_AT, actor="flow:review"
@@ -201,3 +202,49 @@ def select_proposals(home: Path, ids: dict[str, int]) -> None:
         selection.approve_ranking(
             wiring.unit_of_work(), STAGE2, [], at=DECIDED_AT, actor="committee:komisja"
         )
+
+
+SCORED_DAY = datetime(2019, 11, 4, 10, 0, tzinfo=UTC)
+# The experts' points (relevance, plan_quality, feasibility, partnership, budget) by city:
+# Krasnystaw ranks first, Wałbrzych second; both above the pass mark.
+SCORES = {"Krasnystaw": (27, 22, 18, 13, 9), "Wałbrzych": (24, 20, 15, 12, 8)}
+# Every criterion is below its maximum, so each has its comment; one holds markup.
+DEDUCTIONS = {
+    "relevance": "Diagnoza bez danych o seniorach.",
+    "plan_quality": "Brak wskaźników <b>rezultatu</b>.",
+    "feasibility": "Zespół liczy dwie osoby.",
+    "partnership": "Rola partnera z Bodø opisana ogólnie.",
+    "budget": "Koszty promocji zawyżone.",
+}
+
+
+def call_assessed(home: Path) -> dict[str, int]:
+    """The cast's call with both outlines scored by their two experts (with comments),
+    assessed and ranked (not yet approved); the application ids by city."""
+    ids = call_under_assessment(home)
+    with wiring_at(home, SCORED_DAY) as wiring:
+        programme = wiring.programme
+        uow = wiring.unit_of_work()
+        with uow:
+            assignments = uow.assignments.list()
+        for city, application_id in ids.items():
+            points = dict(
+                zip((c.code for c in programme.criteria), map(Decimal, SCORES[city]), strict=True)
+            )
+            for assignment in (a for a in assignments if a.application_id == application_id):
+                review.declare(
+                    uow, application_id, assignment.reviewer_code, conflict=False, at=SCORED_DAY
+                )
+                review.score(
+                    uow,
+                    application_id,
+                    assignment.reviewer_code,
+                    points,
+                    programme,
+                    submit=True,
+                    at=SCORED_DAY,
+                    comments=DEDUCTIONS,
+                )
+        review.reconcile_assessment(uow, CALL, programme, at=SCORED_DAY, actor="system:review")
+        selection.propose_ranking(uow, CALL, programme, at=SCORED_DAY, actor="operator:test")
+    return ids

@@ -44,7 +44,7 @@ class AssignmentRow(Base):
 
 
 class ScorecardRow(Base):
-    """Points per criterion (Decimal text); ``submitted_at`` set = locked."""
+    """Points and comments per criterion (Decimal text); ``submitted_at`` set = locked."""
 
     __tablename__ = "scorecards"
     __table_args__ = (UniqueConstraint("application_id", "reviewer_code"),)
@@ -55,4 +55,5 @@ class ScorecardRow(Base):
     )
     reviewer_code: Mapped[str] = mapped_column(ForeignKey("reviewers.code", ondelete="RESTRICT"))
     points: Mapped[dict[str, str]] = mapped_column(Json)
+    comments: Mapped[dict[str, str]] = mapped_column(Json, server_default="{}")
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

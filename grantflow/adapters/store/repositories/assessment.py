@@ -140,6 +140,7 @@ class SqlScorecardRepository:
                     application_id=card.application_id,
                     reviewer_code=card.reviewer_code,
                     points=points,
+                    comments=dict(card.comments),
                     submitted_at=card.submitted_at,
                 )
             )
@@ -152,7 +153,7 @@ class SqlScorecardRepository:
                 ScorecardRow.reviewer_code == card.reviewer_code,
                 ScorecardRow.submitted_at.is_(None),
             )
-            .values(points=points, submitted_at=card.submitted_at)
+            .values(points=points, comments=dict(card.comments), submitted_at=card.submitted_at)
             .execution_options(synchronize_session="fetch")
         )
         if getattr(changed, "rowcount", 0) != 1:
@@ -164,4 +165,6 @@ class SqlScorecardRepository:
 
 def _scorecard(row: ScorecardRow) -> Scorecard:
     points = {code: Decimal(value) for code, value in row.points.items()}
-    return Scorecard(row.application_id, row.reviewer_code, points, row.submitted_at)
+    return Scorecard(
+        row.application_id, row.reviewer_code, points, row.submitted_at, dict(row.comments)
+    )
