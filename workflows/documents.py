@@ -24,8 +24,7 @@ flow also records every file there
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,9 +33,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
 from prefect.futures import PrefectFuture, as_completed
-from prefect.settings import get_current_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect_dask.task_runners import DaskTaskRunner
 
@@ -47,6 +44,7 @@ from grantflow.services.documents.recording import record_documents
 from grantflow.services.documents.registry import DOCUMENT_KINDS
 from grantflow.services.documents.rendering import GeneratedDocument, RenderRequest
 from workflows import progress
+from workflows.runners import workers_share_this_server
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S
 
 # Documents per task: a chunk amortises a task's bookkeeping (and each
@@ -101,28 +99,6 @@ def record_in_store(
         return record_documents(
             wired.unit_of_work(), generated, home=settings.home, at=wired.clock.now()
         )
-
-
-@contextmanager
-def workers_share_this_server() -> Iterator[None]:
-    """Point the batch's worker processes at the API server this flow reports to.
-
-    With no server configured (the embedded default), every worker process
-    would start a temporary Prefect server of its own (some 6 s each, on the
-    same database file as the flow's) before rendering anything. Workers
-    copy ``os.environ`` when they start: the pool's when the first task is
-    submitted, a LocalCluster's then too, and again when Dask restarts a worker
-    that died; so the flow's server address stays exported for the whole batch.
-    """
-    if get_current_settings().api.url:  # a real server or the test harness: workers find it
-        yield
-        return
-    with get_client(sync_client=True) as client:
-        os.environ["PREFECT_API_URL"] = str(client.api_url)
-    try:
-        yield
-    finally:
-        del os.environ["PREFECT_API_URL"]
 
 
 def task_runner(documents: int, dask_address: str | None) -> TaskRunner[Any]:

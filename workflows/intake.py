@@ -1,27 +1,38 @@
-"""Intake: uploaded outlines or proposals -> validation report -> stored version -> artifact.
+"""Intake: uploaded outlines or proposals -> validation report -> stored version -> reports.
 
 The flow orders the steps; the rules live in ``grantflow.checking``
 (reading, validating) and ``grantflow.services.intake`` (versions,
 idempotency, a corrected upload's re-check). Running it twice on the same
 files changes nothing the second time: every file comes back with
 ``created=False``.
+
+Every file's report is written as HTML and JSON under the home (the files
+the portal, the CLI and the cities read); the run publishes one table
+artifact listing them all, not an artifact per report: at 200 files the 200
+artifact calls took longer than validating and storing the files
+(benchmarks/README.md, "Scale"). Prefect's documentation recommends the
+same: compile the report, then create one artifact, with links to where the
+data lies. A big batch is validated on a process pool, one worker per core:
+reading a workbook is pure Python (openpyxl), so threads share one core.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, cast
 
 from prefect import flow, task, unmapped
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from grantflow import bootstrap, checking, config
 from grantflow.adapters import i18n, report_render
 from grantflow.adapters.files import LocalFileStore
-from grantflow.domain.names import slug  # artifact keys allow a-z, 0-9 and dashes
+from grantflow.domain.names import slug  # report names and artifact keys: a-z, 0-9, dashes
 from grantflow.domain.programme import PROPOSAL_FORM
 from grantflow.services import intake as intake_service
 from grantflow.services import proposal
@@ -30,14 +41,20 @@ from grantflow.validation.outline import ValidationResult
 from grantflow.validation.proposal import Shortlist
 from grantflow.validation.report import Report
 from workflows import progress
+from workflows.runners import workers_share_this_server
 from workflows.store import STORE_RETRIES, STORE_RETRY_DELAY_S, prepare_store
 
 Lang = Literal["pl", "nb", "en"]
 T = TypeVar("T")
 
 # Files per validation (and publishing) task: enough to amortise a task's bookkeeping
-# (a few API calls), few enough that the chunks spread over the threads.
-CHUNK_SIZE = 25
+# (a few API calls), few enough that the chunks spread over the workers. A bigger
+# batch makes bigger chunks rather than more than MAX_CHUNKS task runs of each kind.
+CHUNK_SIZE, MAX_CHUNKS = 25, 40
+# From this many files the batch is validated on a process pool: below it, starting
+# the workers (each imports Prefect and openpyxl, 2-4 s) costs more than the second
+# core saves (benchmarks/README.md, "Scale").
+PROCESSES_FROM = 400
 
 
 @dataclass(frozen=True)
@@ -65,7 +82,7 @@ class FileSummary:
     warnings: int
     report_html: str
     report_json: str
-    artifact_key: str
+    report_name: str  # the stem of both report files, one per call, city and version
     note: str = ""  # e.g. a correction that came after its deadline
 
 
@@ -132,7 +149,7 @@ def publish(
     lang: Lang,
     call_code: str,
 ) -> list[FileSummary]:
-    """Each file's report as a Prefect artifact and as HTML and JSON files under the home.
+    """Each file's report as HTML and JSON files under the home.
 
     A task per chunk of files, not per file: with a task per file, Prefect's
     bookkeeping of 1,000 task runs took longer than validating the files
@@ -158,11 +175,6 @@ def _publish_one(
     name = report_name(call_code, item.applicant, outcome)
     html = files.save_report(name, "html", report_render.render(report, "html", lang))
     json_path = files.save_report(name, "json", report_render.render(report, "json", lang))
-    create_markdown_artifact(
-        key=name,
-        markdown=report_render.render(report, "markdown", lang).decode("utf-8"),
-        description=f"Validation report of {file_report.file}",
-    )
     return FileSummary(
         file=file_report.file,
         city=item.applicant.city_name if item.applicant else None,
@@ -175,7 +187,7 @@ def _publish_one(
         warnings=file_report.warnings,
         report_html=str(html),
         report_json=str(json_path),
-        artifact_key=name,
+        report_name=name,
         note=i18n.word(receipt.note.msgid, lang, receipt.note.values) if receipt.note else "",
     )
 
@@ -183,7 +195,7 @@ def _publish_one(
 def report_name(
     call_code: str, applicant: Applicant | None, outcome: intake_service.SubmissionOutcome
 ) -> str:
-    """The report's file name and artifact key: one per call, city and version.
+    """The report's file name: one per call, city and version.
 
     ``validation-stage1-outline-0662011-v2``. By TERYT, not by name: two towns
     may share a name, and a city's Stage 2 report must not replace its Stage 1
@@ -194,8 +206,43 @@ def report_name(
     return f"validation-{slug(call_code)}-upload-{outcome.submission_id}"
 
 
-def chunks(items: list[T], size: int = CHUNK_SIZE) -> list[list[T]]:
+def chunks(items: list[T], size: int | None = None) -> list[list[T]]:
+    """``items`` in chunks of ``size``; by default of ``CHUNK_SIZE``, or bigger ones when
+    that would make more than ``MAX_CHUNKS``."""
+    size = size or max(CHUNK_SIZE, math.ceil(len(items) / MAX_CHUNKS))
     return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def validation_runner(files: int) -> ProcessPoolTaskRunner | ThreadPoolTaskRunner[list[Checked]]:
+    """Where ``files`` files are validated (see the module)."""
+    return ProcessPoolTaskRunner() if files >= PROCESSES_FROM else ThreadPoolTaskRunner()
+
+
+def publish_index(call_code: str, summaries: list[FileSummary], reports: Path) -> None:
+    """One table artifact for the run: a row per file, naming its stored report."""
+    valid = sum(1 for s in summaries if s.valid)
+    create_table_artifact(
+        key=f"validation-reports-{slug(call_code)}",
+        table=[
+            {
+                "file": s.file,
+                "city": s.city or "",
+                "teryt": s.teryt or "",
+                "version": s.version_no,
+                "new": s.created,
+                "valid": s.valid,
+                "errors": s.errors,
+                "warnings": s.warnings,
+                "report": f"{s.report_name}.html",
+                "note": s.note,
+            }
+            for s in summaries
+        ],
+        description=(
+            f"Validation reports of {call_code}: {len(summaries)} files, {valid} valid; "
+            f"each report as HTML and JSON in {reports}"
+        ),
+    )
 
 
 @flow(name="intake", log_prints=False)
@@ -218,13 +265,19 @@ def intake(
     prepare_store(settings.database_url)
     progress.expect(len(files))
     shortlist = read_shortlist(settings, call_code, programme_file)
-    checked = [
-        c
-        for chunk in validate.map(
-            chunks(files), call_code, programme_file, unmapped(shortlist)
-        ).result()
-        for c in chunk
-    ]
+    with workers_share_this_server(), validation_runner(len(files)) as runner:
+        validated = runner.map(
+            validate,
+            {
+                "paths": chunks(files),
+                "call_code": unmapped(call_code),
+                "programme_file": unmapped(programme_file),
+                "shortlist": unmapped(shortlist),
+            },
+        )
+        # Prefect 3.9's stubs of a runner's ``map`` type each result as a future again.
+        results = cast("list[list[Checked]]", validated.result())
+    checked = [c for chunk in results for c in chunk]
     receipts = store(
         checked,
         settings=settings,
@@ -237,4 +290,6 @@ def intake(
     published = publish.map(
         chunks(received), unmapped(settings), unmapped(lang), unmapped(call_code)
     ).result()
-    return [summary for chunk in published for summary in chunk]
+    summaries = [summary for chunk in published for summary in chunk]
+    publish_index(call_code, summaries, settings.reports_dir)
+    return summaries

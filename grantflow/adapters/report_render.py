@@ -1,8 +1,8 @@
 """A validation report rendered for people and programs, in pl, nb or en.
 
-One report, five forms: ``text`` (the CLI), ``json`` (SPEC section 4, the
-stable interface), ``html`` (portal, Prefect artifact), ``xlsx`` (a workbook
-the city opens) and ``markdown`` (Prefect artifacts). Every form gets its
+One report, four forms: ``text`` (the CLI), ``json`` (SPEC section 4, the
+stable interface), ``html`` (the portal, the report files under the home) and
+``xlsx`` (a workbook the city opens). Every form gets its
 messages from ``localise``: the one place where an issue's parameters are
 put into the reader's language (field labels from the form, type words from
 the catalog, amounts and dates in the locale's notation).
@@ -43,7 +43,7 @@ from grantflow.validation.report import FileReport, Issue, Report
 if TYPE_CHECKING:
     import jinja2
 
-FORMATS = ("text", "json", "html", "xlsx", "markdown")
+FORMATS = ("text", "json", "html", "xlsx")
 
 # Parameters holding amounts, exchange rates and dates: the validator writes
 # them language-neutrally ("150000.00", "4.3117", "2024-04-30").
@@ -364,38 +364,6 @@ def _render_html(report: Report, lang: str) -> bytes:
     return page.encode("utf-8")
 
 
-# --- markdown ----------------------------------------------------------------
-
-# Characters that start Markdown inline syntax (emphasis, code, links, HTML,
-# table cells, entities); a backslash makes each one literal (CommonMark).
-_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|&~!#")
-
-
-def _md(text: str) -> str:
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIAL else ch for ch in _one_line(text))
-
-
-def _render_markdown(report: Report, lang: str) -> bytes:
-    words = _Words.of(lang)
-    header = (words.severity, words.sheet, words.cell, words.field, words.value, words.message)
-    lines = [f"# {_md(words.title)}", "", _md(words.overall(report))]
-    for file_report in report.files:
-        mark = "✔" if file_report.valid else "✘"
-        lines += ["", f"## {mark} {_md(file_report.file)}: {_md(words.file_status(file_report))}"]
-        rows = _rows(file_report, words)
-        if not rows:
-            continue
-        lines += [
-            "",
-            "| " + " | ".join(_md(h) for h in header) + " |",
-            "|" + " --- |" * len(header),
-        ]
-        for row in rows:
-            cells = (row.severity_word, row.sheet, row.cell, row.field, row.value, row.message)
-            lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 # --- xlsx --------------------------------------------------------------------
 
 
@@ -469,7 +437,6 @@ _RENDERERS: Mapping[str, Callable[[Report, str], bytes]] = {
     "json": _render_json,
     "html": _render_html,
     "xlsx": _render_xlsx,
-    "markdown": _render_markdown,
 }
 
 

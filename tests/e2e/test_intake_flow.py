@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from prefect.client.schemas.schedules import CronSchedule
 from prefect.exceptions import ParameterTypeError
 from prefect.flows import Flow, load_flow_from_entrypoint
 from prefect.settings import PREFECT_API_URL
+from prefect.task_runners import ProcessPoolTaskRunner
 
 from grantflow import config, resources
 from grantflow.adapters.store import SqlUnitOfWork, make_engine, migrate
@@ -24,6 +26,7 @@ from grantflow.services.intake import Applicant, SubmissionOutcome
 from grantflow.services.ports.applications import Submission
 from tests.intake_data import CHELM
 from tests.integration import hostile
+from workflows import intake as intake_flow
 from workflows.intake import FileSummary, chunks, intake, report_name, store, validate
 
 SAMPLES = resources.samples() / "outlines"
@@ -69,10 +72,16 @@ class TestIntakeFlow:
             SAMPLES / "chelm.xlsx"
         ).read_bytes()
 
-    def test_every_report_is_published_as_a_markdown_artifact(self, grantflow_home: Path) -> None:
-        state = intake(files=[str(SAMPLES / "hrubieszow.xlsx")], lang="pl", return_state=True)
-        (summary,) = state.result()
-        assert summary.artifact_key == "validation-stage1-outline-0604011-v1"
+    def test_the_run_publishes_one_table_artifact_naming_every_report(
+        self, grantflow_home: Path
+    ) -> None:
+        state = intake(
+            files=[str(SAMPLES / "hrubieszow.xlsx"), str(SAMPLES / "invalid-nip-chelm.xlsx")],
+            lang="pl",
+            return_state=True,
+        )
+        hrubieszow, chelm = state.result()
+        assert hrubieszow.report_name == "validation-stage1-outline-0604011-v1"
         # Only this run's artifacts: other tests on the same server publish
         # Hrubieszów's report too. Plain HTTP: prefect 3.8's client sends nulls
         # for unset filter fields, which this server version refuses (422).
@@ -81,10 +90,35 @@ class TestIntakeFlow:
             json={"artifacts": {"flow_run_id": {"any_": [str(state.state_details.flow_run_id)]}}},
         )
         response.raise_for_status()
-        artifacts = response.json()
-        assert [(a["key"], a["type"]) for a in artifacts] == [(summary.artifact_key, "markdown")]
-        assert "hrubieszow.xlsx" in artifacts[0]["data"]
-        assert Path(summary.report_html).name == f"{summary.artifact_key}.html"
+        (artifact,) = response.json()
+        assert (artifact["key"], artifact["type"]) == ("validation-reports-stage1-outline", "table")
+        rows = json.loads(artifact["data"])
+        assert [(r["file"], r["city"], r["valid"], r["report"]) for r in rows] == [
+            ("hrubieszow.xlsx", "Hrubieszów", True, "validation-stage1-outline-0604011-v1.html"),
+            ("invalid-nip-chelm.xlsx", "Chełm", False, f"{chelm.report_name}.html"),
+        ]
+        assert rows[1]["errors"] == chelm.errors >= 1
+        # Each row's report is the file the city reads, under GRANTFLOW_HOME/reports.
+        for summary, row in zip((hrubieszow, chelm), rows, strict=True):
+            assert Path(summary.report_html) == grantflow_home / "reports" / row["report"]
+            assert Path(summary.report_html).is_file()
+
+    def test_a_big_batch_is_validated_on_worker_processes_with_the_same_reports(
+        self, grantflow_home: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        files = [SAMPLES / "konin.xlsx", SAMPLES / "invalid-nip-chelm.xlsx"]
+        monkeypatch.setattr(intake_flow, "PROCESSES_FROM", 2)
+        assert isinstance(intake_flow.validation_runner(2), ProcessPoolTaskRunner)
+        on_processes = _run(*files)
+        on_processes_json = [Path(s.report_json).read_bytes() for s in on_processes]
+        monkeypatch.setattr(intake_flow, "PROCESSES_FROM", 3)
+        on_threads = _run(*files)
+        assert [(s.city, s.valid, s.errors, s.created) for s in on_processes] == [
+            ("Konin", True, 0, True),
+            ("Chełm", False, on_threads[1].errors, True),
+        ]
+        assert [s.created for s in on_threads] == [False, False]
+        assert [Path(s.report_json).read_bytes() for s in on_threads] == on_processes_json
 
     def test_running_the_flow_again_stores_nothing_new(self, grantflow_home: Path) -> None:
         first = _run(SAMPLES / "konin.xlsx", SAMPLES / "zamosc.xlsx")
@@ -164,8 +198,12 @@ class TestStoringWhatWasChecked:
 class TestFlowHelpers:
     def test_files_are_validated_in_chunks_not_one_task_each(self) -> None:
         files = [f"miasto-{n}.xlsx" for n in range(60)]
-        assert [len(c) for c in chunks(files, 25)] == [25, 25, 10]
-        assert [f for c in chunks(files, 25) for f in c] == files
+        assert [len(c) for c in chunks(files)] == [25, 25, 10]
+        assert [f for c in chunks(files) for f in c] == files
+
+    def test_ten_thousand_files_make_forty_chunks_not_four_hundred(self) -> None:
+        files = [f"miasto-{n}.xlsx" for n in range(10_000)]
+        assert [len(c) for c in chunks(files)] == [250] * 40
 
     def test_a_citys_stage_2_report_does_not_replace_its_stage_1_report(self) -> None:
         first = SubmissionOutcome(1, 1, 1, created=True, valid=True)
@@ -190,7 +228,7 @@ class TestFlowHelpers:
             "validation-stage1-outline-upload-42"
         )
 
-    def test_artifact_keys_are_plain_ascii_even_for_polish_and_norwegian_names(self) -> None:
+    def test_report_names_are_plain_ascii_even_for_polish_and_norwegian_names(self) -> None:
         assert slug("Hrubieszów") == "hrubieszow"
         assert slug("Łódź") == "lodz"
         assert slug("Kędzierzyn-Koźle") == "kedzierzyn-kozle"

@@ -471,22 +471,6 @@ class TestSafeText:
         assert sheet["A1"].data_type == "s" and not sheet["A1"].quotePrefix
 
 
-class TestMarkdown:
-    def test_each_file_gets_a_heading_and_a_table_of_its_issues(self, report: Report) -> None:
-        text = render(report, "markdown", "nb").decode("utf-8")
-        assert "## ✘ chełm.xlsx: 4 feil, 1 advarsel" in text
-        assert "| Alvorlighet | Ark | Celle | Felt | Verdi | Melding |" in text
-        assert "| feil | Applicant | C6 | nip | 1234567890 | NIP-nummeret «1234567890»" in text
-        assert "## ✔ kristiansand-ringerike.xlsx: gyldig" in text
-
-    def test_hostile_values_cannot_add_columns_or_markup(self) -> None:
-        text = render(Report([hrubieszow_hostile()]), "markdown", "en").decode("utf-8")
-        rows = [line for line in text.splitlines() if line.startswith("| ")]
-        columns = {line.replace("\\|", "").count("|") for line in rows}
-        assert columns == {7}
-        assert "<script>" not in text and "\\<script\\>" in text
-
-
 class TestFormats:
     @pytest.mark.parametrize("fmt", FORMATS)
     @pytest.mark.parametrize("lang", LANGS)
