@@ -272,6 +272,11 @@ def sign_in(
             uow.commit()
             raise SignInThrottled(account)
         user = uow.users.find(account)
+        # Every attempt counts as a failure until its password matches, so that guesses
+        # sent side by side, all checked before any of them is refused, still meet the
+        # throttle.
+        attempt = uow.login_failures.add(email=account, address=address, at=at)
+        uow.commit()
     # The hash is checked between two units of work: Argon2 takes a quarter of a second
     # of both cores, and a transaction held open through it would hold a pooled
     # connection and, on SQLite, the store's one write lock, so every other page of the
@@ -285,9 +290,8 @@ def sign_in(
     )
     with uow:
         if user is None or not matches:
-            uow.login_failures.add(email=account, address=address, at=at)
-            uow.commit()
-            raise SignInRefused(account)
+            raise SignInRefused(account)  # its failure was recorded with the attempt
+        uow.login_failures.remove(attempt)
         if rehashed is not None:
             uow.users.set_password_hash(user.id, rehashed)
         record(

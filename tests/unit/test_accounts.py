@@ -255,6 +255,7 @@ class TestInvitations:
             self.invite(uow, email="urzad@chelm.pl")
         assert uow.committed.invitations == {} and uow.committed.outbox == []
 
+
 class WatchingHasher(PlainHasher):
     """Notes whether a transaction was open while a password was checked."""
 
@@ -281,3 +282,54 @@ def test_the_password_is_checked_with_no_transaction_open_so_a_sign_in_holds_no_
     assert hasher.checked_inside == [False, False]
     assert [e.action for e in uow.committed.audit][-1] == "account:sign-in"
     assert len(uow.committed.login_failures) == 1
+
+
+class SideBySideGuesses(PlainHasher):
+    """While the first guess's hash is being checked, nine more guesses arrive: each of
+    them reaches its own check before any guess is refused."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+        self.checked = 0
+        self.outcomes: list[str] = []
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.checked += 1
+        if self.checked == 1:
+            for guess in range(9):
+                try:
+                    accounts.sign_in(
+                        self.uow,
+                        self,
+                        email="urzad@chelm.pl",
+                        password=f"Chełm{guess}",
+                        address=f"10.0.0.{guess}",
+                        at=AT,
+                    )
+                except accounts.SignInThrottled:
+                    self.outcomes.append("throttled")
+                except accounts.SignInRefused:
+                    self.outcomes.append("refused")
+        return super().verify(password_hash, password)
+
+
+def test_guesses_sent_side_by_side_meet_the_throttle_before_their_hashes_are_checked() -> None:
+    uow = FakeUnitOfWork()
+    add_chelm(uow)
+    guesses = SideBySideGuesses(uow)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(
+            uow, guesses, email="urzad@chelm.pl", password="Zamość", address="10.0.0.99", at=AT
+        )
+    assert guesses.checked == 5  # the account's limit, however the guesses interleave
+    assert guesses.outcomes == ["refused"] * 4 + ["throttled"] * 5
+    assert len(uow.committed.login_failures) == 5
+
+
+def test_a_right_password_leaves_no_failure_behind() -> None:
+    uow = FakeUnitOfWork()
+    add_chelm(uow)
+    accounts.sign_in(
+        uow, PlainHasher(), email="urzad@chelm.pl", password=PASSWORD, address="10.0.0.7", at=AT
+    )
+    assert uow.committed.login_failures == {}

@@ -86,7 +86,13 @@ class InvitationRepository(Protocol):
 class LoginFailureRepository(Protocol):
     """Failed sign-ins, kept in the store so the throttle holds across restarts and workers."""
 
-    def add(self, *, email: str, address: str, at: datetime) -> None: ...
+    def add(self, *, email: str, address: str, at: datetime) -> int:
+        """Records a failure; its id."""
+        ...
+
+    def remove(self, failure_id: int) -> None:
+        """Forgets a failure recorded for an attempt that turned out to succeed."""
+        ...
 
     def count_since(self, *, email: str | None, address: str | None, since: datetime) -> int:
         """Failures since ``since`` for the account (``email``) or the ``address``."""

@@ -44,13 +44,18 @@ class FakeLoginFailures:
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
-    def add(self, *, email: str, address: str, at: datetime) -> None:
-        self._t.login_failures.append((email, address, at))
+    def add(self, *, email: str, address: str, at: datetime) -> int:
+        failure_id = max(self._t.login_failures, default=0) + 1
+        self._t.login_failures[failure_id] = (email, address, at)
+        return failure_id
+
+    def remove(self, failure_id: int) -> None:
+        del self._t.login_failures[failure_id]
 
     def count_since(self, *, email: str | None, address: str | None, since: datetime) -> int:
         return sum(
             1
-            for e, a, at in self._t.login_failures
+            for e, a, at in self._t.login_failures.values()
             if at >= since and email in (None, e) and address in (None, a)
         )
 

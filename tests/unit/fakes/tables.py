@@ -34,5 +34,5 @@ class Tables:
     documents: list[DocumentRecord] = dataclasses.field(default_factory=list)
     outbox: list[OutboxMessage] = dataclasses.field(default_factory=list)
     users: dict[int, User] = dataclasses.field(default_factory=dict)
-    login_failures: list[tuple[str, str, datetime]] = dataclasses.field(default_factory=list)
+    login_failures: dict[int, tuple[str, str, datetime]] = dataclasses.field(default_factory=dict)
     invitations: dict[int, Invitation] = dataclasses.field(default_factory=dict)

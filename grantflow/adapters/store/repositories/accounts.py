@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from grantflow.adapters.store.models.accounts import InvitationRow, LoginFailureRow, UserRow
@@ -105,9 +105,14 @@ class SqlLoginFailureRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, *, email: str, address: str, at: datetime) -> None:
-        self._session.add(LoginFailureRow(email=email, address=address, at=at))
+    def add(self, *, email: str, address: str, at: datetime) -> int:
+        row = LoginFailureRow(email=email, address=address, at=at)
+        self._session.add(row)
         self._session.flush()
+        return row.id
+
+    def remove(self, failure_id: int) -> None:
+        self._session.execute(delete(LoginFailureRow).where(LoginFailureRow.id == failure_id))
 
     def count_since(self, *, email: str | None, address: str | None, since: datetime) -> int:
         query = select(func.count()).select_from(LoginFailureRow).where(LoginFailureRow.at >= since)
