@@ -322,10 +322,14 @@ def reviewer(url: str, email: str, cast: Cast, timings: Timings, start: Start) -
         with timings.timed("reviewer: read the application"):
             expect(browser.get(page), 200, contains='name="points-')
         points = {f"points-{code}": value for code, value in cast.criteria.items()}
+        # Each criterion scored below its maximum needs its comment to be submitted.
+        comments = {
+            f"comment-{code}": "Uzasadnienie oceny w kilku zdaniach." for code in cast.criteria
+        }
         for action, operation in (("draft", "save a draft"), ("submit", "submit the scores")):
             with timings.timed(f"reviewer: {operation}"):
                 answer = browser.post(
-                    f"{page}/scores", data={"csrf": token, "action": action, **points}
+                    f"{page}/scores", data={"csrf": token, "action": action, **points, **comments}
                 )
                 expect(answer, 303)
                 expect(browser.get(page), 200)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from grantflow.adapters import spreadsheet
+from grantflow.adapters import report_render, spreadsheet
 from grantflow.adapters.spreadsheet import ReadLimits, read_upload, read_workbook
 from grantflow.validation.workbook import RawWorkbook
 from tests.integration import hostile
@@ -157,7 +157,11 @@ class TestBombs:
     def test_a_file_over_the_size_limit_is_not_read_into_memory(self, tmp_path: Path) -> None:
         issue = the_one_issue(read_workbook(hostile.too_big_file(tmp_path)))
 
-        assert (issue.params["size"], issue.params["limit"]) == ("11.0 MB", "10.0 MB")
+        # Byte counts, worded per reader: "11,0 MB" in Polish, "11.0 MB" in English.
+        assert (issue.params["size"], issue.params["limit"]) == (str(11 * 2**20), str(10 * 2**20))
+        nbsp = "\N{NO-BREAK SPACE}"  # a number and its unit stay on one line
+        assert f"(11,0{nbsp}MB; limit wynosi 10,0{nbsp}MB)" in report_render.localise(issue, "pl")
+        assert f"(11.0{nbsp}MB; the limit is 10.0{nbsp}MB)" in report_render.localise(issue, "en")
 
     def test_the_limits_are_the_callers_to_choose(self, tmp_path: Path) -> None:
         path = hostile.plain_workbook(tmp_path)
@@ -166,7 +170,8 @@ class TestBombs:
         issue = the_one_issue(read_workbook(path, limits=small))
 
         assert issue.code == "file-too-large"
-        assert issue.params["limit"] == "1 kB"
+        assert issue.params["limit"] == "1024"
+        assert report_render.localised(issue, "nb").params["limit"] == "1\N{NO-BREAK SPACE}kB"
 
     def test_an_archive_of_thousands_of_parts_is_refused(self, tmp_path: Path) -> None:
         path = hostile.many_parts(tmp_path, count=50)
