@@ -44,7 +44,9 @@ DONOR_LINK = "/donor"
 def city_address(uow: UnitOfWork, application: Application) -> str | None:
     """The contact e-mail of the city's newest valid form: this application's, else the
     one it sent to an earlier call (a Stage 2 city is known by its outline)."""
-    others = [a for a in uow.applications.list() if a.teryt == application.teryt]
+    # The city's own applications only: reading every application of the store here
+    # made each upload's notification cost grow with the store (benchmarks/README.md).
+    others = uow.applications.of_city(application.teryt)
     own = [application, *sorted(others, key=lambda a: -a.id)]
     for candidate in own:
         for version in reversed(uow.submissions.for_application(candidate.id)):

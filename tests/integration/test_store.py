@@ -219,6 +219,25 @@ class TestVersions:
         assert newest[chelm[0].application_id or 0] == current
         assert current.version_no == 2
 
+    def test_a_citys_applications_to_every_call_are_read_without_the_others(
+        self, uow: SqlUnitOfWork
+    ) -> None:
+        moment = datetime(2019, 12, 2, 9, 30, tzinfo=UTC)
+        with uow:
+            for call, stage, teryt, city in (
+                (STAGE1, 1, "0662011", "Chełm"),
+                (STAGE1, 1, "0607011", "Hrubieszów"),
+                ("stage2-proposal", 2, "0662011", "Chełm"),
+            ):
+                uow.applications.add(
+                    call_code=call, stage=stage, teryt=teryt, city_name=city, created_at=moment
+                )
+            chelm = uow.applications.of_city("0662011")
+        assert [(a.call_code, a.city_name) for a in chelm] == [
+            (STAGE1, "Chełm"),
+            ("stage2-proposal", "Chełm"),
+        ]
+
     def test_a_second_application_for_the_same_city_and_call_is_a_conflict(
         self, uow: SqlUnitOfWork
     ) -> None:

@@ -80,6 +80,10 @@ class ApplicationRepository(Protocol):
         application (a new version, later a state change) take turns."""
         ...
 
+    def of_city(self, teryt: str) -> list[Application]:
+        """The city's applications to every call, oldest first."""
+        ...
+
     def list(self, call_code: str | None = None) -> list[Application]: ...
 
     def get_for_update(self, application_id: int) -> Application:

@@ -58,6 +58,9 @@ class FakeApplicationRepository:
             if call_code is None or a.call_code == call_code
         ]
 
+    def of_city(self, teryt: str) -> list[Application]:
+        return [a for a in self._tables.applications.values() if a.teryt == teryt]
+
     def get_for_update(self, application_id: int) -> Application:
         return self.get(application_id)
 

@@ -63,6 +63,12 @@ class SqlApplicationRepository:
             select(ApplicationRow.id).where(ApplicationRow.id == application_id).with_for_update()
         )
 
+    def of_city(self, teryt: str) -> list[Application]:
+        query = select(ApplicationRow).where(ApplicationRow.teryt == teryt)
+        return [
+            _application(row) for row in self._session.scalars(query.order_by(ApplicationRow.id))
+        ]
+
     def list(self, call_code: str | None = None) -> list[Application]:
         query = select(ApplicationRow).order_by(ApplicationRow.id)
         if call_code is not None:
