@@ -110,13 +110,7 @@ def _add(
         actor=actor,
         action="account:add",
         subject=f"user:{user.id}",
-        payload={
-            "email": address,
-            "role": binding.role,
-            "teryt": binding.teryt,
-            "reviewer": binding.reviewer,
-            "donor": binding.donor,
-        },
+        payload={"email": address, **_binding_payload(binding)},
     )
     return user
 
@@ -181,10 +175,7 @@ def invite(
             subject=f"invitation:{invitation.id}",
             payload={
                 "email": address,
-                "role": binding.role,
-                "teryt": binding.teryt,
-                "reviewer": binding.reviewer,
-                "donor": binding.donor,
+                **_binding_payload(binding),
                 "expires_at": invitation.expires_at.isoformat(),
             },
         )
@@ -241,6 +232,16 @@ def accept_invitation(
         )
         uow.commit()
     return user
+
+
+def _binding_payload(binding: Binding) -> dict[str, str | None]:
+    """What an audit entry records of an account's role and the record it is bound to."""
+    return {
+        "role": binding.role,
+        "teryt": binding.teryt,
+        "reviewer": binding.reviewer,
+        "donor": binding.donor,
+    }
 
 
 def sign_in(
