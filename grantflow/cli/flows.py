@@ -206,11 +206,11 @@ def demo(
         typer.echo(note, err=True)
     from grantflow.cli.progress import StepBars
     from workflows import progress
-    from workflows.demo.flow import STEPS
-    from workflows.demo.flow import demo as demo_flow
 
     with StepBars() as bars, progress.watched_by(bars):
-        bars.step(f"0/{len(STEPS)} Start Prefect and the demo flow")
+        bars.step("Start Prefect and the demo flow")
+        with prefect_env.temporary_server_starting():
+            from workflows.demo.flow import demo as demo_flow
         state = demo_flow()
     lines = [*intake_summary(state.intake, settings.reports_dir)]
     if state.programme is not None:
