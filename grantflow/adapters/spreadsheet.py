@@ -109,8 +109,8 @@ class _Rejected(Exception):
         self.issue = issue
 
 
-class _BadChecksum(_Rejected):
-    """A part inflates to other bytes than its recorded CRC-32: rejected, unless the
+class _DamagedPart(_Rejected):
+    """A part fails its CRC-32 or its deflate stream is corrupt: rejected, unless the
     file is read again with that part emptied (``_damaged_parts_emptied``)."""
 
 
@@ -167,9 +167,9 @@ def read_upload(
             warnings.simplefilter("ignore")
             try:
                 _read_package(data, limits, workbook)
-            except _BadChecksum:
-                # LibreOffice opens such a file and shows what failed its checksum
-                # empty, the rest as it is: read it so, and say which part it was.
+            except _DamagedPart:
+                # LibreOffice opens such a file and shows a damaged sheet empty,
+                # the rest as it is: read it so, and say which part it was.
                 mended, damaged = _damaged_parts_emptied(data, limits)
                 _read_package(mended, limits, workbook)
                 workbook.issues[:0] = damaged
@@ -440,10 +440,9 @@ def _referenced_names(
                 if target.startswith("/")
                 else posixpath.normpath(posixpath.join(source_folder, target))
             )
-            folder_of_part, base_of_part = posixpath.split(part)
             # The part itself, and its own relationships, which openpyxl finds by its name.
             wanted.add(part)
-            wanted.add(posixpath.join(folder_of_part, "_rels", base_of_part + ".rels"))
+            wanted.add(_relationships_of(part))
     return wanted
 
 
@@ -564,11 +563,12 @@ def _damaged_parts() -> Iterator[None]:
         raise _unreadable("it contains XML entity declarations, which are not allowed") from exc
     except zipfile.BadZipFile as exc:
         if _is_checksum_failure(exc):
-            raise _BadChecksum(_unreadable("the workbook's parts are damaged").issue) from exc
+            raise _DamagedPart(_unreadable("the workbook's parts are damaged").issue) from exc
         raise _unreadable("the workbook's parts are damaged") from exc
+    except zlib.error as exc:  # a corrupt deflate stream
+        raise _DamagedPart(_unreadable("the workbook's parts are damaged").issue) from exc
     except (
         zipfile.LargeZipFile,
-        zlib.error,
         OSError,
         EOFError,
         KeyError,
@@ -604,7 +604,8 @@ def _inflates_to_its_size(data: bytes, info: zipfile.ZipInfo) -> bool:
     return len(content) == info.file_size and inflater.eof
 
 
-# What LibreOffice shows for a worksheet part that failed its checksum: an empty sheet.
+# What LibreOffice shows for a worksheet part that failed its checksum or cannot be
+# inflated: an empty sheet.
 _EMPTY_SHEET = (
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     b"<sheetData/></worksheet>"
@@ -612,26 +613,41 @@ _EMPTY_SHEET = (
 
 
 def _damaged_parts_emptied(data: bytes, limits: ReadLimits) -> tuple[bytes, list[Issue]]:
-    """The package as LibreOffice reads it when parts fail their CRC-32, and a warning per part.
+    """The package as LibreOffice reads it when parts are damaged, and a warning per part.
 
-    LibreOffice 7.4 opens such a file: a worksheet that failed is an empty
-    sheet, the other sheets keep their values (checked on the project's own
-    form). A damaged part that is not a worksheet is left out, as if missing:
-    what follows from that (no shared strings, no workbook) is reported as for
-    a file without it. Any other damage keeps the file unreadable.
+    LibreOffice 7.4 opens a file whose worksheet part fails its CRC-32 or has a
+    corrupt deflate stream: that sheet is empty, the other sheets keep their
+    values (checked on the project's own form). Another part failing only its
+    CRC-32 is left out, as if missing: what follows from that (no shared
+    strings, no workbook) is reported as for a file without it. Damaged
+    workbook relationships leave no sheet to find (LibreOffice shows none with
+    values): the file is refused saying so. Any other damage keeps the file
+    unreadable.
     """
     with _open_zip(data) as archive, _damaged_parts():
         infos = archive.infolist()
         _check_sizes(infos, limits)  # before anything is inflated
+        relationships = _workbook_relationships(archive, {info.filename for info in infos})
         members: list[tuple[str, bytes]] = []
-        damaged: list[str] = []
+        damaged: dict[str, str] = {}  # part -> the code of its warning
         for info in infos:
             try:
                 members.append((info.filename, archive.read(info)))
-            except zipfile.BadZipFile as exc:
-                if not (_is_checksum_failure(exc) and _inflates_to_its_size(data, info)):
+            except (zipfile.BadZipFile, zlib.error) as exc:
+                if info.filename == relationships:
+                    # Named where it usually is: the reason is a fixed, translated text.
+                    raise _unreadable(
+                        "the list of where its sheets are kept (xl/_rels/workbook.xml.rels) "
+                        "is damaged, so spreadsheet programs show none of its values; save it "
+                        "again from the program it was filled in with, or fill in the blank "
+                        "form again"
+                    ) from exc
+                if isinstance(exc, zlib.error):
+                    damaged[info.filename] = "part-unreadable"
+                elif _is_checksum_failure(exc) and _inflates_to_its_size(data, info):
+                    damaged[info.filename] = "part-checksum-mismatch"
+                else:
                     raise
-                damaged.append(info.filename)
     without = _stored_copy(members)
     with _open_zip(without) as archive:
         try:
@@ -639,10 +655,13 @@ def _damaged_parts_emptied(data: bytes, limits: ReadLimits) -> tuple[bytes, list
                 sheets = _sheet_paths(archive, set(archive.namelist()))
         except _Rejected:  # the workbook itself was damaged: no sheet to empty
             sheets = {}
+    if any(code == "part-unreadable" and name not in sheets for name, code in damaged.items()):
+        # Only a sheet is read without its part: workbook, styles or shared strings are not.
+        raise _unreadable("the workbook's parts are damaged")
     emptied = [(name, _EMPTY_SHEET) for name in damaged if name in sheets]
     issues = [
-        Issue("part-checksum-mismatch", "warning", sheet=sheets.get(name), params={"part": name})
-        for name in damaged
+        Issue(code, "warning", sheet=sheets.get(name), params={"part": name})
+        for name, code in damaged.items()
     ]
     return (_stored_copy(members + emptied) if emptied else without), issues
 
@@ -720,11 +739,12 @@ def _sheet_paths(archive: zipfile.ZipFile, names: set[str]) -> dict[str, str]:
     workbook_part = _workbook_part(archive, names)
     if workbook_part not in names:
         raise _unreadable("the zip archive is not an Excel workbook (it has no workbook part)")
-    folder, base = posixpath.split(workbook_part)
-    rels_part = posixpath.join(folder, "_rels", base + ".rels")
+    folder = posixpath.dirname(workbook_part)
     targets = {
         rel.get("Id"): rel.get("Target", "")
-        for rel in fromstring(archive.read(rels_part)).iter(f"{_NS_PKG_REL}Relationship")
+        for rel in fromstring(archive.read(_relationships_of(workbook_part))).iter(
+            f"{_NS_PKG_REL}Relationship"
+        )
     }
     paths: dict[str, str] = {}
     for sheet in fromstring(archive.read(workbook_part)).iter(f"{_NS_MAIN}sheet"):
@@ -747,6 +767,21 @@ def _workbook_part(archive: zipfile.ZipFile, names: set[str]) -> str:
             if rel.get("Type") == _OFFICE_DOCUMENT:
                 workbook_part = rel.get("Target", workbook_part).lstrip("/")
     return workbook_part
+
+
+def _relationships_of(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def _workbook_relationships(archive: zipfile.ZipFile, names: set[str]) -> str:
+    """The workbook's relationships part, as far as a damaged package tells: where
+    ``_rels/.rels`` cannot be read, the workbook is looked for where it usually is."""
+    try:
+        with _damaged_parts():
+            return _relationships_of(_workbook_part(archive, names))
+    except _Rejected:
+        return _relationships_of("xl/workbook.xml")
 
 
 def _formulas_without_value(content: bytes) -> list[tuple[int, str]]:

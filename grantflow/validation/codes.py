@@ -55,6 +55,13 @@ _TYPES = [
         "as empty, as LibreOffice shows it. Check the values and save the file again.",
     ),
     IssueType(
+        "part-unreadable",
+        "Damaged sheet read as empty",
+        "The sheet \u201c{sheet}\u201d is damaged in the file (its part {part} cannot be "
+        "unpacked) and was read as empty, as LibreOffice shows it. Fill in that sheet again, "
+        "or save the file again from the program it was filled in with.",
+    ),
+    IssueType(
         "formula-without-value",
         "Formula without value",
         "Cell {cell} holds a formula that has no computed value. "

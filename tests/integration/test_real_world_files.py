@@ -67,10 +67,11 @@ def rezipped(tmp_path: Path, rename: Callable[[str], str]) -> Path:
     return path
 
 
-def corrupt_deflate(tmp_path: Path, name: str = "xl/worksheets/sheet2.xml") -> Path:
-    """The form with one sheet's deflate stream starting with a reserved block type."""
-    data = bytearray(FORM.read_bytes())
-    with zipfile.ZipFile(FORM) as archive:
+def corrupt_deflate(tmp_path: Path, name: str = WORKBOOK, source: Path = FORM) -> Path:
+    """The form with one part's deflate stream starting with a reserved block type
+    (by default the workbook part, without which LibreOffice does not open it)."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
         info = archive.getinfo(name)
     assert info.compress_type == zipfile.ZIP_DEFLATED
     name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
@@ -131,7 +132,9 @@ def original() -> dict[tuple[str, str], CellValue]:
 
 
 class TestADamagedFileCostsNoOtherFileItsReport:
-    def test_a_corrupt_deflate_stream_in_a_sheet_is_the_files_issue(self, tmp_path: Path) -> None:
+    def test_a_corrupt_deflate_stream_in_the_workbook_part_is_the_files_issue(
+        self, tmp_path: Path
+    ) -> None:
         workbook = read_workbook(corrupt_deflate(tmp_path))
 
         assert not workbook.readable
@@ -652,12 +655,25 @@ class TestStrictOpenXml:
 
 # --- packages spreadsheet programs open or refuse ------------------------------------
 #
-# Three corpus files were still refused (issue 10): a package without
-# [Content_Types].xml, one with a part failing its CRC-32, one whose _rels/.rels is
-# not XML. Each is made here from the form, and LibreOffice decides: what it opens
+# Five corpus files were still refused (issue 10): a package without
+# [Content_Types].xml, one with a sheet failing its CRC-32, one whose _rels/.rels is
+# not XML, one with a sheet's deflate stream corrupt, one whose workbook relationships
+# are garbled. Each is made here from the form, and LibreOffice decides: what it opens
 # is read as it reads it, what it refuses stays refused, with a reason that says why.
 
 SHEET = "xl/worksheets/sheet1.xml"  # the Applicant sheet
+RELATIONSHIPS = "xl/_rels/workbook.xml.rels"  # where each sheet of the workbook is
+SHARED_STRINGS = "xl/sharedStrings.xml"
+
+
+def with_shared_strings(tmp_path: Path) -> Path:
+    """The form saved again by LibreOffice, which keeps its texts in a shared-strings part
+    (formgen writes them inline)."""
+    outdir = tmp_path / "zapisany-w-libreoffice"
+    clients.soffice_convert(FORM, "xlsx", outdir, tmp_path / "profile")
+    path = outdir / FORM.name
+    assert SHARED_STRINGS in members(path)
+    return path
 
 
 def without_content_types(tmp_path: Path) -> Path:
@@ -669,22 +685,51 @@ def without_content_types(tmp_path: Path) -> Path:
     return path
 
 
-def with_bad_checksum(tmp_path: Path, name: str = SHEET) -> Path:
-    """The form with one part's CRC-32 wrong in both its headers; its bytes intact."""
-    data = bytearray(FORM.read_bytes())
-    with zipfile.ZipFile(FORM) as archive:
+def recorded_as(source: Path, path: Path, name: str, crc: int, size: int) -> Path:
+    """``source`` copied to ``path`` with the CRC-32 and unpacked size recorded for the
+    part ``name`` (in both its headers) replaced by ``crc`` and ``size``."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as archive:
         info = archive.getinfo(name)
-    wrong = struct.pack("<L", info.CRC ^ 0xFFFF)
-    data[info.header_offset + 14 : info.header_offset + 18] = wrong  # local header
+    struct.pack_into("<LLL", data, info.header_offset + 14, crc, info.compress_size, size)
     central = data.index(b"PK\x01\x02")
     while data[central + 46 : central + 46 + len(name)] != name.encode():
         central = data.index(b"PK\x01\x02", central + 4)
-    data[central + 16 : central + 20] = wrong  # central directory
-    path = tmp_path / "zla-suma-kontrolna.xlsx"
+    struct.pack_into("<LLL", data, central + 16, crc, info.compress_size, size)
     path.write_bytes(bytes(data))
     with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile, match="CRC-32"):
         archive.read(name)
     return path
+
+
+def with_bad_checksum(tmp_path: Path, name: str = SHEET) -> Path:
+    """The form with one part's CRC-32 wrong in both its headers; its bytes intact."""
+    with zipfile.ZipFile(FORM) as archive:
+        info = archive.getinfo(name)
+    path = tmp_path / "zla-suma-kontrolna.xlsx"
+    return recorded_as(FORM, path, name, info.CRC ^ 0xFFFF, info.file_size)
+
+
+def with_garbled_part(tmp_path: Path, name: str) -> Path:
+    """The form with one part inflating to garbled XML, longer than the original whose
+    CRC-32 and size its headers still record: the damage of calamine's issue 252 file."""
+    garbled = members(FORM)[name].replace(b"://schemas.", b'""""""o"emas.')  # as in that file
+    rewritten = hostile.rewrite_zip(FORM, tmp_path / "przepisany.xlsx", replace={name: garbled})
+    with zipfile.ZipFile(FORM) as archive:
+        info = archive.getinfo(name)
+    path = tmp_path / "znieksztalcony.xlsx"
+    return recorded_as(rewritten, path, name, info.CRC, info.file_size)
+
+
+# The two ways a sheet's part is damaged that LibreOffice shows as an empty sheet,
+# and the code of the warning each is read with.
+SHEET_DAMAGES = pytest.mark.parametrize(
+    ("damage", "code"),
+    [
+        pytest.param(with_bad_checksum, "part-checksum-mismatch", id="failing-its-checksum"),
+        pytest.param(corrupt_deflate, "part-unreadable", id="corrupt-deflate-stream"),
+    ],
+)
 
 
 def with_broken_package_relationships(tmp_path: Path) -> Path:
@@ -714,14 +759,19 @@ class TestWhatSpreadsheetProgramsOpen:
         assert "(_rels/.rels) are damaged" in issue.params["reason"]
         assert "powiązania pakietu (_rels/.rels) są uszkodzone" in localise(issue, "pl")
 
-    def test_a_sheet_failing_its_checksum_reads_empty_and_the_other_sheets_whole(
-        self, tmp_path: Path, original: dict[tuple[str, str], CellValue]
+    @SHEET_DAMAGES
+    def test_a_damaged_sheet_reads_empty_and_the_other_sheets_whole(
+        self,
+        tmp_path: Path,
+        original: dict[tuple[str, str], CellValue],
+        damage: Callable[[Path, str], Path],
+        code: str,
     ) -> None:
-        workbook = read_workbook(with_bad_checksum(tmp_path))
+        workbook = read_workbook(damage(tmp_path, SHEET))
 
         assert workbook.readable
         assert [(i.code, i.severity, i.sheet, i.params) for i in workbook.issues] == [
-            ("part-checksum-mismatch", "warning", "Applicant", {"part": SHEET})
+            (code, "warning", "Applicant", {"part": SHEET})
         ]
         values = cell_values(workbook)
         assert not [key for key in values if key[0] == "Applicant"]
@@ -744,13 +794,73 @@ class TestWhatSpreadsheetProgramsOpen:
 
         assert spreadsheet.read_upload(path).content == path.read_bytes()
 
-    def test_a_damaged_part_that_is_not_a_sheet_leaves_the_file_unreadable(
+    def test_the_warning_for_a_sheet_that_cannot_be_unpacked_says_to_fill_it_in_again(
         self, tmp_path: Path
     ) -> None:
-        workbook = read_workbook(with_bad_checksum(tmp_path, "xl/_rels/workbook.xml.rels"))
+        report = report_of(corrupt_deflate(tmp_path, SHEET))
+
+        warning, *missing = report.issues
+        assert warning.code == "part-unreadable"
+        assert {(i.code, i.sheet) for i in missing} == {("required", "Applicant")}
+        assert localise(warning, "pl").startswith(
+            "Arkusz „Applicant” jest w pliku uszkodzony "
+            f"(nie da się rozpakować jego części {SHEET})"
+        )
+        assert "Fyll ut arket på nytt" in localise(warning, "nb")
+        assert "Fill in that sheet again" in localise(warning, "en")
+
+    def test_a_batch_reports_the_form_with_a_sheet_that_cannot_be_unpacked_beside_the_others(
+        self, tmp_path: Path
+    ) -> None:
+        damaged = corrupt_deflate(tmp_path, SHEET)
+
+        run, parsed = validate_json(damaged, FORM, lang="nb")
+
+        assert run.returncode == 1, run.stderr
+        reports = reports_by_file(parsed)
+        first = reports[damaged.name]["issues"][0]
+        assert (first["code"], first["sheet"]) == ("part-unreadable", "Applicant")
+        assert first["message"].startswith("Arket «Applicant» er skadet i filen")
+        assert reports[FORM.name]["valid"] is True
+
+    @pytest.mark.parametrize("name", [WORKBOOK, STYLES])
+    def test_a_corrupt_deflate_stream_outside_the_sheets_leaves_the_file_unreadable(
+        self, tmp_path: Path, name: str
+    ) -> None:
+        workbook = read_workbook(corrupt_deflate(tmp_path, name))
 
         assert not workbook.readable
-        assert [i.code for i in workbook.issues] == ["file-unreadable"]
+        assert [(i.code, i.params["reason"]) for i in workbook.issues] == [
+            ("file-unreadable", "the workbook's parts are damaged")
+        ]
+
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            pytest.param(with_garbled_part, id="garbled-as-in-calamine-issue-252"),
+            pytest.param(with_bad_checksum, id="failing-its-checksum"),
+            pytest.param(corrupt_deflate, id="corrupt-deflate-stream"),
+        ],
+    )
+    def test_damaged_workbook_relationships_are_refused_saying_what_to_do(
+        self, tmp_path: Path, damage: Callable[[Path, str], Path]
+    ) -> None:
+        workbook = read_workbook(damage(tmp_path, RELATIONSHIPS))
+
+        assert not workbook.readable
+        (issue,) = workbook.issues
+        assert issue.code == "file-unreadable"
+        assert localise(issue, "en").endswith(
+            "the list of where its sheets are kept (xl/_rels/workbook.xml.rels) is damaged, so "
+            "spreadsheet programs show none of its values; save it again from the program it "
+            "was filled in with, or fill in the blank form again"
+        )
+        polish = localise(issue, "pl")
+        assert "uszkodzony jest w nim spis miejsc, w których zapisano arkusze" in polish
+        assert polish.endswith("albo wypełnij ponownie pusty formularz")
+        norwegian = localise(issue, "nb")
+        assert "oversikten over hvor arkene er lagret (xl/_rels/workbook.xml.rels)" in norwegian
+        assert norwegian.endswith("fyll ut det tomme skjemaet på nytt")
 
 
 def libreoffice_csv(path: Path, tmp_path: Path) -> dict[str, str] | None:
@@ -777,10 +887,13 @@ class TestLibreOfficeDecides:
         assert libreoffice_csv(with_broken_package_relationships(tmp_path), tmp_path) is None
         assert libreoffice_csv(FORM, tmp_path) is not None  # the untouched form loads
 
-    def test_libreoffice_shows_a_sheet_failing_its_checksum_empty_and_the_others_whole(
-        self, tmp_path: Path
+    @pytest.mark.parametrize(
+        "damage", [with_bad_checksum, corrupt_deflate], ids=["checksum", "deflate-stream"]
+    )
+    def test_libreoffice_shows_a_damaged_sheet_empty_and_the_others_whole(
+        self, tmp_path: Path, damage: Callable[[Path, str], Path]
     ) -> None:
-        damaged = libreoffice_csv(with_bad_checksum(tmp_path), tmp_path)
+        damaged = libreoffice_csv(damage(tmp_path, SHEET), tmp_path)
         whole = libreoffice_csv(FORM, tmp_path)
 
         assert damaged is not None and whole is not None
@@ -789,3 +902,42 @@ class TestLibreOfficeDecides:
         assert {k: v for k, v in damaged.items() if k != "Applicant"} == {
             k: v for k, v in whole.items() if k != "Applicant"
         }
+
+    def test_libreoffice_shows_no_value_of_a_form_with_garbled_workbook_relationships(
+        self, tmp_path: Path
+    ) -> None:
+        damaged = libreoffice_csv(with_garbled_part(tmp_path, RELATIONSHIPS), tmp_path)
+
+        assert damaged is not None
+        assert set(damaged) == {
+            "Applicant",
+            "Project",
+            "Budget",
+            "Partnership",
+            "Indicators",
+            "Lists",
+        }
+        assert all(csv.strip() == "" for csv in damaged.values())
+
+    def test_libreoffice_shows_no_text_of_a_form_whose_shared_strings_cannot_be_unpacked(
+        self, tmp_path: Path
+    ) -> None:
+        source = with_shared_strings(tmp_path)
+        damaged = libreoffice_csv(corrupt_deflate(tmp_path, SHARED_STRINGS, source), tmp_path)
+
+        assert damaged is not None
+        assert "Chełm" not in damaged["Applicant"]
+        assert "city_name" not in damaged["Applicant"]
+        assert "60354" in damaged["Applicant"]  # the numbers stay
+
+    def test_shared_strings_that_cannot_be_unpacked_leave_the_file_unreadable(
+        self, tmp_path: Path
+    ) -> None:
+        # LibreOffice shows such a file with every text gone, the keys of the fields too.
+        source = with_shared_strings(tmp_path)
+        assert read_workbook(source).readable  # as LibreOffice saved it, undamaged
+
+        workbook = read_workbook(corrupt_deflate(tmp_path, SHARED_STRINGS, source))
+
+        assert not workbook.readable
+        assert [i.code for i in workbook.issues] == ["file-unreadable"]
