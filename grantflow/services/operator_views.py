@@ -1,8 +1,9 @@
 """What the operator's call dashboard shows: applications per state, reviewer load,
 divergent pairs, the ranking with its reserve list, and the ledger; of one application,
 the experts' submitted scores with their comments; and what its partnerships page shows:
-each funded city's proposed or confirmed donor with the matching's reasons, and the donors
-with a free place.
+each funded city's proposed or confirmed donor with the matching's reasons, the donors
+with a free place, and the map of the pairs (``samples/places.yaml`` says where each lies,
+as for the publication).
 
 Built from the CLI's views (``grantflow applications``, ``grantflow ledger``),
 so the portal and the command line never disagree about a call.
@@ -28,10 +29,12 @@ from grantflow.services.lifecycle_views import (
     reviewer_load_view,
 )
 from grantflow.services.partnership import places_taken
+from grantflow.services.partnership_map import PartnershipMap, partnership_map
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.documents import DocumentRecord
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
+from grantflow.validation.places_file import load_places
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,9 @@ class PartnershipRow:
 class CallPartnerships:
     rows: list[PartnershipRow]
     donors: list[tuple[DonorMunicipality, int]]  # every registered donor and its free places
+    # The cities and their donors, a line each: solid once signed, dashed while proposed
+    # or confirmed (the operator's next step is on those).
+    map: PartnershipMap
 
 
 def call_partnerships(uow: UnitOfWork, call_code: str) -> CallPartnerships:
@@ -132,7 +138,16 @@ def call_partnerships(uow: UnitOfWork, call_code: str) -> CallPartnerships:
             rows.append(PartnershipRow(application, standing, pair))
         free = remaining_capacity(list(donors.values()), places_taken(uow))
     ordered = sorted(donors.values(), key=lambda d: d.code)
-    return CallPartnerships(rows, [(d, free[d.code]) for d in ordered])
+    pairs = [
+        (row.application, donors[p.donor_code], p.status is PartnershipStatus.SIGNED)
+        for row in rows
+        if (p := row.partnership) is not None and p.donor_code in donors
+    ]
+    return CallPartnerships(
+        rows,
+        [(d, free[d.code]) for d in ordered],
+        partnership_map([row.application for row in rows], pairs, load_places()),
+    )
 
 
 @dataclass(frozen=True)

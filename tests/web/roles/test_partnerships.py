@@ -20,17 +20,14 @@ from fastapi.testclient import TestClient
 from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.domain.audit import AuditEntry
 from grantflow.domain.ledger import EntryKind
-from grantflow.services import donor_pool, lifecycle, partnership
-from grantflow.validation.donors_file import load_donors
+from grantflow.services import donor_pool, partnership
 from tests.web.portal_data import sign_in, wiring_at
 from tests.web.roles.roles_data import (
-    DECIDED_AT,
     OPERATOR,
     SIGNING_DAY,
     STAGE2,
     call_under_assessment,
-    select_proposals,
-    submit_proposals,
+    proposals_selected,
 )
 
 PAGE = f"/operator/calls/{STAGE2}/partnerships"
@@ -54,23 +51,8 @@ def applications(home: Path) -> dict[str, int]:
 
 @pytest.fixture
 def selected(home: Path, applications: dict[str, int]) -> dict[str, int]:
-    """Chełm and Konin selected for funding, and the sample pool of donor municipalities
-    registered (as ``grantflow partners propose`` does); nobody searched for partners yet."""
-    ids = submit_proposals(home)
-    with wiring_at(home, DECIDED_AT) as wiring:
-        for application_id in ids.values():
-            lifecycle.formal_check(
-                wiring.unit_of_work(),
-                application_id,
-                correct=True,
-                at=DECIDED_AT,
-                actor=f"operator:{OPERATOR}",
-            )
-        donor_pool.register_donors(
-            wiring.unit_of_work(), load_donors(), at=DECIDED_AT, actor="operator:test"
-        )
-    select_proposals(home, ids)
-    return ids
+    """Chełm and Konin selected for funding, the donors registered, no search yet."""
+    return proposals_selected(home)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Charts as inline SVG, for the PDF templates and (later) the portal's pages.
+"""Charts as inline SVG, for the PDF templates and the portal's pages.
 
 Each chart is a pure function from plain data to an SVG string (``Markup``):
 ``bars.bar_chart`` and ``bars.target_chart``, ``partnership_map.partnership_map``

@@ -34,6 +34,10 @@ WIDTH = 600.0
 FOCUS = ("POL", "NOR", "ISL")  # the programme's countries, filled; the others for context
 _READ = (-40.0, 40.0, 50.0, 76.0)  # what may show inside a frame once projected
 _MARGIN = 0.03  # of the frame's width, around the extent
+# Outline detail: on paper a point every unit (about 0.3 mm as printed); the portal shows
+# the map at about 1.5 pixels a unit, where a point every two units looks the same and
+# halves the map's bytes (the outlines are nearly all of them).
+PRINT_STEP, SCREEN_STEP = 1.0, 2.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +114,7 @@ def _frame(view: _View) -> _Frame:
     return _Frame(view)
 
 
-def _simplified(points: Iterable[Point], step: float = 1.0) -> list[Point]:
+def _simplified(points: Iterable[Point], step: float) -> list[Point]:
     """Every point at least ``step`` units from the one kept before it."""
     kept: list[Point] = []
     for point in points:
@@ -160,15 +164,18 @@ def _path(rings: Iterable[list[Point]]) -> str:
 
 
 @cache
-def _countries(view: _View) -> str:
-    """The land, the programme's countries filled: the same for every map, drawn once."""
+def _countries(view: _View, step: float) -> str:
+    """The land, the programme's countries filled, a point every ``step`` units: the same
+    for every map, drawn once."""
     frame = _frame(view)
     parts = []
     for country in countries(*_READ):
         rings = []
         for ring in country.rings:
             points = _clipped(
-                _simplified(frame.point(lon, lat) for lon, lat in ring), WIDTH, frame.height
+                _simplified((frame.point(lon, lat) for lon, lat in ring), step),
+                WIDTH,
+                frame.height,
             )
             xs, ys = [x for x, _ in points], [y for _, y in points]
             if len(points) >= 3 and max(max(xs) - min(xs), max(ys) - min(ys)) >= 1.0:
@@ -225,13 +232,15 @@ def partnership_map(
     title: str,
     description: str,
     legend: Mapping[str, str],
+    outline_step: float = PRINT_STEP,
 ) -> Markup:
     """The map of ``places``: ``towns`` and ``municipalities`` (each a ``name``, ``lat``
     and ``lon`` in degrees) and ``links`` (a ``town``'s and a ``municipality``'s name,
     ``signed``: a solid line, else dashed).
 
     ``legend`` names, in the document's language, the ``town``, the ``municipality``,
-    the ``signed`` and the ``unsigned`` partnership.
+    the ``signed`` and the ``unsigned`` partnership. ``outline_step``: the least distance
+    between two points kept of a coastline or border, in units of the map's 600.
     """
     frame = _frame(_PARTNERS)
     height = frame.height
@@ -270,7 +279,9 @@ def partnership_map(
         )
     parts.append(_legend(legend, height))
     parts.append("</g>")
-    return _map_image(_PARTNERS, parts, title=title, description=description, kind="map")
+    return _map_image(
+        _PARTNERS, parts, title=title, description=description, kind="map", step=outline_step
+    )
 
 
 def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: str) -> Markup:
@@ -286,16 +297,20 @@ def towns_map(towns: Sequence[Mapping[str, Any]], *, title: str, description: st
         *(_label(name, point, taken, height, size=_TOWNS_FONT_SIZE) for name, point in at),
         "</g>",
     ]
-    return _map_image(_POLAND, parts, title=title, description=description, kind="towns")
+    return _map_image(
+        _POLAND, parts, title=title, description=description, kind="towns", step=PRINT_STEP
+    )
 
 
-def _map_image(view: _View, parts: list[str], *, title: str, description: str, kind: str) -> Markup:
-    """``parts`` drawn over the view's sea and land, as an accessible image of ``kind``
-    (its CSS class)."""
+def _map_image(
+    view: _View, parts: list[str], *, title: str, description: str, kind: str, step: float
+) -> Markup:
+    """``parts`` drawn over the view's sea and land (a point every ``step`` units), as an
+    accessible image of ``kind`` (its CSS class)."""
     height = _frame(view).height
     background = [
         f'<rect width="{_n(WIDTH)}" height="{_n(height)}" fill="{_SEA}"/>',
-        _countries(view),
+        _countries(view, step),
     ]
     return image(
         background + parts,

@@ -10,7 +10,6 @@ partnerships, from where the towns and municipalities lie
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from grantflow.domain.places import Place
 from grantflow.services.documents.kind import DocumentKind, Planned
 from grantflow.services.documents.labels import labels
 from grantflow.services.documents.sources import Sources, agreed_lump_sum, final_reports
+from grantflow.services.partnership_map import PartnershipMap, partnership_map
 from grantflow.services.ports.applications import Application
 from grantflow.services.ports.partners import Partnership, PartnershipStatus
 from grantflow.validation.form import FormDefinition
@@ -74,23 +74,6 @@ class ProjectPage:
     partner: str  # donor municipality's name; "" without a partnership
     report: FinalReport | None
     lump_sum: LumpSum
-
-
-@dataclass(frozen=True)
-class MapLink:
-    town: str
-    municipality: str
-    signed: bool
-
-
-@dataclass(frozen=True)
-class PartnershipMap:
-    """What the map shows: the places by the names the store gives them. A town or
-    municipality with no known place is left off the map (the table still lists it)."""
-
-    towns: tuple[Place, ...]
-    municipalities: tuple[Place, ...]
-    links: tuple[MapLink, ...]
 
 
 @dataclass(frozen=True)
@@ -163,17 +146,20 @@ def publication_context(
         )
         for a in funded
     )
+    shown = [
+        (
+            by_application[p.application_id],
+            by_donor[p.donor_code],
+            p.status is PartnershipStatus.SIGNED,
+        )
+        for p in pairs.values()
+        if p.application_id in by_application
+    ]
     published = tuple(
         sorted(
             (
-                PublishedPartnership(
-                    by_application[p.application_id].city_name,
-                    by_donor[p.donor_code].name,
-                    by_donor[p.donor_code].country,
-                    p.status is PartnershipStatus.SIGNED,
-                )
-                for p in pairs.values()
-                if p.application_id in by_application
+                PublishedPartnership(town.city_name, donor.name, donor.country, signed)
+                for town, donor, signed in shown
             ),
             key=lambda p: (p.city_name, p.donor_name),
         )
@@ -187,36 +173,13 @@ def publication_context(
         partnerships=published,
         totals=ledger_value.totals(),
         projects=projects,
-        map=_map(funded, [by_donor[p.donor_code] for p in pairs.values()], published, places),
+        map=partnership_map(funded, shown, places),
     )
 
 
 def _lump_sum(ledger: Ledger, teryt: str) -> LumpSum:
     balance = ledger.balance(teryt)
     return LumpSum(agreed_lump_sum(balance), balance.spent, balance.returned)
-
-
-def _map(
-    funded: Sequence[Application],
-    partners: Sequence[DonorMunicipality],
-    published: Sequence[PublishedPartnership],
-    places: Mapping[str, Place],
-) -> PartnershipMap:
-    def named(code: str, name: str) -> Place | None:
-        place = places.get(code)
-        return None if place is None else dataclasses.replace(place, name=name)
-
-    towns = {a.city_name: named(a.teryt, a.city_name) for a in funded}
-    municipalities = {d.name: named(d.code, d.name) for d in sorted(partners, key=lambda d: d.name)}
-    return PartnershipMap(
-        towns=tuple(t for t in towns.values() if t is not None),
-        municipalities=tuple(m for m in municipalities.values() if m is not None),
-        links=tuple(
-            MapLink(p.city_name, p.donor_name, p.signed)
-            for p in published
-            if towns.get(p.city_name) and municipalities.get(p.donor_name)
-        ),
-    )
 
 
 def publication_title(publication: PublicationContext, lang: str) -> str:
@@ -273,19 +236,8 @@ def publication_document_context(
             _project_page(page, themes, labels(form, "involvement_forms", lang), lang)
             for page in publication.projects
         ],
-        "map": {
-            "towns": [_place(p) for p in publication.map.towns],
-            "municipalities": [_place(p) for p in publication.map.municipalities],
-            "links": [
-                {"town": k.town, "municipality": k.municipality, "signed": k.signed}
-                for k in publication.map.links
-            ],
-        },
+        "map": publication.map.chart(),
     }
-
-
-def _place(place: Place) -> dict[str, Any]:
-    return {"name": place.name, "lat": place.lat, "lon": place.lon}
 
 
 def _project_page(
