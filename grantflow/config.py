@@ -34,6 +34,11 @@ class Settings:
         return self.home / "reports"
 
     @property
+    def manifests_dir(self) -> Path:
+        """Big intake batches, each named in a file (``grantflow.adapters.manifest``)."""
+        return self.home / "manifests"
+
+    @property
     def documents_dir(self) -> Path:
         return self.home / "documents"
 

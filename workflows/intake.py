@@ -14,10 +14,17 @@ artifact calls took longer than validating and storing the files
 same: compile the report, then create one artifact, with links to where the
 data lies. A big batch is validated on a process pool, one worker per core:
 reading a workbook is pure Python (openpyxl), so threads share one core.
+
+A big batch is passed by reference: Prefect's server refuses a flow run whose
+parameters serialise to more than 512 KiB, about 8,000 upload paths. A caller
+hands its paths to :func:`batch`, which names a big batch in a manifest under
+the home (``grantflow.adapters.manifest``); the flow reads it, so any number
+of files is one flow run with small parameters.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +39,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 from grantflow import bootstrap, checking, config
 from grantflow.adapters import i18n, report_render
 from grantflow.adapters.files import LocalFileStore
+from grantflow.adapters.manifest import read_manifest, write_manifest
 from grantflow.domain.names import slug  # report names and artifact keys: a-z, 0-9, dashes
 from grantflow.domain.programme import PROPOSAL_FORM
 from grantflow.services import intake as intake_service
@@ -55,6 +63,27 @@ CHUNK_SIZE, MAX_CHUNKS = 25, 40
 # the workers (each imports Prefect and openpyxl, 2-4 s) costs more than the second
 # core saves (benchmarks/README.md, "Scale").
 PROCESSES_FROM = 400
+# Paths up to this size (serialised as Prefect measures a run's parameters) are the run's
+# ``files``, which the Prefect UI shows on the run's page: a city's upload, or a few
+# hundred files, stay readable there. A bigger batch goes in a manifest, far below the
+# server's limit (512 KiB by default) for any count.
+FILES_INLINE_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The intake's ``files`` and ``manifest`` parameters for a batch of paths."""
+
+    files: list[str]
+    manifest: str | None = None
+
+
+def batch(paths: list[str], settings: config.Settings) -> Batch:
+    """``paths`` as the flow's parameters: the paths while they are small, a manifest
+    under ``settings.manifests_dir`` otherwise."""
+    if len(json.dumps(paths, separators=(",", ":"))) <= FILES_INLINE_BYTES:
+        return Batch(paths)
+    return Batch([], str(write_manifest(settings.manifests_dir, paths, kind="intake")))
 
 
 @dataclass(frozen=True)
@@ -247,7 +276,8 @@ def publish_index(call_code: str, summaries: list[FileSummary], reports: Path) -
 
 @flow(name="intake", log_prints=False)
 def intake(
-    files: list[str],
+    files: list[str] | None = None,
+    manifest: str | None = None,
     call_code: str = "stage1-outline",
     submitted_by: str = "cli",
     programme_file: str | None = None,
@@ -255,7 +285,11 @@ def intake(
     as_of: datetime | None = None,
 ) -> list[FileSummary]:
     """Validate uploaded outlines, keep each as a version of its city's application
-    (received now, or at ``as_of``), and publish every validation report."""
+    (received now, or at ``as_of``), and publish every validation report.
+
+    The uploads are ``files`` and then those ``manifest`` names, a path per line
+    (:func:`batch` chooses for a caller). A named file that is gone gets its report."""
+    paths = [*(files or []), *(read_manifest(Path(manifest)) if manifest else [])]
     settings = config.load()
     stage = (
         checking.programme_for(Path(programme_file) if programme_file else None, call_code)
@@ -263,13 +297,13 @@ def intake(
         .stage
     )
     prepare_store(settings.database_url)
-    progress.expect(len(files))
+    progress.expect(len(paths))
     shortlist = read_shortlist(settings, call_code, programme_file)
-    with workers_share_this_server(), validation_runner(len(files)) as runner:
+    with workers_share_this_server(), validation_runner(len(paths)) as runner:
         validated = runner.map(
             validate,
             {
-                "paths": chunks(files),
+                "paths": chunks(paths),
                 "call_code": unmapped(call_code),
                 "programme_file": unmapped(programme_file),
                 "shortlist": unmapped(shortlist),

@@ -226,6 +226,9 @@ def _read_bytes(path: Path, limits: ReadLimits, workbook: RawWorkbook) -> bytes:
                 while chunk := fh.read(_MB):
                     digest.update(chunk)
                     size += len(chunk)
+    except FileNotFoundError as exc:
+        # Named in a batch (a manifest) and moved or deleted since: said plainly.
+        raise _unreadable("the file is gone (moved or deleted)") from exc
     except OSError as exc:
         raise _unreadable("the file cannot be opened") from exc
     workbook.sha256 = digest.hexdigest()

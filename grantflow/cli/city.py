@@ -56,15 +56,19 @@ def submit(
     at = moment(as_of)
     with wiring(programme) as built:
         built.programme.call(call)  # a usage error, before Prefect starts
-    prefect_env.configure(config.load().home)
+    settings = config.load()
+    prefect_env.configure(settings.home)
     from grantflow.cli.progress import StepBars
     from workflows import progress
-    from workflows.intake import intake
+    from workflows.intake import batch, intake
 
+    # A folder of thousands of outlines is one flow run: a big batch goes by a manifest.
+    given = batch([str(p.resolve()) for p in paths], settings)
     with StepBars() as bars, progress.watched_by(bars):
         bars.step(f"Submit {len(paths)} file(s) to {call}")
         summaries = intake(
-            files=[str(p.resolve()) for p in paths],
+            files=given.files,
+            manifest=given.manifest,
             call_code=call,
             submitted_by=by,
             programme_file=str(programme.resolve()) if programme else None,

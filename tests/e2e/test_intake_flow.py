@@ -258,6 +258,14 @@ class TestDeployments:
             *("reminders", "outbox"),
         ]
 
+    def test_the_intake_deployment_takes_a_manifest_in_place_of_files(self) -> None:
+        project = yaml.safe_load((ROOT / "prefect.yaml").read_text(encoding="utf-8"))
+        (deployment,) = (d for d in project["deployments"] if d["name"] == "intake")
+        loaded: Flow[..., Any] = load_flow_from_entrypoint(str(ROOT / deployment["entrypoint"]))
+        manifest = "/srv/grantflow/manifests/intake-nabór-wrzesień-2019.txt"
+        validated = loaded.validate_parameters({**deployment["parameters"], "manifest": manifest})
+        assert (validated["manifest"], validated.get("files")) == (manifest, None)
+
     def test_a_language_without_translations_is_refused_before_the_run(self) -> None:
         with pytest.raises(ParameterTypeError):
             intake.validate_parameters({"files": ["chelm.xlsx"], "lang": "de"})

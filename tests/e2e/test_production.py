@@ -227,6 +227,8 @@ def test_an_operator_following_the_production_guide_runs_a_call_on_a_prefect_ser
             dask.wait_for_workers(1, timeout=STARTUP_S)
             assert len(dask.scheduler_info()["workers"]) == 1
 
+        shell.run(guide["mkdir -p"])
+        shell.run(guide["printf"])
         intake = shell.run(guide["prefect deployment run intake/intake"])
         assert "Flow run finished successfully in 'Completed'" in intake, intake
         engine = make_engine(store_url)
