@@ -58,9 +58,10 @@ def submit(
         built.programme.call(call)  # a usage error, before Prefect starts
     settings = config.load()
     prefect_env.configure(settings.home)
-    from grantflow.cli.progress import StepBars
-    from workflows import progress
-    from workflows.intake import batch, intake
+    with prefect_env.temporary_server_starting():
+        from grantflow.cli.progress import StepBars
+        from workflows import progress
+        from workflows.intake import batch, intake
 
     # A folder of thousands of outlines is one flow run: a big batch goes by a manifest.
     given = batch([str(p.resolve()) for p in paths], settings)
