@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -515,3 +516,30 @@ class TestAsOf:
         assert signed.returncode == 0, signed.stderr
         assert signed.stdout == f"application {app}: signed with {donor}\n"
         assert audit_log(fresh_decided)[-1].at == datetime(2021, 6, 14, 10, 0, tzinfo=UTC)
+
+    def test_an_agreement_dated_on_a_day_still_to_come_is_refused_and_commits_nothing(
+        self, fresh_decided: Path
+    ) -> None:
+        for uow in store(fresh_decided):
+            donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
+            proposals = partnership.reconcile_partner_search(
+                uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
+            )
+        pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
+        app, donor = str(pair.city.application_id), pair.donor.code
+        confirmed = cli(fresh_decided, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
+        assert confirmed.returncode == 0, confirmed.stderr
+        ledger, audit = ledger_json(fresh_decided), audit_log(fresh_decided)
+        # --as-of stands the command's clock on the signature's day: a year from the
+        # machine's today is still to come, whatever day the suite runs on.
+        next_year = (datetime.now(UTC) + timedelta(days=365)).date().isoformat()
+
+        early = cli(fresh_decided, "partners", "sign", app, "--as-of", next_year)
+        assert early.returncode == 1
+        assert re.fullmatch(
+            f"grantflow: refused: an agreement cannot be dated {next_year}: that day has not "
+            r"come yet \(today is \d{4}-\d{2}-\d{2}\)\n",
+            early.stderr,
+        ), early.stderr
+        assert ledger_json(fresh_decided) == ledger
+        assert audit_log(fresh_decided) == audit

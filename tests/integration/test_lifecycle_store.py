@@ -233,7 +233,9 @@ class TestTheStage2Story:
         assert proposals == again and len(proposals) == 1
         matched = proposals[0].city.application_id
         partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(
+            uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 

@@ -14,7 +14,11 @@ from grantflow.domain.errors import IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.outline import Outline
-from grantflow.domain.partners import AgreementOutsideEligibility, DonorMunicipality
+from grantflow.domain.partners import (
+    AgreementOutsideEligibility,
+    DonorMunicipality,
+    SignatureInTheFuture,
+)
 from grantflow.domain.ranking import Decision
 from grantflow.services import decisions, lifecycle, partnership, review, selection
 from grantflow.services.final_report import committed_lump_sum
@@ -185,7 +189,9 @@ class TestTheProgrammeStory:
         assert len(proposals) == 1  # Kristiansand has one place for two cities
         matched = proposals[0].city.application_id
         partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(
+            uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 
@@ -340,7 +346,9 @@ class TestOperatorDecisions:
         (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
         signed = proposal.city.application_id
         partnership.confirm_partner(uow, signed, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        partnership.sign_agreement(uow, STAGE2, signed, PROGRAMME, at=AT, actor=OPERATOR)
+        partnership.sign_agreement(
+            uow, STAGE2, signed, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         outcome = decisions.decide(uow, signed, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
         assert outcome.application.state == "implementation"
         assert balance(uow, proposal.city.teryt)[2] == LUMP_SUM  # committed, nothing open
@@ -362,7 +370,43 @@ class TestOperatorDecisions:
             match=r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
         ):
             partnership.sign_agreement(
-                uow, STAGE2, partnered, PROGRAMME, at=too_late, actor=OPERATOR
+                uow,
+                STAGE2,
+                partnered,
+                PROGRAMME,
+                at=too_late,
+                actor=OPERATOR,
+                today=date(2024, 5, 6),
+            )
+        assert state(uow, partnered) == "partnership_confirmed"
+        assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed
+        with uow:
+            assert len(uow.audit.all()) == audit
+
+    def test_an_agreement_dated_on_a_day_still_to_come_is_refused_and_commits_nothing(
+        self, uow: FakeUnitOfWork
+    ) -> None:
+        decided(uow)
+        solver = ScipyAssignmentSolver()
+        (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
+        partnered = proposal.city.application_id
+        partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
+        with uow:
+            audit = len(uow.audit.all())
+        midsummer = datetime(2021, 6, 24, 10, 0, tzinfo=UTC)  # Sankthansaften in Kristiansand
+
+        with pytest.raises(
+            SignatureInTheFuture,
+            match=r"cannot be dated 2021-06-24: that day has not come yet \(today is 2021-06-14\)",
+        ):
+            partnership.sign_agreement(
+                uow,
+                STAGE2,
+                partnered,
+                PROGRAMME,
+                at=midsummer,
+                actor=OPERATOR,
+                today=date(2021, 6, 14),
             )
         assert state(uow, partnered) == "partnership_confirmed"
         assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed

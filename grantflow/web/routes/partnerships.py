@@ -21,7 +21,7 @@ from grantflow.adapters.assignment import ScipyAssignmentSolver
 from grantflow.domain.deadlines import parse_moment
 from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import State
-from grantflow.domain.partners import AgreementOutsideEligibility
+from grantflow.domain.partners import AgreementOutsideEligibility, SignatureInTheFuture
 from grantflow.domain.programme import Call
 from grantflow.services import operator_views, partnership
 from grantflow.services.documents.generation import Selection
@@ -106,6 +106,8 @@ def search(request: Request, user: OperatorUser, call_code: str) -> Response:
 
 def _refusal(exc: Exception) -> Problem:
     """A use case's refusal as the operator reads it."""
+    if isinstance(exc, SignatureInTheFuture):
+        return ("The day of the signature cannot be in the future.", "")
     if isinstance(exc, AgreementOutsideEligibility):
         return ("Partnerships last until the final eligibility date: it has passed.", "")
     if isinstance(exc, partnership.PartnershipError):
@@ -113,7 +115,12 @@ def _refusal(exc: Exception) -> Problem:
     return ("The city is not where this step can be taken any more: reload the page.", "")
 
 
-REFUSED = (partnership.PartnershipError, AgreementOutsideEligibility, NotFound)
+REFUSED = (
+    partnership.PartnershipError,
+    AgreementOutsideEligibility,
+    SignatureInTheFuture,
+    NotFound,
+)
 
 
 @router.post("/calls/{call_code}/partnerships/confirm")
@@ -238,12 +245,9 @@ def sign(
     if city.state != State.PARTNERSHIP_CONFIRMED:
         problems.append(("Only a confirmed partnership can be signed.", ""))
     try:
-        day = date.fromisoformat(signed_on.strip())
+        date.fromisoformat(signed_on.strip())
     except ValueError:
         problems.append(("Give the day the agreement was signed as a date, e.g. 2021-06-14.", ""))
-    else:
-        if day > wiring.clock.today():
-            problems.append(("The day of the signature cannot be in the future.", ""))
     if problems:
         return _page(request, call, problems=problems, entered=entered, status=400)
     try:
@@ -254,8 +258,11 @@ def sign(
             wiring.programme,
             at=parse_moment(signed_on),
             actor=user.actor,
+            today=wiring.clock.today(),
         )
     except REFUSED as exc:
-        return _page(request, call, problems=[_refusal(exc)], entered=entered, status=409)
+        # A day still to come is the form's mistake; the others conflict with the call's state.
+        status = 400 if isinstance(exc, SignatureInTheFuture) else 409
+        return _page(request, call, problems=[_refusal(exc)], entered=entered, status=status)
     make_documents(request, call_code, Selection((AGREEMENT,), application_id))
     return see_other(f"/operator/calls/{call_code}/partnerships?signed=1")
