@@ -197,8 +197,8 @@ def override(
     call = own_call(request, user, call_code)
     city = _city(request, user, call, application_id)
     wiring = portal(request).wiring
-    board = operator_views.call_partnerships(wiring.unit_of_work(), call_code)
-    donors = {d.code for d, _ in board.donors}
+    with wiring.reading() as uow:
+        donors = {d.code for d in uow.donors.list()}
     problems: list[Problem] = []
     if city.state != State.PARTNER_SEARCH:
         problems.append(("Only a city still looking for a partner can be given another.", ""))

@@ -131,6 +131,21 @@ def test_a_confirmation_without_a_tick_or_an_override_without_a_justification_sa
     assert audit_of(home, "transition:confirm_partnership") == []
 
 
+def test_an_override_to_a_municipality_outside_the_donor_pool_asks_for_one_from_it(
+    home: Path, client: TestClient, searched: dict[str, int]
+) -> None:
+    token = sign_in(client, OPERATOR)
+    konin = searched["Konin"]
+    why = "Trondheim (NO-5001) nie zgłosiło się do puli, ale zna Konin z programu Erasmus+"
+    answer = client.post(
+        f"{PAGE}/{konin}/override", data={"csrf": token, "donor": "NO-5001", "justification": why}
+    )
+    assert answer.status_code == 400
+    assert "Wybierz gminę partnerską." in answer.text
+    assert state_of(home, konin) == "partner_search"
+    assert audit_of(home, "transition:confirm_partnership") == []
+
+
 def test_an_override_with_a_justification_confirms_the_other_donor_in_the_audit(
     home: Path, client: TestClient, searched: dict[str, int]
 ) -> None:
