@@ -33,7 +33,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.donors_file import load_donors
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
-from tests.unit.factories import deduction_comments
+from tests.unit.factories import add_submitted, deduction_comments
 from tests.unit.test_lifecycle_services import outline_of
 
 CALL = "stage2-proposal"
@@ -78,23 +78,8 @@ def submitted_call(uow: SqlUnitOfWork) -> None:
     """The three proposals, submitted, and the expert pool."""
     with uow:
         for number, (city, teryt, _) in enumerate(CITIES):
-            app = uow.applications.add(
-                call_code=CALL, stage=2, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=app.id,
-                    version_no=1,
-                    file_name=f"{teryt}.xlsx",
-                    sha256=teryt * 9 + "c",
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{teryt}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=OPERATOR,
-                    submitted_at=AT - timedelta(days=number),
-                )
-            )
+            at = AT - timedelta(days=number)
+            add_submitted(uow, CALL, city, teryt, outline_of(city, teryt), by=OPERATOR, at=at)
         uow.commit()
     for code, name, languages in REVIEWERS:
         reviewer = Reviewer(code, name, frozenset(languages.split(",")), frozenset())

@@ -24,14 +24,13 @@ from grantflow.services import decisions, lifecycle, partnership, review, select
 from grantflow.services.final_report import committed_lump_sum
 from grantflow.services.ledger import book, current_ledger, settle_open
 from grantflow.services.partnership import PartnershipError
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import validate_outline
-from grantflow.validation.report import FileReport
 from tests.unit.factories import (
     STAGE1,
     STAGE2,
+    add_submitted,
     chelm_workbook,
     deduction_comments,
     reference_programme,
@@ -75,24 +74,9 @@ def criteria_points(values: tuple[int, int, int, int]) -> dict[str, Decimal]:
 def add_stage2_proposals(uow: UnitOfWork) -> None:
     """Chełm's, Hrubieszów's and Konin's Stage 2 proposals (ids 1 to 3) with a valid
     version each, inside an open unit of work (on the fakes, or on a real store)."""
-    for city, teryt in CITIES:
-        app = uow.applications.add(
-            call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
-        )
-        uow.submissions.add(
-            NewSubmission(
-                application_id=app.id,
-                version_no=1,
-                file_name=f"{city}.xlsx",
-                sha256=teryt * 9,
-                stored_path=f"uploads/{teryt}.xlsx",
-                size=1,
-                report=FileReport(file=f"{city}.xlsx"),
-                outline=outline_of(city, teryt),
-                submitted_by=city,
-                submitted_at=AT - timedelta(days=app.id),
-            )
-        )
+    for number, (city, teryt) in enumerate(CITIES, start=1):
+        at = AT - timedelta(days=number)
+        add_submitted(uow, STAGE2, city, teryt, outline_of(city, teryt), by=city, at=at)
 
 
 def populate_stage2(uow: FakeUnitOfWork) -> None:
