@@ -444,6 +444,21 @@ class TestPromote:
         )
 
 
+def confirmed_partnership(home: Path) -> tuple[str, str]:
+    """The donors proposed by the flow, and one city's proposal confirmed on 17 May 2021 by
+    ``grantflow partners confirm``: its application id and donor code, as typed."""
+    for uow in store(home):
+        donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
+        proposals = partnership.reconcile_partner_search(
+            uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
+        )
+    pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
+    app, donor = str(pair.city.application_id), pair.donor.code
+    confirmed = cli(home, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
+    assert confirmed.returncode == 0, confirmed.stderr
+    return app, donor
+
+
 def audit_log(home: Path) -> list[Any]:
     for uow in store(home):
         with uow:
@@ -481,15 +496,7 @@ class TestAsOf:
     def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
         self, fresh_decided: Path
     ) -> None:
-        for uow in store(fresh_decided):
-            donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
-            proposals = partnership.reconcile_partner_search(
-                uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
-            )
-        pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
-        app, donor = str(pair.city.application_id), pair.donor.code
-        confirmed = cli(fresh_decided, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
-        assert confirmed.returncode == 0, confirmed.stderr
+        app, donor = confirmed_partnership(fresh_decided)
 
         late = cli(fresh_decided, "partners", "sign", app, "--as-of", "2024-04-02")
         assert late.returncode == 1
@@ -505,15 +512,7 @@ class TestAsOf:
     def test_an_agreement_dated_on_a_day_still_to_come_is_refused_and_commits_nothing(
         self, fresh_decided: Path
     ) -> None:
-        for uow in store(fresh_decided):
-            donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
-            proposals = partnership.reconcile_partner_search(
-                uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
-            )
-        pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
-        app, donor = str(pair.city.application_id), pair.donor.code
-        confirmed = cli(fresh_decided, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
-        assert confirmed.returncode == 0, confirmed.stderr
+        app, _ = confirmed_partnership(fresh_decided)
         ledger, audit = ledger_json(fresh_decided), audit_log(fresh_decided)
         # --as-of stands the command's clock on the signature's day: a year from the
         # machine's today is still to come, whatever day the suite runs on.

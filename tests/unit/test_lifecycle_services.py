@@ -337,8 +337,32 @@ class TestOperatorDecisions:
         assert outcome.application.state == "implementation"
         assert balance(uow, proposal.city.teryt)[2] == LUMP_SUM  # committed, nothing open
 
-    def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
-        self, uow: FakeUnitOfWork
+    @pytest.mark.parametrize(
+        ("signed_at", "today", "refusal", "message"),
+        [
+            pytest.param(
+                datetime(2024, 5, 2, 10, 0, tzinfo=UTC),  # the programme ended 2024-04-30
+                date(2024, 5, 6),
+                AgreementOutsideEligibility,
+                r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
+                id="after the final eligibility date",
+            ),
+            pytest.param(
+                datetime(2021, 6, 24, 10, 0, tzinfo=UTC),  # Sankthansaften in Kristiansand
+                date(2021, 6, 14),
+                SignatureInTheFuture,
+                r"cannot be dated 2021-06-24: that day has not come yet \(today is 2021-06-14\)",
+                id="on a day still to come",
+            ),
+        ],
+    )
+    def test_an_agreement_dated_when_it_cannot_be_signed_is_refused_and_commits_nothing(
+        self,
+        uow: FakeUnitOfWork,
+        signed_at: datetime,
+        today: date,
+        refusal: type[Exception],
+        message: str,
     ) -> None:
         decided(uow)
         solver = ScipyAssignmentSolver()
@@ -347,50 +371,10 @@ class TestOperatorDecisions:
         partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
         with uow:
             audit = len(uow.audit.all())
-        too_late = datetime(2024, 5, 2, 10, 0, tzinfo=UTC)  # the programme ended 2024-04-30
 
-        with pytest.raises(
-            AgreementOutsideEligibility,
-            match=r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
-        ):
+        with pytest.raises(refusal, match=message):
             partnership.sign_agreement(
-                uow,
-                STAGE2,
-                partnered,
-                PROGRAMME,
-                at=too_late,
-                actor=OPERATOR,
-                today=date(2024, 5, 6),
-            )
-        assert state(uow, partnered) == "partnership_confirmed"
-        assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed
-        with uow:
-            assert len(uow.audit.all()) == audit
-
-    def test_an_agreement_dated_on_a_day_still_to_come_is_refused_and_commits_nothing(
-        self, uow: FakeUnitOfWork
-    ) -> None:
-        decided(uow)
-        solver = ScipyAssignmentSolver()
-        (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
-        partnered = proposal.city.application_id
-        partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        with uow:
-            audit = len(uow.audit.all())
-        midsummer = datetime(2021, 6, 24, 10, 0, tzinfo=UTC)  # Sankthansaften in Kristiansand
-
-        with pytest.raises(
-            SignatureInTheFuture,
-            match=r"cannot be dated 2021-06-24: that day has not come yet \(today is 2021-06-14\)",
-        ):
-            partnership.sign_agreement(
-                uow,
-                STAGE2,
-                partnered,
-                PROGRAMME,
-                at=midsummer,
-                actor=OPERATOR,
-                today=date(2021, 6, 14),
+                uow, STAGE2, partnered, PROGRAMME, at=signed_at, actor=OPERATOR, today=today
             )
         assert state(uow, partnered) == "partnership_confirmed"
         assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed
