@@ -88,10 +88,12 @@ def partners_sign(
     by: ByOption = "operator",
     as_of: AsOfOption = None,
 ) -> None:
-    """The partnership agreement is signed: the city's lump sum is committed.
+    """The partnership agreement is signed (on the day ``--as-of`` gives, default today):
+    the city's lump sum is committed.
 
-    Refused after the programme's final eligibility date.
+    Refused for a day still to come, and after the programme's final eligibility date.
     """
+    from grantflow.adapters.clock import SystemClock
     from grantflow.services import partnership
 
     with store(programme, as_of) as built:
@@ -102,6 +104,9 @@ def partners_sign(
             built.programme,
             at=built.clock.now(),
             actor=f"operator:{by}",
+            # --as-of stands the command's clock on the day of the signature: the day that
+            # cannot have come yet is the system's.
+            today=SystemClock().today(),
         )
     typer.echo(f"application {application_id}: {signed.status} with {signed.donor_code}")
 

@@ -18,6 +18,22 @@ class AgreementOutsideEligibility(GrantflowError):
     """A partnership agreement that would end before it begins."""
 
 
+class SignatureInTheFuture(GrantflowError):
+    """An agreement dated on a day that has not come yet."""
+
+
+def signature_day(signed_on: date, today: date) -> date:
+    """The day an agreement was signed: refused while it is still to come, whoever records
+    it (the portal's form, ``grantflow partners sign --as-of``, the demo). ``today`` is the
+    day at the Programme Operator's seat."""
+    if signed_on > today:
+        raise SignatureInTheFuture(
+            f"an agreement cannot be dated {signed_on}: that day has not come yet "
+            f"(today is {today})"
+        )
+    return signed_on
+
+
 @dataclass(frozen=True)
 class AgreementPeriod:
     starts_on: date

@@ -13,7 +13,7 @@
   checked either way, under the writer lock, so two operators confirming
   different cities with the donor's last place cannot both succeed.
 - :func:`reopen_search`: a confirmed pair fell through before signing.
-- :func:`sign_agreement` commits the city's open lump sum.
+- :func:`sign_agreement` commits the city's open lump sum (on a day that has come).
 - :func:`close_partner_search` (at the deadline) returns the open lump sum
   of every funded city still without a signed agreement.
 - :func:`start_implementation`: the project starts once no lump sum of it is
@@ -40,7 +40,7 @@ from grantflow.domain.matching import (
     score_pair,
 )
 from grantflow.domain.notifications import Topic
-from grantflow.domain.partners import agreement_period
+from grantflow.domain.partners import agreement_period, signature_day
 from grantflow.domain.programme import Programme
 from grantflow.services import notifications
 from grantflow.services.ledger import account_of, open_amount, settle_open
@@ -186,12 +186,15 @@ def sign_agreement(
     *,
     at: datetime,
     actor: str,
+    today: date,
 ) -> Partnership:
-    """The agreement is signed: the city's open lump sum is committed.
+    """The agreement was signed at ``at``: the city's open lump sum is committed.
 
-    Refused after the final eligibility date: the agreement would end before it begins.
+    Refused when that day is after ``today`` (the caller's day at the operator's seat,
+    as for :func:`reconcile`), and after the final eligibility date: the agreement
+    would end before it begins.
     """
-    agreement_period(operator_day(at), programme.final_eligibility_date)
+    agreement_period(signature_day(operator_day(at), today), programme.final_eligibility_date)
     with uow:
         if uow.applications.get_for_update(application_id).call_code != call_code:
             raise NotFound(f"application {application_id} is not in {call_code}")

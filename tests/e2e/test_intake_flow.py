@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from prefect.client.schemas.schedules import CronSchedule
@@ -85,7 +85,7 @@ class TestIntakeFlow:
         # Only this run's artifacts: other tests on the same server publish
         # Hrubieszów's report too. Plain HTTP: prefect 3.8's client sends nulls
         # for unset filter fields, which this server version refuses (422).
-        response = httpx.post(
+        response = httpx2.post(
             f"{PREFECT_API_URL.value()}/artifacts/filter",
             json={"artifacts": {"flow_run_id": {"any_": [str(state.state_details.flow_run_id)]}}},
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -32,7 +33,7 @@ from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.donors_file import load_donors
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.report import FileReport
-from tests.unit.factories import deduction_comments
+from tests.unit.factories import add_submitted, deduction_comments
 from tests.unit.test_lifecycle_services import outline_of
 
 CALL = "stage2-proposal"
@@ -77,23 +78,8 @@ def submitted_call(uow: SqlUnitOfWork) -> None:
     """The three proposals, submitted, and the expert pool."""
     with uow:
         for number, (city, teryt, _) in enumerate(CITIES):
-            app = uow.applications.add(
-                call_code=CALL, stage=2, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=app.id,
-                    version_no=1,
-                    file_name=f"{teryt}.xlsx",
-                    sha256=teryt * 9 + "c",
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{teryt}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=OPERATOR,
-                    submitted_at=AT - timedelta(days=number),
-                )
-            )
+            at = AT - timedelta(days=number)
+            add_submitted(uow, CALL, city, teryt, outline_of(city, teryt), by=OPERATOR, at=at)
         uow.commit()
     for code, name, languages in REVIEWERS:
         reviewer = Reviewer(code, name, frozenset(languages.split(",")), frozenset())
@@ -458,6 +444,21 @@ class TestPromote:
         )
 
 
+def confirmed_partnership(home: Path) -> tuple[str, str]:
+    """The donors proposed by the flow, and one city's proposal confirmed on 17 May 2021 by
+    ``grantflow partners confirm``: its application id and donor code, as typed."""
+    for uow in store(home):
+        donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
+        proposals = partnership.reconcile_partner_search(
+            uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
+        )
+    pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
+    app, donor = str(pair.city.application_id), pair.donor.code
+    confirmed = cli(home, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
+    assert confirmed.returncode == 0, confirmed.stderr
+    return app, donor
+
+
 def audit_log(home: Path) -> list[Any]:
     for uow in store(home):
         with uow:
@@ -495,15 +496,7 @@ class TestAsOf:
     def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
         self, fresh_decided: Path
     ) -> None:
-        for uow in store(fresh_decided):
-            donor_pool.register_donors(uow, load_donors(), at=AT, actor=OPERATOR)
-            proposals = partnership.reconcile_partner_search(
-                uow, CALL, ScipyAssignmentSolver(), at=AT, actor="flow:partnership"
-            )
-        pair = next(p for p in proposals if p.city.application_id != 1)  # 1 booked by hand
-        app, donor = str(pair.city.application_id), pair.donor.code
-        confirmed = cli(fresh_decided, "partners", "confirm", app, donor, "--as-of", "2021-05-17")
-        assert confirmed.returncode == 0, confirmed.stderr
+        app, donor = confirmed_partnership(fresh_decided)
 
         late = cli(fresh_decided, "partners", "sign", app, "--as-of", "2024-04-02")
         assert late.returncode == 1
@@ -515,3 +508,22 @@ class TestAsOf:
         assert signed.returncode == 0, signed.stderr
         assert signed.stdout == f"application {app}: signed with {donor}\n"
         assert audit_log(fresh_decided)[-1].at == datetime(2021, 6, 14, 10, 0, tzinfo=UTC)
+
+    def test_an_agreement_dated_on_a_day_still_to_come_is_refused_and_commits_nothing(
+        self, fresh_decided: Path
+    ) -> None:
+        app, _ = confirmed_partnership(fresh_decided)
+        ledger, audit = ledger_json(fresh_decided), audit_log(fresh_decided)
+        # --as-of stands the command's clock on the signature's day: a year from the
+        # machine's today is still to come, whatever day the suite runs on.
+        next_year = (datetime.now(UTC) + timedelta(days=365)).date().isoformat()
+
+        early = cli(fresh_decided, "partners", "sign", app, "--as-of", next_year)
+        assert early.returncode == 1
+        assert re.fullmatch(
+            f"grantflow: refused: an agreement cannot be dated {next_year}: that day has not "
+            r"come yet \(today is \d{4}-\d{2}-\d{2}\)\n",
+            early.stderr,
+        ), early.stderr
+        assert ledger_json(fresh_decided) == ledger
+        assert audit_log(fresh_decided) == audit

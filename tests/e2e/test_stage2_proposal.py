@@ -21,13 +21,17 @@ import pytest
 
 from grantflow.adapters.formgen import TABLE_FIRST_ROW
 from grantflow.domain.outline import Outline
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme
 from grantflow.validation.proposal import validate_proposal
-from grantflow.validation.report import FileReport
 from tests.e2e.test_lifecycle_cli import AT, cli, store
 from tests.integration import clients
-from tests.unit.factories import STAGE1, STAGE2, chelm_proposal_values, raw_workbook_from_values
+from tests.unit.factories import (
+    STAGE1,
+    STAGE2,
+    add_submitted,
+    chelm_proposal_values,
+    raw_workbook_from_values,
+)
 from tests.unit.test_proposal_validation import PLAN_SHEETS, PROPOSAL
 
 HRUBIESZOW = {"city_name": "Hrubieszów", "teryt": "0604011", "nip": "9191700309"}
@@ -48,23 +52,9 @@ def seed(home: Path) -> None:
         with uow:
             for city, state in (("Chełm", "shortlisted"), ("Hrubieszów", "rejected")):
                 teryt = chelm.teryt if city == "Chełm" else HRUBIESZOW["teryt"]
-                application = uow.applications.add(
-                    call_code=STAGE1, stage=1, teryt=teryt, city_name=city, created_at=AT
-                )
-                uow.submissions.add(
-                    NewSubmission(
-                        application_id=application.id,
-                        version_no=1,
-                        file_name=f"{teryt}.xlsx",
-                        sha256=teryt * 9 + "0",
-                        stored_path=f"uploads/{teryt}.xlsx",
-                        size=1,
-                        report=FileReport(file=f"{teryt}.xlsx"),
-                        outline=chelm if city == "Chełm" else None,
-                        submitted_by=f"urząd:{city}",
-                        submitted_at=AT,
-                    )
-                )
+                outline = chelm if city == "Chełm" else None
+                by = f"urząd:{city}"
+                application = add_submitted(uow, STAGE1, city, teryt, outline, by=by, at=AT)
                 uow.applications.set_state(application.id, state)
             uow.commit()
 

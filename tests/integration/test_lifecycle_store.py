@@ -32,9 +32,7 @@ from grantflow.domain.ranking import (
 )
 from grantflow.services import lifecycle, partnership, review, selection
 from grantflow.services.ledger import book, current_ledger
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
-from grantflow.validation.report import FileReport
 from tests.integration.ledger_race import BATCH_AMOUNT, approve_once, book_once, confirm_once
 from tests.unit.factories import STAGE2, deduction_comments
 from tests.unit.test_lifecycle_services import (
@@ -45,8 +43,8 @@ from tests.unit.test_lifecycle_services import (
     OPERATOR,
     POINTS,
     PROGRAMME,
+    add_stage2_proposals,
     criteria_points,
-    outline_of,
 )
 
 CHELM = "0662011"
@@ -57,24 +55,7 @@ def lifecycle_uow(engine: Engine) -> SqlUnitOfWork:
     """Three Stage 2 proposals (Chełm, Hrubieszów, Konin), Kristiansand, four reviewers."""
     uow = SqlUnitOfWork(engine)
     with uow:
-        for city, teryt in CITIES:
-            app = uow.applications.add(
-                call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=app.id,
-                    version_no=1,
-                    file_name=f"{city}.xlsx",
-                    sha256=teryt * 9 + "a",
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{city}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=city,
-                    submitted_at=AT - timedelta(days=app.id),
-                )
-            )
+        add_stage2_proposals(uow)
         for donor in DONORS:
             uow.donors.save(donor)
         uow.commit()
@@ -233,7 +214,9 @@ class TestTheStage2Story:
         assert proposals == again and len(proposals) == 1
         matched = proposals[0].city.application_id
         partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(
+            uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 

@@ -9,6 +9,8 @@
   as the spreadsheet adapter would hand them over.
 * ``reference_programme()``: the "Local Development" programme (EEA and
   Norway Grants 2014-2021) with the figures below.
+* ``add_submitted(uow, ...)``: a city's application to a call with its first
+  version, as an upload leaves it (on the fakes or on a real store).
 
 Reference programme figures (chosen to be realistic, documented here so that
 tests can state expectations):
@@ -36,14 +38,19 @@ stage 1 PLN at 4.2838, which makes the PLN line EUR 301 036.46 there.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from grantflow.domain.outline import Outline
 from grantflow.domain.programme import Call, Criterion, EligibleCity, LetterTerms, Programme
+from grantflow.services.ports.applications import Application, NewSubmission
+from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation import form as forms
 from grantflow.validation.form import FormDefinition
 from grantflow.validation.outline import column_letter
+from grantflow.validation.report import FileReport
 from grantflow.validation.workbook import Cell, CellValue, RawSheet, RawWorkbook
 
 SheetValues = dict[str, CellValue] | list[dict[str, CellValue]]
@@ -413,3 +420,42 @@ def deduction_comments(programme: Programme) -> dict[str, str]:
         c.code: f"Kryterium „{c.label.get('pl', c.code)}”: uzasadnienie w karcie oceny."
         for c in programme.criteria
     }
+
+
+def add_submitted(
+    uow: UnitOfWork,
+    call_code: str,
+    city_name: str,
+    teryt: str,
+    outline: Outline | None,
+    *,
+    by: str,
+    at: datetime,
+) -> Application:
+    """The city's application to ``call_code``, made by its version 1 submitted ``by`` whom
+    ``at`` when: the file ``{teryt}.xlsx`` (``outline`` None: it was invalid). Added in the
+    caller's open unit of work (on the fakes or a real store): the caller commits."""
+    application = uow.applications.add(
+        call_code=call_code,
+        stage={STAGE1: 1, STAGE2: 2}[call_code],
+        teryt=teryt,
+        city_name=city_name,
+        created_at=at,
+    )
+    file_name = f"{teryt}.xlsx"
+    uow.submissions.add(
+        NewSubmission(
+            application_id=application.id,
+            version_no=1,
+            file_name=file_name,
+            # A digest of its own per call and city, as real uploads have.
+            sha256=hashlib.sha256(f"{call_code}/{file_name}".encode()).hexdigest(),
+            stored_path=f"uploads/{file_name}",
+            size=1,
+            report=FileReport(file=file_name),
+            outline=outline,
+            submitted_by=by,
+            submitted_at=at,
+        )
+    )
+    return application

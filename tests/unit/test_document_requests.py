@@ -77,7 +77,9 @@ def story(*, approved: bool = True, reported: bool = True) -> Story:
     (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor=OPERATOR)
     partnered = proposal.city.application_id
     partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-    partnership.sign_agreement(uow, STAGE2, partnered, PROGRAMME, at=AT, actor=OPERATOR)
+    partnership.sign_agreement(
+        uow, STAGE2, partnered, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+    )
     (alone,) = partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR)
     if reported:
         lifecycle.apply(uow, partnered, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
@@ -278,7 +280,6 @@ class TestWhatTheySay:
         assert letter_decision(Stage.OUTLINE, Decision.SELECTED) == "shortlisted"
         assert letter_decision(Stage.PROPOSAL, Decision.SELECTED) == "selected"
         assert letter_decision(Stage.OUTLINE, Decision.REJECTED) == "rejected"
-
 
 
 def _generated(path: Path, sha: str, application_id: int | None = 1) -> GeneratedDocument:

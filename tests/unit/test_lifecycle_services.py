@@ -14,20 +14,23 @@ from grantflow.domain.errors import IllegalTransition, LedgerError
 from grantflow.domain.ledger import EntryKind, LedgerEntry
 from grantflow.domain.lifecycle import Action
 from grantflow.domain.outline import Outline
-from grantflow.domain.partners import AgreementOutsideEligibility, DonorMunicipality
+from grantflow.domain.partners import (
+    AgreementOutsideEligibility,
+    DonorMunicipality,
+    SignatureInTheFuture,
+)
 from grantflow.domain.ranking import Decision
 from grantflow.services import decisions, lifecycle, partnership, review, selection
 from grantflow.services.final_report import committed_lump_sum
 from grantflow.services.ledger import book, current_ledger, settle_open
 from grantflow.services.partnership import PartnershipError
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.services.ports.partners import PartnershipStatus
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.validation.outline import validate_outline
-from grantflow.validation.report import FileReport
 from tests.unit.factories import (
     STAGE1,
     STAGE2,
+    add_submitted,
     chelm_workbook,
     deduction_comments,
     reference_programme,
@@ -71,24 +74,9 @@ def criteria_points(values: tuple[int, int, int, int]) -> dict[str, Decimal]:
 def add_stage2_proposals(uow: UnitOfWork) -> None:
     """Chełm's, Hrubieszów's and Konin's Stage 2 proposals (ids 1 to 3) with a valid
     version each, inside an open unit of work (on the fakes, or on a real store)."""
-    for city, teryt in CITIES:
-        app = uow.applications.add(
-            call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=AT
-        )
-        uow.submissions.add(
-            NewSubmission(
-                application_id=app.id,
-                version_no=1,
-                file_name=f"{city}.xlsx",
-                sha256=teryt * 9,
-                stored_path=f"uploads/{teryt}.xlsx",
-                size=1,
-                report=FileReport(file=f"{city}.xlsx"),
-                outline=outline_of(city, teryt),
-                submitted_by=city,
-                submitted_at=AT - timedelta(days=app.id),
-            )
-        )
+    for number, (city, teryt) in enumerate(CITIES, start=1):
+        at = AT - timedelta(days=number)
+        add_submitted(uow, STAGE2, city, teryt, outline_of(city, teryt), by=city, at=at)
 
 
 def populate_stage2(uow: FakeUnitOfWork) -> None:
@@ -185,7 +173,9 @@ class TestTheProgrammeStory:
         assert len(proposals) == 1  # Kristiansand has one place for two cities
         matched = proposals[0].city.application_id
         partnership.confirm_partner(uow, matched, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        signed = partnership.sign_agreement(uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR)
+        signed = partnership.sign_agreement(
+            uow, STAGE2, matched, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         assert signed.status is PartnershipStatus.SIGNED
         assert partnership.close_partner_search(uow, STAGE2, at=AT, actor=OPERATOR) == [5 - matched]
 
@@ -340,13 +330,39 @@ class TestOperatorDecisions:
         (proposal,) = partnership.reconcile_partner_search(uow, STAGE2, solver, at=AT, actor="f")
         signed = proposal.city.application_id
         partnership.confirm_partner(uow, signed, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
-        partnership.sign_agreement(uow, STAGE2, signed, PROGRAMME, at=AT, actor=OPERATOR)
+        partnership.sign_agreement(
+            uow, STAGE2, signed, PROGRAMME, at=AT, actor=OPERATOR, today=AT.date()
+        )
         outcome = decisions.decide(uow, signed, Action.START_IMPLEMENTATION, at=AT, actor=OPERATOR)
         assert outcome.application.state == "implementation"
         assert balance(uow, proposal.city.teryt)[2] == LUMP_SUM  # committed, nothing open
 
-    def test_an_agreement_signed_after_the_final_eligibility_date_is_refused(
-        self, uow: FakeUnitOfWork
+    @pytest.mark.parametrize(
+        ("signed_at", "today", "refusal", "message"),
+        [
+            pytest.param(
+                datetime(2024, 5, 2, 10, 0, tzinfo=UTC),  # the programme ended 2024-04-30
+                date(2024, 5, 6),
+                AgreementOutsideEligibility,
+                r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
+                id="after the final eligibility date",
+            ),
+            pytest.param(
+                datetime(2021, 6, 24, 10, 0, tzinfo=UTC),  # Sankthansaften in Kristiansand
+                date(2021, 6, 14),
+                SignatureInTheFuture,
+                r"cannot be dated 2021-06-24: that day has not come yet \(today is 2021-06-14\)",
+                id="on a day still to come",
+            ),
+        ],
+    )
+    def test_an_agreement_dated_when_it_cannot_be_signed_is_refused_and_commits_nothing(
+        self,
+        uow: FakeUnitOfWork,
+        signed_at: datetime,
+        today: date,
+        refusal: type[Exception],
+        message: str,
     ) -> None:
         decided(uow)
         solver = ScipyAssignmentSolver()
@@ -355,14 +371,10 @@ class TestOperatorDecisions:
         partnership.confirm_partner(uow, partnered, "NO-4204", PROGRAMME, at=AT, actor=OPERATOR)
         with uow:
             audit = len(uow.audit.all())
-        too_late = datetime(2024, 5, 2, 10, 0, tzinfo=UTC)  # the programme ended 2024-04-30
 
-        with pytest.raises(
-            AgreementOutsideEligibility,
-            match=r"dated 2024-05-02 would end before it begins: .* 2024-04-30",
-        ):
+        with pytest.raises(refusal, match=message):
             partnership.sign_agreement(
-                uow, STAGE2, partnered, PROGRAMME, at=too_late, actor=OPERATOR
+                uow, STAGE2, partnered, PROGRAMME, at=signed_at, actor=OPERATOR, today=today
             )
         assert state(uow, partnered) == "partnership_confirmed"
         assert balance(uow, proposal.city.teryt)[2] == 0  # nothing committed

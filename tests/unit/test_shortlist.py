@@ -17,10 +17,8 @@ from grantflow.domain.errors import ConfigurationError
 from grantflow.domain.programme import DEFAULT_SHORTLIST_COUNT, Programme
 from grantflow.domain.ranking import Decision
 from grantflow.services import lifecycle, review, selection
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.programme_file import load_programme, parse_programme
-from grantflow.validation.report import FileReport
-from tests.unit.factories import STAGE1, deduction_comments, reference_programme
+from tests.unit.factories import STAGE1, add_submitted, deduction_comments, reference_programme
 from tests.unit.fakes.unit_of_work import FakeUnitOfWork
 from tests.unit.test_lifecycle_services import AT, OPERATOR, outline_of
 
@@ -45,23 +43,8 @@ def assessed_outlines(programme: Programme) -> FakeUnitOfWork:
     uow = FakeUnitOfWork()
     with uow:
         for number, (city, teryt, _) in enumerate(OUTLINES):
-            app = uow.applications.add(
-                call_code=STAGE1, stage=1, teryt=teryt, city_name=city, created_at=AT
-            )
-            uow.submissions.add(
-                NewSubmission(
-                    application_id=app.id,
-                    version_no=1,
-                    file_name=f"{city}.xlsx",
-                    sha256=teryt * 9,
-                    stored_path=f"uploads/{teryt}.xlsx",
-                    size=1,
-                    report=FileReport(file=f"{city}.xlsx"),
-                    outline=outline_of(city, teryt),
-                    submitted_by=city,
-                    submitted_at=AT - timedelta(days=number),
-                )
-            )
+            at = AT - timedelta(days=number)
+            add_submitted(uow, STAGE1, city, teryt, outline_of(city, teryt), by=city, at=at)
         uow.commit()
     for code in ("R01", "R02"):
         reviewer = Reviewer(code, f"Ekspertka {code}", frozenset({"pl"}), frozenset())

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
+import httpx2
 from fastapi.testclient import TestClient
 
 from grantflow.web.app import create_app
@@ -21,7 +21,7 @@ NEW_PASSWORD = "Kołobrzeg-Ratusz-2019"
 
 def invite(
     client: TestClient, email: str, role: str = "city", binding: str = "3208011", lang: str = "pl"
-) -> httpx.Response:
+) -> httpx2.Response:
     token = sign_in(client, OPERATOR)
     return client.post(
         INVITE,
@@ -40,7 +40,7 @@ def mail_to(home: Path, email: str) -> tuple[str, str]:
 
 def accept(
     client: TestClient, path: str, password: str = NEW_PASSWORD, repeated: str | None = None
-) -> httpx.Response:
+) -> httpx2.Response:
     page = client.get(path)
     return client.post(
         path,
@@ -86,7 +86,7 @@ def test_a_used_link_is_refused_with_a_page_that_says_so(client: TestClient, hom
         used = again.get(path)
         assert used.status_code == 410
         assert "Ten odnośnik z zaproszenia został już użyty" in used.text
-        assert "<form method=\"post\" action=\"/invitations" not in used.text
+        assert '<form method="post" action="/invitations' not in used.text
 
 
 def test_a_link_older_than_a_week_and_a_link_never_issued_make_no_account(

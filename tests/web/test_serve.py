@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from tests.web.browser.conftest import free_port
 from tests.web.portal_data import PASSWORD
@@ -66,12 +66,12 @@ def test_an_account_added_on_the_command_line_signs_in_to_the_served_portal(
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        with httpx.Client(base_url=url) as browser:
+        with httpx2.Client(base_url=url) as browser:
             while True:
                 try:
                     page = browser.get("/login")
                     break
-                except httpx.ConnectError:
+                except httpx2.ConnectError:
                     assert server.poll() is None and time.monotonic() < deadline, "no portal"
                     time.sleep(0.2)
             token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)

@@ -309,6 +309,7 @@ def _partners(
             programme,
             at=calendar.at(calendar.agreements_signed),
             actor=cast.operator,
+            today=calendar.agreements_signed,
         )
     # A week before the deadline, the city still searching is reminded of it.
     reminders(

@@ -25,7 +25,7 @@ from grantflow.adapters.documents.charts.partnership_map import SCREEN_STEP, par
 from grantflow.domain.deadlines import parse_moment
 from grantflow.domain.errors import NotFound
 from grantflow.domain.lifecycle import State
-from grantflow.domain.partners import AgreementOutsideEligibility
+from grantflow.domain.partners import AgreementOutsideEligibility, SignatureInTheFuture
 from grantflow.domain.programme import Call
 from grantflow.services import operator_views, partnership
 from grantflow.services.documents.generation import Selection
@@ -112,6 +112,8 @@ def search(request: Request, user: OperatorUser, call_code: str) -> Response:
 
 def _refusal(exc: Exception) -> Problem:
     """A use case's refusal as the operator reads it."""
+    if isinstance(exc, SignatureInTheFuture):
+        return ("The day of the signature cannot be in the future.", "")
     if isinstance(exc, AgreementOutsideEligibility):
         return ("Partnerships last until the final eligibility date: it has passed.", "")
     if isinstance(exc, partnership.PartnershipError):
@@ -119,7 +121,12 @@ def _refusal(exc: Exception) -> Problem:
     return ("The city is not where this step can be taken any more: reload the page.", "")
 
 
-REFUSED = (partnership.PartnershipError, AgreementOutsideEligibility, NotFound)
+REFUSED = (
+    partnership.PartnershipError,
+    AgreementOutsideEligibility,
+    SignatureInTheFuture,
+    NotFound,
+)
 
 
 @router.post("/calls/{call_code}/partnerships/confirm")
@@ -196,8 +203,8 @@ def override(
     call = own_call(request, user, call_code)
     city = _city(request, user, call, application_id)
     wiring = portal(request).wiring
-    board = operator_views.call_partnerships(wiring.unit_of_work(), call_code)
-    donors = {d.code for d, _ in board.donors}
+    with wiring.reading() as uow:
+        donors = {d.code for d in uow.donors.list()}
     problems: list[Problem] = []
     if city.state != State.PARTNER_SEARCH:
         problems.append(("Only a city still looking for a partner can be given another.", ""))
@@ -244,12 +251,9 @@ def sign(
     if city.state != State.PARTNERSHIP_CONFIRMED:
         problems.append(("Only a confirmed partnership can be signed.", ""))
     try:
-        day = date.fromisoformat(signed_on.strip())
+        date.fromisoformat(signed_on.strip())
     except ValueError:
         problems.append(("Give the day the agreement was signed as a date, e.g. 2021-06-14.", ""))
-    else:
-        if day > wiring.clock.today():
-            problems.append(("The day of the signature cannot be in the future.", ""))
     if problems:
         return _page(request, call, problems=problems, entered=entered, status=400)
     try:
@@ -260,8 +264,11 @@ def sign(
             wiring.programme,
             at=parse_moment(signed_on),
             actor=user.actor,
+            today=wiring.clock.today(),
         )
     except REFUSED as exc:
-        return _page(request, call, problems=[_refusal(exc)], entered=entered, status=409)
+        # A day still to come is the form's mistake; the others conflict with the call's state.
+        status = 400 if isinstance(exc, SignatureInTheFuture) else 409
+        return _page(request, call, problems=[_refusal(exc)], entered=entered, status=status)
     make_documents(request, call_code, Selection((AGREEMENT,), application_id))
     return see_other(f"/operator/calls/{call_code}/partnerships?signed=1")

@@ -20,11 +20,9 @@ from grantflow.domain.accounts import Binding
 from grantflow.domain.assessment import Reviewer
 from grantflow.services import donor_pool, intake, lifecycle, review, selection
 from grantflow.services.accounts import add_user
-from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.donors_file import load_donors
 from grantflow.validation.outline import validate_outline
-from grantflow.validation.report import FileReport
-from tests.unit.factories import STAGE1, chelm_workbook, reference_programme
+from tests.unit.factories import STAGE1, add_submitted, chelm_workbook, reference_programme
 from tests.web.portal_data import PASSWORD, wiring_at
 
 SUBMITTED_AT = datetime(2019, 6, 3, 10, 0, tzinfo=UTC)
@@ -142,24 +140,9 @@ def submit_proposals(home: Path, proposals: dict[str, str] = PROPOSALS) -> dict[
         ids = {}
         with wiring.unit_of_work() as uow:
             for number, (city, teryt) in enumerate(proposals.items()):
-                application = uow.applications.add(
-                    call_code=STAGE2, stage=2, teryt=teryt, city_name=city, created_at=PROPOSED_AT
-                )
-                uow.submissions.add(
-                    NewSubmission(
-                        application_id=application.id,
-                        version_no=1,
-                        file_name=f"{teryt}.xlsx",
-                        sha256=teryt * 9 + "p",
-                        stored_path=f"uploads/{teryt}.xlsx",
-                        size=1,
-                        report=FileReport(file=f"{teryt}.xlsx"),
-                        outline=dataclasses.replace(chelm, city_name=city, teryt=teryt),
-                        submitted_by="test",
-                        submitted_at=PROPOSED_AT - timedelta(days=number),
-                    )
-                )
-                ids[city] = application.id
+                outline = dataclasses.replace(chelm, city_name=city, teryt=teryt)
+                at = PROPOSED_AT - timedelta(days=number)
+                ids[city] = add_submitted(uow, STAGE2, city, teryt, outline, by="test", at=at).id
             uow.commit()
     return ids
 

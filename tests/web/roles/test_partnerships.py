@@ -95,7 +95,7 @@ def test_searching_for_partners_shows_each_proposal_with_its_reasons(
     assert len(proposed) == 2 and {e.actor for e in proposed} == {f"portal:{OPERATOR}"}
 
 
-def test_a_confirmation_without_a_tick_or_an_override_without_a_justification_saves_nothing(
+def test_a_confirmation_without_a_tick_or_an_override_unjustified_or_outside_the_pool_saves_nothing(
     home: Path, client: TestClient, searched: dict[str, int]
 ) -> None:
     token = sign_in(client, OPERATOR)
@@ -109,6 +109,12 @@ def test_a_confirmation_without_a_tick_or_an_override_without_a_justification_sa
     assert unjustified.status_code == 400
     assert "Podaj uzasadnienie" in unjustified.text
     assert '<option value="NO-3301" selected>' in unjustified.text
+    why = "Trondheim (NO-5001) nie zgłosiło się do puli, ale zna Konin z programu Erasmus+"
+    outside = client.post(
+        f"{PAGE}/{konin}/override", data={"csrf": token, "donor": "NO-5001", "justification": why}
+    )
+    assert outside.status_code == 400
+    assert "Wybierz gminę partnerską." in outside.text
     assert {state_of(home, i) for i in searched.values()} == {"partner_search"}
     assert audit_of(home, "transition:confirm_partnership") == []
 

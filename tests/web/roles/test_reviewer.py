@@ -167,6 +167,29 @@ def test_a_reviewer_reads_its_pages_in_norwegian(
     assert '<html lang="nb">' in page and "Dine oppdrag" in page
 
 
+def test_on_norwegian_pages_the_citys_polish_title_and_summary_are_marked_polish(
+    client: TestClient, applications: dict[str, int]
+) -> None:
+    """A screen reader reading Ewa's pages in Norwegian switches to Polish for what the city
+    wrote in Polish (and to English for its English title)."""
+    token = sign_in(client, EWA[2])
+    walbrzych = f"/reviewer/applications/{applications['Wałbrzych']}"
+    # Declared already when the module runs in one process (then 409): either way, declared.
+    client.post(f"{walbrzych}/declaration", data={"csrf": token, "conflict": "no"})
+    client.post("/language", data={"csrf": token, "lang": "nb", "back": "/reviewer"})
+    listing = client.get("/reviewer").text
+    title = "Wałbrzych dla wszystkich: mieszkania społeczne i pomoc sąsiedzka"
+    assert f'<a href="{walbrzych}" lang="pl">{title}</a>' in listing
+    page = client.get(walbrzych).text
+    assert '<html lang="nb">' in page
+    assert (
+        f'<h1><span lang="pl">{title}</span> '
+        '<span class="sub" lang="en">Wałbrzych for everyone: social housing'
+    ) in page
+    assert '<dd lang="pl">Remont 80 mieszkań socjalnych w kamienicach Śródmieścia' in page
+    client.post("/language", data={"csrf": token, "lang": "pl", "back": "/reviewer"})
+
+
 def test_a_reviewer_cannot_open_another_reviewers_application(
     home: Path, client: TestClient, applications: dict[str, int]
 ) -> None:
