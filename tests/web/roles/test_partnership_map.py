@@ -78,6 +78,7 @@ def partners(home: Path, applications: dict[str, int]) -> dict[str, int]:
             wiring.programme,
             at=SIGNING_DAY - timedelta(days=3),
             actor=actor,
+            today=SIGNING_DAY.date(),
         )
         add_account(wiring, LIAISON, Binding("operator"), "nb")
         city = Binding("city", teryt=CITIES["Biała Podlaska"])
