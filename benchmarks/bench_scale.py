@@ -34,7 +34,8 @@ accounts) and the interpreter's start as Prefect's, so it is an upper bound.
 The outlines come from ``grantflow samples outlines`` with a programme whose
 eligible list is the reference programme's towns plus numbered ones, so
 every outline is a city of its own (kept in ``benchmarks/out/scale-N``).
-Results are printed and appended to ``benchmarks/out/scale.json``.
+Results are printed and appended to ``benchmarks/out/scale.json`` (the folder is
+``GRANTFLOW_BENCH_OUT`` where that is set).
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = Path(__file__).resolve().parent / "out"
+# Where outlines, prepared stores and figures are kept; a test points it at its own folder.
+OUT = Path(os.environ.get("GRANTFLOW_BENCH_OUT") or Path(__file__).resolve().parent / "out")
 POSTGRES = os.environ.get("GRANTFLOW_TEST_POSTGRES_URL") or (
     "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -268,7 +270,7 @@ def prepare(count: int) -> None:
     from grantflow.services import review as review_service
     from grantflow.services.lifecycle import in_states
     from grantflow.validation.demo_file import load_demo_cast
-    from workflows.demo.cast import points
+    from workflows.demo.cast import comments, points
 
     base = OUT / f"review-{count}"
     base.mkdir(parents=True, exist_ok=True)
@@ -296,14 +298,16 @@ def prepare(count: int) -> None:
             # Totals 60-90 of 100, an application's two within a point of each other:
             # no third expert is needed.
             total = 60 + (assignment.application_id * 7) % 30 + n % 2
+            scored = points(rules, total)
             review_service.score(
                 uow,
                 assignment.application_id,
                 assignment.reviewer_code,
-                points(rules, total),
+                scored,
                 rules,
                 submit=True,
                 at=SCORED,
+                comments=comments(rules, scored, "Cele ogólne; brak wskaźników rezultatu."),
             )
     snapshot(home / "grantflow.db", base / "complete.db")
 
