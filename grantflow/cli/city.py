@@ -65,7 +65,7 @@ def submit(
 
     # A folder of thousands of outlines is one flow run: a big batch goes by a manifest.
     given = batch([str(p.resolve()) for p in paths], settings)
-    with StepBars() as bars, progress.watched_by(bars):
+    with StepBars() as bars, progress.watched_by(bars), prefect_env.flow_runs_here():
         bars.step(f"Submit {len(paths)} file(s) to {call}")
         summaries = intake(
             files=given.files,

@@ -159,9 +159,10 @@ def render_and_record(
     prefect_env.configure(settings.home)
     from workflows.documents import generate_documents
 
-    result = generate_documents(
-        list(requests), str(folder), settings=settings, as_of=built.clock.now()
-    )
+    with prefect_env.flow_runs_here():
+        result = generate_documents(
+            list(requests), str(folder), settings=settings, as_of=built.clock.now()
+        )
     failures = [(f.target, f.reason) for f in result.failures]
     return result.documents, failures, result.recorded
 

@@ -69,9 +69,10 @@ def run_review(
 ) -> None:
     """Start assessments, assign experts, complete the applications scored in full."""
     programme_file, _, at = _prepare(call, programme, as_of)
+    from workflows import prefect_env
     from workflows.review import review
 
-    with refusals():
+    with refusals(), prefect_env.flow_runs_here():
         outcome = review(call_code=call, programme_file=programme_file, as_of=at)
     deliver_pending()
     typer.echo(
@@ -98,9 +99,10 @@ def run_selection(
 ) -> None:
     """Rank the call's assessed applications: the proposal the committee approves or changes."""
     programme_file, _, at = _prepare(call, programme, as_of)
+    from workflows import prefect_env
     from workflows.selection import selection
 
-    with refusals():
+    with refusals(), prefect_env.flow_runs_here():
         ranking = selection(
             call_code=call, programme_file=programme_file, shortlist=shortlist, as_of=at
         )
@@ -126,9 +128,10 @@ def run_partnership(
 ) -> None:
     """Open the partner search and propose donors; on or after the deadline, close it."""
     programme_file, loaded, at = _prepare(call, programme, as_of)
+    from workflows import prefect_env
     from workflows.partnership import partnership
 
-    with refusals():
+    with refusals(), prefect_env.flow_runs_here():
         outcome = partnership(
             call_code=call,
             programme_file=programme_file,
@@ -166,7 +169,7 @@ def run_reminders(programme: ProgrammeOption = None, as_of: AsOfOption = None) -
         prefect_env.configure(built.settings.home)
     from workflows.notifications import reminders
 
-    with refusals():
+    with refusals(), prefect_env.flow_runs_here():
         recorded, delivered = reminders(
             programme_file=str(programme.resolve()) if programme else None, as_of=at
         )
@@ -211,7 +214,8 @@ def demo(
         bars.step("Start Prefect and the demo flow")
         with prefect_env.temporary_server_starting():
             from workflows.demo.flow import demo as demo_flow
-        state = demo_flow()
+        with prefect_env.flow_runs_here():
+            state = demo_flow()
     lines = [*intake_summary(state.intake, settings.reports_dir)]
     if state.programme is not None:
         lines.extend(state.programme.summary_lines())
