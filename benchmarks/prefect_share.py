@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 PREFECT = "prefect/"
@@ -46,7 +47,7 @@ def location(frame: str) -> str:
 
 def charge_main(frames: list[str]) -> str:
     """Whose time a sample of the command's main thread is."""
-    for above, below in zip(frames, frames[1:], strict=False):
+    for above, below in pairwise(frames):
         if above.startswith(SERVER_START) and below.startswith("Thread.join "):
             return "prefect"  # the server started beside the imports, not yet up
     owner = "grantflow"
@@ -111,9 +112,9 @@ def main() -> None:
     }
     load = os.getloadavg()[0]
     started = time.perf_counter()
+    sampler = ["py-spy", "record", "--idle", "--subprocesses", "--nonblocking"]
     run = subprocess.run(
-        ["py-spy", "record", "--idle", "--subprocesses", "--nonblocking", "-r", str(args.rate),
-         "-f", "raw", "-o", str(raw), "--", *command],  # fmt: skip
+        [*sampler, "-r", str(args.rate), "-f", "raw", "-o", str(raw), "--", *command],
         env=environment,
         capture_output=True,
         text=True,
