@@ -71,6 +71,9 @@ def programme(
 
 
 @pytest.mark.slow
+# One worker for the class: xdist's default hands its tests to both, and each
+# worker ran the class's programme (a minute on a busy machine) for itself.
+@pytest.mark.xdist_group("programme")
 class TestTheProgrammeDemo:
     def test_the_three_stages_end_with_totals_that_reconcile(self, programme: Programme) -> None:
         result = programme.result
