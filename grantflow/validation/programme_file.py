@@ -10,7 +10,7 @@ edits this file by hand and must find the line to fix.
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -206,7 +206,20 @@ def _reference() -> Programme:
 
 def load_programme(path: Path | None = None) -> Programme:
     """The programme of ``path``; without a path, the reference programme
-    (read once and cached: it does not change while running)."""
+    (read once and cached: it does not change while running).
+
+    A file is read again only once it changed: a flow's every chunk of work
+    loads the programme, and checking a programme of 10,000 eligible towns
+    took 2.4 s, 40 times over in a 10,000-outline intake."""
     if path is None:
         return _reference()
+    try:
+        stat = path.stat()
+    except OSError:
+        return parse_programme(yaml_file.read(path), path.name)  # the read says what is wrong
+    return _programme_as_saved(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _programme_as_saved(path: Path, mtime_ns: int, size: int) -> Programme:
     return parse_programme(yaml_file.read(path), path.name)

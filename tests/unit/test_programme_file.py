@@ -125,11 +125,6 @@ class TestTheReferenceProgramme:
     def test_the_default_programme_is_read_once(self) -> None:
         assert load_programme() is load_programme()
 
-    def test_an_explicit_path_is_read_afresh(self) -> None:
-        path = resources.samples() / "programme.yaml"
-        assert load_programme(path) == load_programme()
-        assert load_programme(path) is not load_programme()
-
 
 class TestABrokenProgrammeFileNamesTheKey:
     def test_a_missing_key_is_named(self, reference_data: dict[str, Any]) -> None:
@@ -284,3 +279,24 @@ class TestABrokenProgrammeFileNamesTheKey:
     def test_a_missing_file_is_a_configuration_error(self) -> None:
         with pytest.raises(ConfigurationError, match=r"nowhere\.yaml: cannot read"):
             load_programme(Path("/nonexistent/nowhere.yaml"))
+
+
+class TestAProgrammeFile:
+    def test_an_operator_who_saves_the_file_again_gets_the_programme_as_saved(
+        self, tmp_path: Path, reference_data: dict[str, Any]
+    ) -> None:
+        path = tmp_path / "programme.yaml"
+        path.write_text(yaml.safe_dump(reference_data, allow_unicode=True), encoding="utf-8")
+        first = load_programme(path)
+        assert load_programme(path) is first  # unchanged: not read and checked again
+
+        edited = copy.deepcopy(reference_data)
+        edited["name"]["pl"] = "Rozwój Lokalny – nabór w Łomży"
+        path.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
+        assert load_programme(path).name["pl"] == "Rozwój Lokalny – nabór w Łomży"
+
+    def test_a_missing_file_is_named_each_time_it_is_asked_for(self, tmp_path: Path) -> None:
+        missing = tmp_path / "programme-łódź.yaml"
+        for _ in range(2):
+            with pytest.raises(ConfigurationError, match=r"programme-łódź\.yaml"):
+                load_programme(missing)
