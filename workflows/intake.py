@@ -35,6 +35,7 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from grantflow import bootstrap, checking, config
 from grantflow.adapters import i18n, report_render
@@ -312,8 +313,11 @@ def intake(
         # Prefect 3.9's stubs of a runner's ``map`` type each result as a future again.
         results = cast("list[list[Checked]]", validated.result())
     checked = [c for chunk in results for c in chunk]
-    receipts = store(
-        checked,
+    # quote(): Prefect walks a task's parameters for futures to wait for; walking
+    # 10,000 checked files (their reports, outlines and bytes) took it seconds, and
+    # these hold none. Prefect hands the task the list itself (its stubs do not say so).
+    receipts = store(  # type: ignore[call-overload]
+        quote(checked),
         settings=settings,
         call_code=call_code,
         stage=stage,
@@ -322,7 +326,10 @@ def intake(
     )
     received = list(zip(checked, receipts, strict=True))
     published = publish.map(
-        chunks(received), unmapped(settings), unmapped(lang), unmapped(call_code)
+        [quote(chunk) for chunk in chunks(received)],
+        unmapped(settings),
+        unmapped(lang),
+        unmapped(call_code),
     ).result()
     summaries = [summary for chunk in published for summary in chunk]
     publish_index(call_code, summaries, settings.reports_dir)
