@@ -39,6 +39,11 @@ class Settings:
         return self.home / "manifests"
 
     @property
+    def batches_dir(self) -> Path:
+        """Big document batches, pickled for the flow (``grantflow.adapters.batch_file``)."""
+        return self.home / "batches"
+
+    @property
     def documents_dir(self) -> Path:
         return self.home / "documents"
 

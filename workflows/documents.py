@@ -23,6 +23,7 @@ flow also records every file there
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from prefect_dask.task_runners import DaskTaskRunner
 
 from grantflow import bootstrap, config
+from grantflow.adapters.batch_file import read_batch, write_batch
 from grantflow.adapters.documents.manifest import JsonManifest
 from grantflow.services.documents.generation import render_batch
 from grantflow.services.documents.recording import record_documents
@@ -53,6 +55,10 @@ CHUNK_SIZE = 4
 # From this many documents a batch runs on a Dask LocalCluster: its few
 # seconds of start-up are then small beside the rendering (benchmarks/README.md).
 DASK_FROM = 400
+# Requests up to this size (serialised) are the flow run's ``requests``; a bigger batch is
+# a batch file, far below the size Prefect's server accepts in a run's parameters
+# (512 KiB: the documents of about 150 applications).
+REQUESTS_INLINE_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -125,9 +131,11 @@ def render_documents(
     chunk_size: int = CHUNK_SIZE,
     settings: config.Settings | None = None,
     as_of: datetime | None = None,
+    batch_file: str | None = None,
 ) -> BatchResult:
-    """Render ``requests`` (only those of ``kinds`` when given) into ``folder`` on the
-    flow's task runner; ``generate_documents`` chooses that runner.
+    """Render ``requests`` and those of ``batch_file`` (only those of ``kinds`` when
+    given) into ``folder`` on the flow's task runner; ``generate_documents`` chooses
+    that runner, and passes a big batch as a file.
 
     ``kinds`` are codes of the registry's kinds (``UnknownDocumentKind`` for
     another). Every target must lie inside ``folder``: its manifest lists them. With
@@ -135,6 +143,9 @@ def render_documents(
     relative to ``settings.home``, as made at ``as_of`` (default: now).
     """
     logger = get_run_logger()
+    if batch_file is not None:
+        folder_of_batches = (settings or config.load()).batches_dir
+        requests = [*requests, *read_batch(folder_of_batches, Path(batch_file))]
     root = Path(folder).resolve()
     chosen = {kind.code for kind in DOCUMENT_KINDS.select(kinds)}
     wanted = [r for r in requests if r.kind in chosen]
@@ -209,8 +220,16 @@ def generate_documents(
     settings: config.Settings | None = None,
     as_of: datetime | None = None,
 ) -> BatchResult:
-    """``render_documents`` on the task runner for this batch and ``GRANTFLOW_DASK_ADDRESS``."""
-    runner = task_runner(len(requests), config.load().dask_address)
+    """``render_documents`` on the task runner for this batch and ``GRANTFLOW_DASK_ADDRESS``;
+    a batch too big for a flow run's parameters goes as a batch file under the home."""
+    loaded = config.load()
+    runner = task_runner(len(requests), loaded.dask_address)
+    batch_file = None
+    serialized = render_documents.serialize_parameters({"requests": requests})  # as Prefect does
+    if len(json.dumps(serialized)) > REQUESTS_INLINE_BYTES:
+        home = settings or loaded
+        batch_file = str(write_batch(home.batches_dir, requests, kind="documents"))
+        requests = []
     return render_documents.with_options(task_runner=runner)(
-        requests, folder, kinds, chunk_size, settings, as_of
+        requests, folder, kinds, chunk_size, settings, as_of, batch_file
     )

@@ -22,7 +22,9 @@ from tests.unit.programme_document_factories import (
     chelm_agreement,
     programme_publication,
 )
-from workflows.documents import generate_documents
+from workflows.documents import generate_documents, render_documents
+
+FLOW_RUN_PARAMETERS_LIMIT = 524_288  # bytes, as Prefect's server counts them
 
 FORM = forms.load("outline")
 
@@ -89,3 +91,26 @@ class TestDocumentsFlow:
         with pytest.raises(UnknownDocumentKind, match="no document kind 'certificate'"):
             generate_documents(_batch(tmp_path), str(tmp_path), kinds=["certificate"])
         assert not any(tmp_path.iterdir())
+
+    def test_a_call_s_worth_of_requests_goes_as_a_batch_file_and_gives_the_same_documents(
+        self, tmp_path: Path, grantflow_home: Path
+    ) -> None:
+        # 400 agreements: their contexts are more than a flow run's parameters may hold.
+        # Only the publications are rendered, to keep the test short.
+        big = [
+            dataclasses.replace(request, target=tmp_path / "big" / f"umowa-{n}.{request.fmt}")
+            for n in range(100)
+            for request in _batch(tmp_path / "big")[:4]
+        ] + _batch(tmp_path / "big")[-2:]
+        parameters = render_documents.serialize_parameters({"requests": big})
+        assert len(json.dumps(parameters)) > FLOW_RUN_PARAMETERS_LIMIT
+        by_file = generate_documents(big, str(tmp_path / "big"), kinds=["publication"])
+        inline = generate_documents(
+            _batch(tmp_path / "small"), str(tmp_path / "small"), kinds=["publication"]
+        )
+        assert by_file.failures == []
+        assert [(d.path.name, d.sha256) for d in by_file.documents] == [
+            (d.path.name, d.sha256) for d in inline.documents
+        ]
+        (batch_file,) = (grantflow_home / "batches").iterdir()
+        assert batch_file.name.startswith("documents-")
