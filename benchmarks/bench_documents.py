@@ -57,8 +57,18 @@ from tests.unit.programme_document_factories import (  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 CITIES = (
-    "Chełm", "Hrubieszów", "Zamość", "Biała Podlaska", "Krasnystaw", "Kraśnik",
-    "Puławy", "Konin", "Łuków", "Świdnik", "Włodawa", "Tomaszów Lubelski",
+    "Chełm",
+    "Hrubieszów",
+    "Zamość",
+    "Biała Podlaska",
+    "Krasnystaw",
+    "Kraśnik",
+    "Puławy",
+    "Konin",
+    "Łuków",
+    "Świdnik",
+    "Włodawa",
+    "Tomaszów Lubelski",
 )
 
 
@@ -66,8 +76,13 @@ def application_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
         application_request(
-            chelm_outline(city_name=city), form=form, programme_name=PROGRAMME_NAME, lang="pl",
-            fmt=fmt, target=folder / f"application-{n:02}.{fmt}", issued=ISSUED,
+            chelm_outline(city_name=city),
+            form=form,
+            programme_name=PROGRAMME_NAME,
+            lang="pl",
+            fmt=fmt,
+            target=folder / f"application-{n:02}.{fmt}",
+            issued=ISSUED,
         )
         for n, city in enumerate(CITIES)
     ]
@@ -78,10 +93,13 @@ def agreement_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     return [
         AGREEMENT.request(
             AgreementDocument(
-                chelm_agreement(city_name=city, number=f"LD/PART/2021/{n:03}"), form,
+                chelm_agreement(city_name=city, number=f"LD/PART/2021/{n:03}"),
+                form,
                 PROGRAMME_NAMES,
             ),
-            lang="pl", fmt=fmt, target=folder / f"agreement-{n:02}.{fmt}",
+            lang="pl",
+            fmt=fmt,
+            target=folder / f"agreement-{n:02}.{fmt}",
         )
         for n, city in enumerate(CITIES[:6])
     ]
@@ -91,7 +109,9 @@ def publication_requests(folder: Path, fmt: Format) -> list[RenderRequest]:
     form = forms.load("outline")
     return [
         PUBLICATION.request(
-            PublicationDocument(programme_publication(), form), lang=lang, fmt=fmt,
+            PublicationDocument(programme_publication(), form),
+            lang=lang,
+            fmt=fmt,
             target=folder / f"publication-{lang}.{fmt}",
         )
         for lang in ("pl", "nb")
@@ -152,7 +172,7 @@ def ours_pdf_batch(folder: Path, workers: int) -> int:
         *publication_requests(folder, "pdf"),
     ]
     # Interleaved chunks: each worker gets a share of every kind.
-    chunks = [requests[i::workers * 2] for i in range(workers * 2)]
+    chunks = [requests[i :: workers * 2] for i in range(workers * 2)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return sum(pool.map(_render_chunk, chunks))
 
@@ -162,9 +182,19 @@ def libreoffice_batch(docx_folder: Path, out: Path, profile: Path) -> int:
     assert soffice is not None, "LibreOffice (soffice) is not installed"
     files = sorted(docx_folder.glob("*.docx"))
     subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(out), *map(str, files)],
-        check=True, capture_output=True, timeout=600,
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
     )
     return len(list(out.glob("*.pdf")))
 
@@ -172,17 +202,24 @@ def libreoffice_batch(docx_folder: Path, out: Path, profile: Path) -> int:
 def bench_pdf(folder: Path, workers: int) -> dict[str, float]:
     docx_folder = folder / "docx"
     renderer = TemplateRenderer()
-    for request in [*application_requests(docx_folder, "docx"),
-                    *agreement_requests(docx_folder, "docx"),
-                    *publication_requests(docx_folder, "docx")]:
+    for request in [
+        *application_requests(docx_folder, "docx"),
+        *agreement_requests(docx_folder, "docx"),
+        *publication_requests(docx_folder, "docx"),
+    ]:
         renderer.render(request)
     profile = folder / "lo-profile"
     libreoffice_batch(docx_folder, folder / "lo-warmup", profile)  # creates the profile
     count = ours_pdf_batch(folder / "ours-warmup", workers)
     ours = best_of(lambda: ours_pdf_batch(folder / "ours", workers))
     lo = best_of(lambda: libreoffice_batch(docx_folder, folder / "lo", profile))
-    return {"documents_ours": count, "documents_libreoffice": len(list(docx_folder.glob("*.docx"))),
-            "ours_s": ours, "libreoffice_s": lo, "ratio": ours / lo}
+    return {
+        "documents_ours": count,
+        "documents_libreoffice": len(list(docx_folder.glob("*.docx"))),
+        "ours_s": ours,
+        "libreoffice_s": lo,
+        "ratio": ours / lo,
+    }
 
 
 def main() -> None:
@@ -196,15 +233,19 @@ def main() -> None:
         folder = Path(tmp)
         if args.only in (None, "docx"):
             docx = results["docx"] = bench_docx(folder, args.repeat)
-            print(f"docx: ours {docx['ours_s'] * 1000:.1f} ms, bare docxtpl "
-                  f"{docx['bare_docxtpl_s'] * 1000:.1f} ms, ratio {docx['ratio']:.2f} "
-                  "(target <= 1.2)")
+            print(
+                f"docx: ours {docx['ours_s'] * 1000:.1f} ms, bare docxtpl "
+                f"{docx['bare_docxtpl_s'] * 1000:.1f} ms, ratio {docx['ratio']:.2f} "
+                "(target <= 1.2)"
+            )
         if args.only in (None, "pdf"):
             pdf = results["pdf"] = bench_pdf(folder, args.workers)
-            print(f"pdf batch: ours {pdf['ours_s']:.2f} s for {pdf['documents_ours']:.0f} PDFs "
-                  f"({args.workers} processes), LibreOffice {pdf['libreoffice_s']:.2f} s for "
-                  f"{pdf['documents_libreoffice']:.0f} docx, ratio {pdf['ratio']:.2f} "
-                  "(target <= 1.0)")
+            print(
+                f"pdf batch: ours {pdf['ours_s']:.2f} s for {pdf['documents_ours']:.0f} PDFs "
+                f"({args.workers} processes), LibreOffice {pdf['libreoffice_s']:.2f} s for "
+                f"{pdf['documents_libreoffice']:.0f} docx, ratio {pdf['ratio']:.2f} "
+                "(target <= 1.0)"
+            )
     OUT.mkdir(exist_ok=True)
     (OUT / "documents.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
