@@ -111,36 +111,28 @@ def application_pl() -> DocumentObject:
     d.add_paragraph("{{ applicant.city_name }} · {{ document.issued_on|format_date }}")
 
     d.add_heading("Wnioskodawca", level=2)
-    key_value_table(
-        d,
-        [
-            ("Miasto", "{{ applicant.city_name }}"),
-            ("Kod TERYT", "{{ applicant.teryt }}"),
-            ("Województwo", "{{ applicant.voivodeship }}"),
-            ("Liczba mieszkańców", "{{ applicant.population|format_number }}"),
-            ("NIP", "{{ applicant.nip }}"),
-            ("Osoba do kontaktu", "{{ applicant.contact_name }}"),
-            ("E-mail", "{{ applicant.contact_email }}"),
-            ("Telefon", "{{ applicant.contact_phone }}"),
-        ],
-    )
+    key_value_table(d, [
+        ("Miasto", "{{ applicant.city_name }}"),
+        ("Kod TERYT", "{{ applicant.teryt }}"),
+        ("Województwo", "{{ applicant.voivodeship }}"),
+        ("Liczba mieszkańców", "{{ applicant.population|format_number }}"),
+        ("NIP", "{{ applicant.nip }}"),
+        ("Osoba do kontaktu", "{{ applicant.contact_name }}"),
+        ("E-mail", "{{ applicant.contact_email }}"),
+        ("Telefon", "{{ applicant.contact_phone }}"),
+    ])
 
     d.add_heading("Projekt", level=2)
-    key_value_table(
-        d,
-        [
-            ("Tytuł", "{{ project.title_pl }}"),
-            ("Główny obszar tematyczny", "{{ project.primary_theme }}"),
-            ("Dodatkowe obszary tematyczne", '{{ project.secondary_themes|join(", ") or "—" }}'),
-            (
-                "Okres realizacji",
-                "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}",
-            ),
-            ("Całkowity budżet", "{{ project.total_budget_eur|format_money }}"),
-            ("Wnioskowana dotacja", "{{ project.requested_grant_eur|format_money }}"),
-            ("Wkład własny", "{{ project.co_financing_eur|format_money }}"),
-        ],
-    )
+    key_value_table(d, [
+        ("Tytuł", "{{ project.title_pl }}"),
+        ("Główny obszar tematyczny", "{{ project.primary_theme }}"),
+        ("Dodatkowe obszary tematyczne", '{{ project.secondary_themes|join(", ") or "—" }}'),
+        ("Okres realizacji",
+         "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
+        ("Całkowity budżet", "{{ project.total_budget_eur|format_money }}"),
+        ("Wnioskowana dotacja", "{{ project.requested_grant_eur|format_money }}"),
+        ("Wkład własny", "{{ project.co_financing_eur|format_money }}"),
+    ])
     d.add_heading("Streszczenie", level=3)
     d.add_paragraph("{{ project.summary_pl }}")
 
@@ -149,14 +141,9 @@ def application_pl() -> DocumentObject:
         d,
         ["Nr", "Kategoria", "Opis", "Rok", "Kwota", "Kwota w EUR"],
         "line in budget.lines",
-        [
-            "{{ line.line_no }}",
-            "{{ line.category }}",
-            "{{ line.description }}",
-            "{{ line.year }}",
-            "{{ line.amount|format_money(line.currency) }}",
-            "{{ line.amount_eur|format_money }}",
-        ],
+        ["{{ line.line_no }}", "{{ line.category }}", "{{ line.description }}",
+         "{{ line.year }}", "{{ line.amount|format_money(line.currency) }}",
+         "{{ line.amount_eur|format_money }}"],
         footer=["Razem", "", "", "", "", "{{ budget.total_eur|format_money }}"],
     )
     d.add_paragraph("{%p for rate in budget.rates %}")
@@ -168,15 +155,12 @@ def application_pl() -> DocumentObject:
 
     d.add_heading("Partnerstwo", level=2)
     d.add_paragraph("{%p if partnership.wants_partner %}")
-    key_value_table(
-        d,
-        [
-            ("Preferowany kraj", '{{ partnership.preferred_country or "—" }}'),
-            ("Preferowany partner", '{{ partnership.preferred_partner or "—" }}'),
-            ("Tematy współpracy", '{{ partnership.themes|join(", ") or "—" }}'),
-            ("Formy zaangażowania", '{{ partnership.involvement_forms|join(", ") or "—" }}'),
-        ],
-    )
+    key_value_table(d, [
+        ("Preferowany kraj", '{{ partnership.preferred_country or "—" }}'),
+        ("Preferowany partner", '{{ partnership.preferred_partner or "—" }}'),
+        ("Tematy współpracy", '{{ partnership.themes|join(", ") or "—" }}'),
+        ("Formy zaangażowania", '{{ partnership.involvement_forms|join(", ") or "—" }}'),
+    ])
     d.add_heading("Oczekiwania wobec partnera", level=3)
     d.add_paragraph("{{ partnership.expectations_pl }}")
     d.add_paragraph("{%p else %}")
@@ -188,13 +172,8 @@ def application_pl() -> DocumentObject:
         d,
         ["Wskaźnik", "Jednostka", "Wartość bazowa", "Wartość docelowa", "Rok"],
         "item in indicators",
-        [
-            "{{ item.indicator }}",
-            "{{ item.unit }}",
-            "{{ item.baseline|format_number }}",
-            "{{ item.target|format_number }}",
-            "{{ item.year }}",
-        ],
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.baseline|format_number }}",
+         "{{ item.target|format_number }}", "{{ item.year }}"],
     )
 
     d.add_heading("Summary in English", level=2)
@@ -216,71 +195,47 @@ DECISION_PLACEHOLDERS = {
     "pass_mark": "{{ decision.pass_mark|format_number }}",
 }
 ANNOUNCEMENTS = [
-    (
-        'decision.code == "selected"',
-        "We inform you that, by the decision of the selection committee of %(date)s, "
-        "the application has been selected for funding.",
-    ),
-    (
-        'decision.code == "shortlisted"',
-        "We inform you that, by the decision of the selection committee of %(date)s, "
-        "the project outline has been shortlisted for the second stage.",
-    ),
-    (
-        'decision.code == "reserve"',
-        "We inform you that, by the decision of the selection committee of %(date)s, "
-        "the application has been placed on the reserve list.",
-    ),
-    (
-        'decision.code == "rejected"',
-        "We inform you that, by the decision of the selection committee of %(date)s, "
-        "the application has been rejected.",
-    ),
+    ('decision.code == "selected"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been selected for funding."),
+    ('decision.code == "shortlisted"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the project outline has been shortlisted for the second stage."),
+    ('decision.code == "reserve"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been placed on the reserve list."),
+    ('decision.code == "rejected"',
+     "We inform you that, by the decision of the selection committee of %(date)s, "
+     "the application has been rejected."),
 ]
 REASONS = [
-    (
-        'decision.reason == "within_selected_count" and decision.stage == 1',
-        "The project outline is number %(rank)s on the ranking list with a final score of "
-        "%(score)s points and falls within the number of outlines shortlisted for the "
-        "second stage.",
-    ),
-    (
-        'decision.reason == "within_selected_count"',
-        "The application is number %(rank)s on the ranking list with a final score of "
-        "%(score)s points and falls within the number of applications and the allocation "
-        "of the programme.",
-    ),
-    (
-        'decision.reason == "moved_up"',
-        "The application is number %(rank)s on the ranking list and moved up from the "
-        "reserve list to funding after another applicant withdrew.",
-    ),
-    (
-        'decision.reason == "reserve_list"',
-        "The application is number %(rank)s on the ranking list; it will be funded if "
-        "programme funds become available.",
-    ),
-    (
-        'decision.reason == "outside_allocation"',
-        "The application is number %(rank)s on the ranking list, but the requested grant "
-        "does not fit the allocation of the programme still available; it will be funded "
-        "if programme funds become available.",
-    ),
-    (
-        'decision.reason == "below_pass_mark"',
-        "The final score (%(score)s points) is below the pass mark of %(pass_mark)s points "
-        "the programme requires.",
-    ),
-    (
-        'decision.reason == "below_reserve_list" and decision.stage == 1',
-        "The project outline is number %(rank)s on the ranking list, outside the places "
-        "shortlisted for the second stage.",
-    ),
-    (
-        'decision.reason == "below_reserve_list"',
-        "The application is number %(rank)s on the ranking list, outside the places for "
-        "funding and on the reserve list.",
-    ),
+    ('decision.reason == "within_selected_count" and decision.stage == 1',
+     "The project outline is number %(rank)s on the ranking list with a final score of "
+     "%(score)s points and falls within the number of outlines shortlisted for the "
+     "second stage."),
+    ('decision.reason == "within_selected_count"',
+     "The application is number %(rank)s on the ranking list with a final score of "
+     "%(score)s points and falls within the number of applications and the allocation "
+     "of the programme."),
+    ('decision.reason == "moved_up"',
+     "The application is number %(rank)s on the ranking list and moved up from the "
+     "reserve list to funding after another applicant withdrew."),
+    ('decision.reason == "reserve_list"',
+     "The application is number %(rank)s on the ranking list; it will be funded if "
+     "programme funds become available."),
+    ('decision.reason == "outside_allocation"',
+     "The application is number %(rank)s on the ranking list, but the requested grant "
+     "does not fit the allocation of the programme still available; it will be funded "
+     "if programme funds become available."),
+    ('decision.reason == "below_pass_mark"',
+     "The final score (%(score)s points) is below the pass mark of %(pass_mark)s points "
+     "the programme requires."),
+    ('decision.reason == "below_reserve_list" and decision.stage == 1',
+     "The project outline is number %(rank)s on the ranking list, outside the places "
+     "shortlisted for the second stage."),
+    ('decision.reason == "below_reserve_list"',
+     "The application is number %(rank)s on the ranking list, outside the places for "
+     "funding and on the reserve list."),
 ]
 
 
@@ -319,16 +274,10 @@ def decision_pl() -> DocumentObject:
     d.add_paragraph(_("Legal basis") + ": {{ letter.legal_basis }}")
     d.add_paragraph(_("Project") + ": {{ decision.title }}")
     one_of(d, worded(ANNOUNCEMENTS))
-    key_value_table(
-        d,
-        [
-            (
-                _("Score"),
-                "{{ decision.score|format_number }} / {{ decision.max_score|format_number }}",
-            ),
-            (_("Rank"), '{{ decision.rank if decision.rank is not none else "—" }}'),
-        ],
-    )
+    key_value_table(d, [
+        (_("Score"), "{{ decision.score|format_number }} / {{ decision.max_score|format_number }}"),
+        (_("Rank"), '{{ decision.rank if decision.rank is not none else "—" }}'),
+    ])
     d.add_heading(_("Justification"), level=2)
     committee = ('decision.reason == "committee_change"', "{{ decision.justification }}")
     one_of(d, [committee, *worded(REASONS)])
@@ -337,14 +286,11 @@ def decision_pl() -> DocumentObject:
         "The applicant may ask for this decision to be reviewed within %(days)s days of "
         "its delivery. The request is decided by: %(body)s. It is filed %(how)s."
     )
-    d.add_paragraph(
-        review
-        % {
-            "days": "{{ letter.review_days }}",
-            "body": "{{ letter.review_body }}",
-            "how": "{{ letter.review_how }}",
-        }
-    )
+    d.add_paragraph(review % {
+        "days": "{{ letter.review_days }}",
+        "body": "{{ letter.review_body }}",
+        "how": "{{ letter.review_how }}",
+    })
     d.add_paragraph("")
     for line in ("{{ letter.signatory_name }}", "{{ letter.signatory_position }}"):
         signature = d.add_paragraph(line)
@@ -398,74 +344,58 @@ def agreement_pl() -> DocumentObject:
     header(d, "{{ programme.name }} / {{ programme.name_nb }}")
     d.add_heading("Umowa partnerska / Partnerskapsavtale", level=1)
     d.add_paragraph("{{ agreement.number }} · {{ city.name }} – {{ donor.name }}")
-    bilingual_table(
-        d,
-        [
-            (
-                "§ 1. Strony\n"
-                "Niniejsza umowa zostaje zawarta w ramach programu „{{ programme.name }}” pomiędzy:\n"
-                "{{ city.name }}, kod TERYT {{ city.teryt }}, NIP {{ city.nip }}, "
-                "województwo {{ city.voivodeship_pl }},\n"
-                "a {{ donor.name }} ({{ donor.country_pl }}, region {{ donor.region }}).",
-                "§ 1. Parter\n"
-                "Denne avtalen inngås innenfor programmet «{{ programme.name_nb }}» mellom:\n"
-                "{{ city.name }}, TERYT-kode {{ city.teryt }}, NIP {{ city.nip }}, "
-                "voivodskap {{ city.voivodeship_nb }},\n"
-                "og {{ donor.name }} ({{ donor.country_nb }}, region {{ donor.region }}).",
-            ),
-            (
-                "§ 2. Przedmiot współpracy\n"
-                "Strony współpracują w obszarach: "
-                "{% for theme in themes %}{{ theme.pl }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
-                "Partner uczestniczy w formach: "
-                "{% for item in involvement_forms %}{{ item.pl }}{% if not loop.last %}; {% endif %}"
-                "{% endfor %}.",
-                "§ 2. Samarbeidets formål\n"
-                "Partene samarbeider innenfor temaene: "
-                "{% for theme in themes %}{{ theme.nb }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
-                "Partneren deltar i form av: "
-                "{% for item in involvement_forms %}{{ item.nb }}{% if not loop.last %}; {% endif %}"
-                "{% endfor %}.",
-            ),
-            (
-                "§ 3. Ryczałt na partnerstwo\n"
-                "Na współpracę przeznacza się ryczałt w wysokości "
-                "{{ agreement.lump_sum_eur|format_money }} "
-                "(słownie: {{ agreement.lump_sum_eur|amount_in_words }}).",
-                "§ 3. Rammebeløp for partnerskapet\n"
-                "Til samarbeidet avsettes et rammebeløp på "
-                '{{ agreement.lump_sum_eur|format_money(lang="nb") }} '
-                '(med bokstaver: {{ agreement.lump_sum_eur|amount_in_words(lang="nb") }}).',
-            ),
-            (
-                "§ 4. Okres obowiązywania\n"
-                "Umowa obowiązuje od {{ agreement.starts_on|format_date }} do "
-                "{{ agreement.ends_on|format_date }} (końcowa data kwalifikowalności programu).",
-                "§ 4. Varighet\n"
-                'Avtalen gjelder fra {{ agreement.starts_on|format_date(lang="nb") }} til '
-                '{{ agreement.ends_on|format_date(lang="nb") }} '
-                "(programmets siste dato for støtteberettigede kostnader).",
-            ),
-            (
-                "§ 5. Postanowienia końcowe\n"
-                "Umowę sporządzono w wersji polskiej i norweskiej; obie wersje są jednakowo wiążące.\n"
-                "{{ agreement.place }}, {{ agreement.signed_on|format_date }}",
-                "§ 5. Sluttbestemmelser\n"
-                "Avtalen er utferdiget på polsk og norsk; begge versjoner er like gyldige.\n"
-                '{{ agreement.place }}, {{ agreement.signed_on|format_date(lang="nb") }}',
-            ),
-            # Without a name: a line to sign on and the position that usually signs.
-            (
-                "Za miasto\n\n"
-                '{{ signatories.city_name or "……………………………………" }}\n'
-                '{{ signatories.city_position or "osoba upoważniona do reprezentowania miasta" }}',
-                "For kommunen\n\n"
-                '{{ signatories.donor_name or "……………………………………" }}\n'
-                '{{ signatories.donor_position or "ordfører eller den ordføreren gir fullmakt" }}',
-            ),
-        ],
-        keep_last=2,
-    )
+    bilingual_table(d, [
+        ("§ 1. Strony\n"
+         "Niniejsza umowa zostaje zawarta w ramach programu „{{ programme.name }}” pomiędzy:\n"
+         "{{ city.name }}, kod TERYT {{ city.teryt }}, NIP {{ city.nip }}, "
+         "województwo {{ city.voivodeship_pl }},\n"
+         "a {{ donor.name }} ({{ donor.country_pl }}, region {{ donor.region }}).",
+         "§ 1. Parter\n"
+         "Denne avtalen inngås innenfor programmet «{{ programme.name_nb }}» mellom:\n"
+         "{{ city.name }}, TERYT-kode {{ city.teryt }}, NIP {{ city.nip }}, "
+         "voivodskap {{ city.voivodeship_nb }},\n"
+         "og {{ donor.name }} ({{ donor.country_nb }}, region {{ donor.region }})."),
+        ("§ 2. Przedmiot współpracy\n"
+         "Strony współpracują w obszarach: "
+         "{% for theme in themes %}{{ theme.pl }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
+         "Partner uczestniczy w formach: "
+         "{% for item in involvement_forms %}{{ item.pl }}{% if not loop.last %}; {% endif %}"
+         "{% endfor %}.",
+         "§ 2. Samarbeidets formål\n"
+         "Partene samarbeider innenfor temaene: "
+         "{% for theme in themes %}{{ theme.nb }}{% if not loop.last %}; {% endif %}{% endfor %}.\n"
+         "Partneren deltar i form av: "
+         "{% for item in involvement_forms %}{{ item.nb }}{% if not loop.last %}; {% endif %}"
+         "{% endfor %}."),
+        ("§ 3. Ryczałt na partnerstwo\n"
+         "Na współpracę przeznacza się ryczałt w wysokości "
+         "{{ agreement.lump_sum_eur|format_money }} "
+         "(słownie: {{ agreement.lump_sum_eur|amount_in_words }}).",
+         "§ 3. Rammebeløp for partnerskapet\n"
+         "Til samarbeidet avsettes et rammebeløp på "
+         '{{ agreement.lump_sum_eur|format_money(lang="nb") }} '
+         '(med bokstaver: {{ agreement.lump_sum_eur|amount_in_words(lang="nb") }}).'),
+        ("§ 4. Okres obowiązywania\n"
+         "Umowa obowiązuje od {{ agreement.starts_on|format_date }} do "
+         "{{ agreement.ends_on|format_date }} (końcowa data kwalifikowalności programu).",
+         "§ 4. Varighet\n"
+         'Avtalen gjelder fra {{ agreement.starts_on|format_date(lang="nb") }} til '
+         '{{ agreement.ends_on|format_date(lang="nb") }} '
+         "(programmets siste dato for støtteberettigede kostnader)."),
+        ("§ 5. Postanowienia końcowe\n"
+         "Umowę sporządzono w wersji polskiej i norweskiej; obie wersje są jednakowo wiążące.\n"
+         "{{ agreement.place }}, {{ agreement.signed_on|format_date }}",
+         "§ 5. Sluttbestemmelser\n"
+         "Avtalen er utferdiget på polsk og norsk; begge versjoner er like gyldige.\n"
+         '{{ agreement.place }}, {{ agreement.signed_on|format_date(lang="nb") }}'),
+        # Without a name: a line to sign on and the position that usually signs.
+        ("Za miasto\n\n"
+         '{{ signatories.city_name or "……………………………………" }}\n'
+         '{{ signatories.city_position or "osoba upoważniona do reprezentowania miasta" }}',
+         "For kommunen\n\n"
+         '{{ signatories.donor_name or "……………………………………" }}\n'
+         '{{ signatories.donor_position or "ordfører eller den ordføreren gir fullmakt" }}'),
+    ], keep_last=2)
     return d
 
 
@@ -474,18 +404,13 @@ def final_report_pl() -> DocumentObject:
     header(d, "{{ programme.name }}")
     d.add_heading("Raport końcowy: {{ report.title }}", level=1)
     d.add_paragraph("{{ report.city_name }} · {{ document.issued_on|format_date }}")
-    key_value_table(
-        d,
-        [
-            ("Miasto", "{{ report.city_name }}"),
-            ("Kod TERYT", "{{ report.teryt }}"),
-            (
-                "Okres realizacji",
-                "{{ report.start_date|format_date }} – {{ report.end_date|format_date }}",
-            ),
-            ("Partner", '{{ report.partner or "—" }}'),
-        ],
-    )
+    key_value_table(d, [
+        ("Miasto", "{{ report.city_name }}"),
+        ("Kod TERYT", "{{ report.teryt }}"),
+        ("Okres realizacji",
+         "{{ report.start_date|format_date }} – {{ report.end_date|format_date }}"),
+        ("Partner", '{{ report.partner or "—" }}'),
+    ])
     d.add_heading("Streszczenie projektu", level=2)
     d.add_paragraph("{{ report.summary_pl }}")
 
@@ -494,15 +419,10 @@ def final_report_pl() -> DocumentObject:
         d,
         ["Wskaźnik", "Jednostka", "Wartość bazowa", "Wartość docelowa", "Osiągnięto", "%", "Rok"],
         "item in indicators",
-        [
-            "{{ item.indicator }}",
-            "{{ item.unit }}",
-            "{{ item.baseline|format_number }}",
-            "{{ item.target|format_number }}",
-            "{{ item.achieved|format_number }}",
-            '{{ item.attainment|format_number if item.attainment is not none else "—" }}',
-            "{{ item.year }}",
-        ],
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.baseline|format_number }}",
+         "{{ item.target|format_number }}", "{{ item.achieved|format_number }}",
+         '{{ item.attainment|format_number if item.attainment is not none else "—" }}',
+         "{{ item.year }}"],
     )
     d.add_paragraph(
         "Osiągnięte wartości docelowe: {{ report.indicators_reached }} z {{ indicators|length }}."
@@ -513,12 +433,8 @@ def final_report_pl() -> DocumentObject:
         d,
         ["Nr", "Kategoria", "Opis", "Kwota"],
         "line in expenditure.lines",
-        [
-            "{{ line.line_no }}",
-            "{{ line.category }}",
-            "{{ line.description }}",
-            "{{ line.amount|format_money(line.currency) }}",
-        ],
+        ["{{ line.line_no }}", "{{ line.category }}", "{{ line.description }}",
+         "{{ line.amount|format_money(line.currency) }}"],
     )
     d.add_paragraph("{%p for total in expenditure.totals %}")
     d.add_paragraph("Razem: {{ total.amount|format_money(total.currency) }}")
@@ -535,24 +451,16 @@ def final_report_pl() -> DocumentObject:
         d,
         ["Data", "Działanie", "Forma", "Miejsce", "Uczestnicy"],
         "item in activities",
-        [
-            "{{ item.day|format_date }}",
-            "{{ item.activity }}",
-            "{{ item.form }}",
-            "{{ item.place }}",
-            "{{ item.participants|format_number }}",
-        ],
+        ["{{ item.day|format_date }}", "{{ item.activity }}", "{{ item.form }}",
+         "{{ item.place }}", "{{ item.participants|format_number }}"],
     )
 
     d.add_heading("Ryczałt na partnerstwo", level=2)
-    key_value_table(
-        d,
-        [
-            ("Zaangażowano", "{{ lump_sum.committed_eur|format_money }}"),
-            ("Wydano", "{{ lump_sum.spent_eur|format_money }}"),
-            ("Zwrócono", "{{ lump_sum.returned_eur|format_money }}"),
-        ],
-    )
+    key_value_table(d, [
+        ("Zaangażowano", "{{ lump_sum.committed_eur|format_money }}"),
+        ("Wydano", "{{ lump_sum.spent_eur|format_money }}"),
+        ("Zwrócono", "{{ lump_sum.returned_eur|format_money }}"),
+    ])
     d.add_paragraph("{%p if lump_sum.notes %}")
     d.add_paragraph("{{ lump_sum.notes }}")
     d.add_paragraph("{%p endif %}")
@@ -619,10 +527,8 @@ def publication(lang: str) -> DocumentObject:
 
     d.add_heading(_("Applications"), level=2)
     d.add_paragraph(
-        _(
-            "Outlines received: %(outlines)s. Complete proposals: %(proposals)s. "
-            "Funded projects: %(funded)s."
-        )
+        _("Outlines received: %(outlines)s. Complete proposals: %(proposals)s. "
+          "Funded projects: %(funded)s.")
         % {
             "outlines": "{{ submitted.outlines|format_number }}",
             "proposals": "{{ submitted.proposals|format_number }}",
@@ -652,12 +558,8 @@ def publication(lang: str) -> DocumentObject:
         d,
         [_("City"), _("Partner municipality"), _("Country"), _("Agreement signed")],
         "row in partnerships",
-        [
-            "{{ row.city_name }}",
-            "{{ row.donor_name }}",
-            "{{ row.donor_country }}",
-            f'{{{{ "{_("yes")}" if row.signed else "{_("no")}" }}}}',
-        ],
+        ["{{ row.city_name }}", "{{ row.donor_name }}", "{{ row.donor_country }}",
+         f'{{{{ "{_("yes")}" if row.signed else "{_("no")}" }}}}'],
     )
     d.add_paragraph("{%p else %}")
     d.add_paragraph(_("No partnership has been confirmed yet."))
@@ -679,51 +581,34 @@ def publication(lang: str) -> DocumentObject:
     d.add_paragraph("{%p for project in projects %}")
     title = d.add_heading("{{ project.city_name }}: {{ project.title }}", level=2)
     title.paragraph_format.page_break_before = True
-    key_value_table(
-        d,
-        [
-            (_("Theme"), "{{ project.theme }}"),
-            (_("Partner municipality"), '{{ project.partner or "—" }}'),
-        ],
-    )
+    key_value_table(d, [
+        (_("Theme"), "{{ project.theme }}"),
+        (_("Partner municipality"), '{{ project.partner or "—" }}'),
+    ])
     d.add_paragraph("{%p if project.reported %}")
-    key_value_table(
-        d,
-        [
-            (
-                _("Period"),
-                "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}",
-            ),
-            (_("Committed"), "{{ project.lump_sum.agreed|format_money }}"),
-            (_("Spent"), "{{ project.lump_sum.spent|format_money }}"),
-            (_("Returned"), "{{ project.lump_sum.returned|format_money }}"),
-        ],
-    )
+    key_value_table(d, [
+        (_("Period"),
+         "{{ project.start_date|format_date }} – {{ project.end_date|format_date }}"),
+        (_("Committed"), "{{ project.lump_sum.agreed|format_money }}"),
+        (_("Spent"), "{{ project.lump_sum.spent|format_money }}"),
+        (_("Returned"), "{{ project.lump_sum.returned|format_money }}"),
+    ])
     d.add_paragraph("{{ project.summary }}")
     loop_table(
         d,
         [_("Indicator"), _("Unit"), _("Target"), _("Achieved"), "%"],
         "item in project.indicators",
-        [
-            "{{ item.indicator }}",
-            "{{ item.unit }}",
-            "{{ item.target|format_number }}",
-            "{{ item.achieved|format_number }}",
-            '{{ item.attainment|format_number if item.attainment is not none else "—" }}',
-        ],
+        ["{{ item.indicator }}", "{{ item.unit }}", "{{ item.target|format_number }}",
+         "{{ item.achieved|format_number }}",
+         '{{ item.attainment|format_number if item.attainment is not none else "—" }}'],
     )
     d.add_paragraph(_("Partnership activities"), style="Caption")
     loop_table(
         d,
         [_("Date"), _("Activity"), _("Form"), _("Place"), _("Participants")],
         "item in project.activities",
-        [
-            "{{ item.day|format_date }}",
-            "{{ item.activity }}",
-            "{{ item.form }}",
-            "{{ item.place }}",
-            "{{ item.participants|format_number }}",
-        ],
+        ["{{ item.day|format_date }}", "{{ item.activity }}", "{{ item.form }}",
+         "{{ item.place }}", "{{ item.participants|format_number }}"],
     )
     d.add_paragraph("{%p else %}")
     d.add_paragraph(_("The final report has not been submitted yet."))
