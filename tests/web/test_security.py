@@ -52,6 +52,25 @@ ID_PARAMETER = re.compile(r"_(id|no|code)$")
 PLAIN_VALUES = {"fmt": "html", "kind": "decision", "lang": "pl", "name": "outline"}
 
 
+def age_the_session(client: TestClient, home: Path, *, hours: int) -> None:
+    """Re-sign the client's session cookie as if issued `hours` ago, replacing it.
+
+    Replacing matters: the jar holds the server's cookie under the test host's domain,
+    and a bare `cookies.set` would add a second one that the client sends after it.
+    """
+
+    class Earlier(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - hours * 3600
+
+    data = URLSafeTimedSerializer(portal_secret(home), salt="grantflow-session").loads(
+        client.cookies[COOKIE]
+    )
+    aged = URLSafeTimedSerializer(portal_secret(home), salt="grantflow-session", signer=Earlier)
+    client.cookies.delete(COOKIE)
+    client.cookies.set(COOKIE, aged.dumps(data))
+
+
 def audit(home: Path) -> list[AuditEntry]:
     wiring = wiring_at(home, OPEN_DAY)
     with wiring.unit_of_work() as uow:
@@ -255,17 +274,7 @@ class TestSessions:
     ) -> None:
         sign_in(client, CHELM[0])
         token = csrf_of(client.get("/city").text)
-        session = client.cookies[COOKIE]
-        data = URLSafeTimedSerializer(portal_secret(home), salt="grantflow-session").loads(session)
-
-        class NineHoursAgo(TimestampSigner):
-            def get_timestamp(self) -> int:
-                return int(time.time()) - 9 * 3600
-
-        old = URLSafeTimedSerializer(
-            portal_secret(home), salt="grantflow-session", signer=NineHoursAgo
-        ).dumps(data)
-        client.cookies.set(COOKIE, old)
+        age_the_session(client, home, hours=9)
         before = len(audit(home))
         answer = client.post(
             "/city/uploads",
@@ -284,19 +293,7 @@ class TestSessions:
         self, client: TestClient, home: Path
     ) -> None:
         sign_in(client, CHELM[0])
-
-        class NineHoursAgo(TimestampSigner):
-            def get_timestamp(self) -> int:
-                return int(time.time()) - 9 * 3600
-
-        serializer = URLSafeTimedSerializer(portal_secret(home), salt="grantflow-session")
-        data = serializer.loads(client.cookies[COOKIE])
-        client.cookies.set(
-            COOKIE,
-            URLSafeTimedSerializer(
-                portal_secret(home), salt="grantflow-session", signer=NineHoursAgo
-            ).dumps(data),
-        )
+        age_the_session(client, home, hours=9)
         answer = client.get("/city", follow_redirects=False)
         assert answer.headers["location"] == "/login?expired=1"
         assert "Sesja wygasła" in client.get("/login?expired=1").text
