@@ -35,7 +35,7 @@ from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
 from grantflow.services import notifications
 from grantflow.services.correction import CorrectionNote, recheck
-from grantflow.services.ports.applications import NewSubmission, Submission
+from grantflow.services.ports.applications import Application, NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.services.retry import retry_on_conflict
@@ -200,6 +200,7 @@ def _unread_key(file_name: str) -> str:
 
 
 def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOutcome:
+    application: Application | None = None
     application_id: int | None = None
     version_no: int | None = None
     applicant, call_code = upload.applicant, upload.call_code
@@ -219,14 +220,8 @@ def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOu
     if application_id is not None:
         version_no = uow.submissions.last_version_no(application_id) + 1
     stored = uow.submissions.add(replace(new, application_id=application_id, version_no=version_no))
-    if application_id is not None and version_no is not None:
-        notifications.tell_report_ready(
-            uow,
-            uow.applications.get(application_id),
-            version_no,
-            valid=stored.valid,
-            at=new.submitted_at,
-        )
+    if application is not None:
+        notifications.tell_report_ready(uow, application, stored, at=new.submitted_at)
     return _outcome(stored, created=True)
 
 

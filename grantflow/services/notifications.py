@@ -23,7 +23,7 @@ from datetime import date, datetime
 from grantflow.domain.assessment import Reviewer
 from grantflow.domain.notifications import Notification, Topic, donor_language
 from grantflow.domain.partners import DonorMunicipality
-from grantflow.services.ports.applications import Application
+from grantflow.services.ports.applications import Application, Submission
 from grantflow.services.ports.mail import Composer, DeliveryFailed, Mailer
 from grantflow.services.ports.unit_of_work import UnitOfWork
 
@@ -62,9 +62,11 @@ def _city(
     key: str,
     *,
     at: datetime,
+    address: str | None = None,
     **params: str | int,
 ) -> None:
-    to = city_address(uow, application)
+    """Tell the city of ``application``, at ``address`` when the caller knows it."""
+    to = address or city_address(uow, application)
     if to is None:
         return
     uow.outbox.add(
@@ -81,16 +83,23 @@ def _city(
 
 
 def tell_report_ready(
-    uow: UnitOfWork, application: Application, version_no: int, *, valid: bool, at: datetime
+    uow: UnitOfWork, application: Application, version: Submission, *, at: datetime
 ) -> None:
+    """Tell the city its new ``version``'s report is ready. The version is the city's
+    newest, so an address in its own form is the one :func:`city_address` would find;
+    reading the city's versions back cost the intake 2 ms per upload."""
+    if version.version_no is None:  # no city could be read from the upload
+        return
+    given = version.outline.contact_email if version.outline is not None else None
     _city(
         uow,
         application,
         Topic.REPORT_READY,
-        f"report:{application.id}:v{version_no}",
+        f"report:{application.id}:v{version.version_no}",
         at=at,
-        version=version_no,
-        valid=int(valid),
+        address=given or None,
+        version=version.version_no,
+        valid=int(version.valid),
     )
 
 
