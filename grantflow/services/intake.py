@@ -35,7 +35,7 @@ from grantflow.domain.lifecycle import State
 from grantflow.domain.programme import Call
 from grantflow.services import notifications
 from grantflow.services.correction import CorrectionNote, recheck
-from grantflow.services.ports.applications import Application, NewSubmission, Submission
+from grantflow.services.ports.applications import NewSubmission, Submission
 from grantflow.services.ports.files import FileStore
 from grantflow.services.ports.unit_of_work import UnitOfWork
 from grantflow.services.retry import retry_on_conflict
@@ -80,6 +80,8 @@ class SubmissionOutcome:
     submission_id: int
     created: bool  # False: these bytes were stored before (idempotent re-submission)
     valid: bool
+    # True: this upload opened the city's application (its first version).
+    opened_application: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def receive_upload(uow: UnitOfWork, files: FileStore, upload: Upload, *, at: dat
     """Keep one upload as a version of its city's application (:func:`submit`), then
     re-check an application returned for correction; idempotent, as both steps are."""
     outcome = submit(uow, files, upload, at=at)
-    if outcome.application_id is None:
+    if outcome.application_id is None or outcome.opened_application:
+        # An application this upload opened was never returned for correction.
         return Receipt(outcome, None)
     checked = recheck(
         uow,
@@ -200,36 +203,44 @@ def _unread_key(file_name: str) -> str:
 
 
 def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOutcome:
-    application: Application | None = None
-    application_id: int | None = None
-    version_no: int | None = None
     applicant, call_code = upload.applicant, upload.call_code
-    if applicant is not None:
-        application = uow.applications.find(call_code, applicant.teryt) or uow.applications.add(
+    application = None if applicant is None else uow.applications.find(call_code, applicant.teryt)
+    # An application opened here has no versions yet, and no other writer sees it
+    # before the commit (a second opening for the city fails on the unique key):
+    # nothing to lock, look up or count, three round trips fewer per new city.
+    opened = applicant is not None and application is None
+    if applicant is not None and application is None:
+        application = uow.applications.add(
             call_code=call_code,
             stage=upload.stage,
             teryt=applicant.teryt,
             city_name=applicant.city_name,
             created_at=new.submitted_at,
         )
-        application_id = application.id
-        uow.applications.lock(application_id)
-    existing = uow.submissions.find(application_id, new.sha256)
-    if existing is not None:
-        return _outcome(existing, created=False)
+    application_id = None if application is None else application.id
+    if not opened:
+        if application_id is not None:
+            uow.applications.lock(application_id)
+        existing = uow.submissions.find(application_id, new.sha256)
+        if existing is not None:
+            return _outcome(existing, created=False)
+    version_no = None
     if application_id is not None:
-        version_no = uow.submissions.last_version_no(application_id) + 1
+        version_no = 1 if opened else uow.submissions.last_version_no(application_id) + 1
     stored = uow.submissions.add(replace(new, application_id=application_id, version_no=version_no))
     if application is not None:
         notifications.tell_report_ready(uow, application, stored, at=new.submitted_at)
-    return _outcome(stored, created=True)
+    return _outcome(stored, created=True, opened_application=opened)
 
 
-def _outcome(submission: Submission, *, created: bool) -> SubmissionOutcome:
+def _outcome(
+    submission: Submission, *, created: bool, opened_application: bool = False
+) -> SubmissionOutcome:
     return SubmissionOutcome(
         application_id=submission.application_id,
         version_no=submission.version_no,
         submission_id=submission.id,
         created=created,
         valid=submission.valid,
+        opened_application=opened_application,
     )
