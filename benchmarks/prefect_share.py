@@ -17,6 +17,8 @@ and each sample of the command's main thread is charged to whoever's code it is 
 - **grantflow**: the rest (grantflow's code, the libraries it calls, its imports).
 
 Prefect's share = (Prefect + waiting x the workers' Prefect fraction) / wall time.
+``--server URL`` runs the command against a Prefect server already running (as in
+production) instead of the temporary server it would start.
 Sampling misses short calls and adds its own load, so the figure is an estimate; the
 command's wall time is also printed. Needs ``py-spy`` (``pip install py-spy``).
 """
@@ -97,9 +99,24 @@ def attribute(raw: Path, rate: int) -> dict[str, float]:
     return seconds
 
 
+def command_environment(current: dict[str, str], server: str | None) -> dict[str, str]:
+    """The measured command's environment: none of the caller's Prefect or grantflow
+    settings (the demo makes its own), and ``server`` as its API when one is named."""
+    environment = {k: v for k, v in current.items() if not k.startswith(("PREFECT_", "GRANTFLOW_"))}
+    if server:
+        environment["PREFECT_API_URL"] = server
+    return environment
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=int, default=25, help="samples a second")
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="run the command against this Prefect server (its PREFECT_API_URL, as in "
+        "production) instead of Prefect's temporary server",
+    )
     parser.add_argument("command", nargs="*", help="default: grantflow demo in a new folder")
     args = parser.parse_args()
     if shutil.which("py-spy") is None:
@@ -107,9 +124,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="prefect-share-"))
     command = args.command or ["grantflow", "demo", "--home", str(work / "demo")]
     raw = work / "profile.raw"
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "GRANTFLOW_"))
-    }
+    environment = command_environment(dict(os.environ), args.server)
     load = os.getloadavg()[0]
     started = time.perf_counter()
     sampler = ["py-spy", "record", "--idle", "--subprocesses", "--nonblocking"]

@@ -62,3 +62,19 @@ def test_each_sample_of_the_demo_is_charged_to_grantflow_prefect_or_waiting_for_
     assert seconds["prefect"] == (5 + 4) / 2
     assert seconds["waiting"] == 8 / 2
     assert seconds["worker_prefect_fraction"] == 3 / (9 + 3)
+
+
+def test_the_measured_demo_keeps_none_of_the_callers_settings_but_the_server_it_is_given(
+    share: ModuleType,
+) -> None:
+    caller = {
+        "PATH": "/usr/bin",
+        "PREFECT_API_URL": "http://stare.example/api",
+        "PREFECT_HOME": "/root/.prefect",
+        "GRANTFLOW_HOME": "/srv/grantflow-zamość",
+    }
+    assert share.command_environment(caller, None) == {"PATH": "/usr/bin"}
+    assert share.command_environment(caller, "http://127.0.0.1:4200/api") == {
+        "PATH": "/usr/bin",
+        "PREFECT_API_URL": "http://127.0.0.1:4200/api",
+    }
