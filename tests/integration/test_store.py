@@ -20,6 +20,7 @@ from grantflow.adapters.store.migrate import target_metadata
 from grantflow.domain.errors import ConfigurationError, Conflict, NotFound, StorageError
 from grantflow.services import intake, lifecycle
 from grantflow.services.intake import Applicant, SubmissionOutcome, Upload
+from grantflow.services.ports.applications import NewSubmission
 from grantflow.validation.outline import ValidationResult
 from tests.intake_data import (
     CHELM,
@@ -147,6 +148,36 @@ class TestRoundTrip:
             "submitted",
         )
         assert files.upload_path(stored.stored_path).read_bytes() == CHELM_V1
+
+    def test_the_version_handed_back_on_adding_is_the_one_read_back_later(
+        self, uow: SqlUnitOfWork
+    ) -> None:
+        sent = valid_result()
+        with uow:
+            application = uow.applications.add(
+                call_code=STAGE1,
+                stage=1,
+                teryt=CHELM.teryt,
+                city_name=CHELM.city_name,
+                created_at=SUBMITTED_AT,
+            )
+            added = uow.submissions.add(
+                NewSubmission(
+                    application_id=application.id,
+                    version_no=1,
+                    file_name="zarys-chełm.xlsx",
+                    sha256="5e" * 32,
+                    stored_path="",
+                    size=0,
+                    report=sent.report,
+                    outline=sent.outline,
+                    submitted_by="urząd@chełm.pl",
+                    submitted_at=SUBMITTED_AT,
+                )
+            )
+            uow.commit()
+        with uow:
+            assert uow.submissions.get(added.id) == added
 
     def test_an_invalid_submission_keeps_its_issues_and_no_outline(
         self, uow: SqlUnitOfWork, files: LocalFileStore

@@ -149,6 +149,7 @@ class TestVersions:
         first = _submit(uow, CHELM_V1, result=invalid_result())
         second = _submit(uow, CHELM_V2)
         assert (first.version_no, second.version_no) == (1, 2)
+        assert (first.opened_application, second.opened_application) == (True, False)
         assert first.application_id == second.application_id
         with uow:
             history = uow.submissions.for_application(second.application_id or 0)
@@ -179,6 +180,7 @@ class TestIdempotency:
             first.submission_id,
             1,
         )
+        assert not again.opened_application
         with uow:
             assert len(uow.submissions.for_application(first.application_id or 0)) == 1
 

@@ -37,7 +37,12 @@ def noon(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 11, 0, tzinfo=UTC)
 
 
-def chelm_submits(uow: UnitOfWork, content: bytes, *, valid: bool = True) -> int:
+def chelm_submits(
+    uow: UnitOfWork, content: bytes, *, valid: bool = True, contact_email: str | None = None
+) -> int:
+    result = valid_result() if valid else invalid_result()
+    if contact_email is not None and result.outline is not None:
+        result = replace(result, outline=replace(result.outline, contact_email=contact_email))
     outcome = intake.submit(
         uow,
         FakeFileStore(),
@@ -46,7 +51,7 @@ def chelm_submits(uow: UnitOfWork, content: bytes, *, valid: bool = True) -> int
             stage=1,
             file_name="chelm.xlsx",
             content=content,
-            result=valid_result() if valid else invalid_result(),
+            result=result,
             applicant=CHELM,
             submitted_by="portal",
         ),
@@ -98,6 +103,20 @@ class EventScenarios:
             0,
             2,
         )
+
+    def test_a_new_version_naming_a_new_contact_is_answered_at_the_new_address(
+        self, uow: UnitOfWork
+    ) -> None:
+        chelm_submits(uow, b"PK\x03\x04 Chelm v1")
+        chelm_submits(uow, b"PK\x03\x04 Chelm v2", contact_email="fundusze.zewnetrzne@chelm.pl")
+        assert [m.to for m in outbox(uow)] == ["rozwoj@chelm.pl", "fundusze.zewnetrzne@chelm.pl"]
+
+    def test_a_version_without_a_contact_is_answered_at_the_citys_last_known_address(
+        self, uow: UnitOfWork
+    ) -> None:
+        chelm_submits(uow, b"PK\x03\x04 Chelm v1")
+        chelm_submits(uow, b"PK\x03\x04 Chelm v2, no e-mail", contact_email="")
+        assert [m.to for m in outbox(uow)] == ["rozwoj@chelm.pl", "rozwoj@chelm.pl"]
 
     def test_the_same_file_uploaded_again_tells_nothing_new(self, uow: UnitOfWork) -> None:
         chelm_submits(uow, b"PK\x03\x04 Chelm v1")

@@ -125,7 +125,8 @@ class SqlSubmissionRepository:
         flush_or_conflict(self._session, f"the upload {new.file_name} ({new.sha256[:12]})")
         # What was given, with its id: decoding the outline just encoded cost the
         # intake half a millisecond per upload.
-        return Submission(id=row.id, **{f.name: getattr(new, f.name) for f in fields(new)})
+        given = {f.name: getattr(new, f.name) for f in fields(NewSubmission)}
+        return Submission(id=row.id, **given)
 
     def for_application(self, application_id: int) -> list[Submission]:
         rows = self._session.scalars(
