@@ -208,8 +208,9 @@ def _record(uow: UnitOfWork, upload: Upload, new: NewSubmission) -> SubmissionOu
     # An application opened here has no versions yet, and no other writer sees it
     # before the commit (a second opening for the city fails on the unique key):
     # nothing to lock, look up or count, three round trips fewer per new city.
-    opened = applicant is not None and application is None
+    opened = False
     if applicant is not None and application is None:
+        opened = True
         application = uow.applications.add(
             call_code=call_code,
             stage=upload.stage,

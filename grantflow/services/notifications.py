@@ -97,7 +97,7 @@ def tell_report_ready(
         Topic.REPORT_READY,
         f"report:{application.id}:v{version.version_no}",
         at=at,
-        address=given or None,
+        address=given,
         version=version.version_no,
         valid=int(version.valid),
     )

@@ -9,7 +9,7 @@ loses; the caller re-reads in a fresh unit of work.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol
 
@@ -53,6 +53,11 @@ class NewSubmission:
     @property
     def valid(self) -> bool:
         return self.report.valid
+
+    def stored(self, submission_id: int) -> Submission:
+        """This upload as the store keeps it, under ``submission_id``."""
+        given = {f.name: getattr(self, f.name) for f in fields(NewSubmission)}
+        return Submission(id=submission_id, **given)
 
 
 @dataclass(frozen=True, kw_only=True)

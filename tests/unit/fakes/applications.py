@@ -105,8 +105,7 @@ class FakeSubmissionRepository:
         )
         if taken:
             raise Conflict(f"{new.file_name} or version {new.version_no} is stored already")
-        fields = {f.name: getattr(new, f.name) for f in dataclasses.fields(new)}
-        submission = Submission(id=len(self._tables.submissions) + 1, **fields)
+        submission = new.stored(len(self._tables.submissions) + 1)
         self._tables.submissions[submission.id] = submission
         return submission
 
